@@ -1,0 +1,85 @@
+//! The command-line layer: clap arguments → validated parameters → library calls → output.
+//!
+//! Exit codes (documented in the README):
+//! - 0: the run completed (whether or not reuse was found); also when stdout is closed early
+//!   (broken pipe).
+//! - 1: the run failed while working or writing output.
+//! - 2: usage error, unreadable input path, or warnings under `--strict`.
+
+mod output;
+mod progress;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+/// Find reused text (wire copy, shared quotes, boilerplate) across news articles and say
+/// where it came from.
+#[derive(Debug, Parser)]
+#[command(name = "wiretrace", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find passages shared between documents and report them.
+    Scan(scan::ScanArgs),
+}
+
+/// An error that ends the run, with the exit code it calls for.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure {
+            code: exit::FAILURE,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help/version to stdout and errors to stderr, with its own exit code.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => scan::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(failure) => {
+            eprintln!("wiretrace: error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

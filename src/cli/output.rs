@@ -1,0 +1,52 @@
+//! Where reports go: stdout, or a file written atomically (temp file in the same directory,
+//! then renamed), so a failed or interrupted run never leaves a half-written report.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use super::Failure;
+
+/// Writes with `render` to `path` atomically, or to stdout when `path` is `None`.
+/// A closed stdout (broken pipe) is not an error: the reader has what it wanted.
+pub fn write_output(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        None => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            match render(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                Err(err) => Err(Failure::failed(format!("writing to stdout: {err}"))),
+            }
+        }
+        Some(path) => write_atomically(path, render)
+            .map_err(|err| Failure::failed(format!("{}: {err}", path.display()))),
+    }
+}
+
+fn write_atomically(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let mut out = BufWriter::with_capacity(1 << 16, temp);
+    render(&mut out)?;
+    let temp = out.into_inner().map_err(|e| e.into_error())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

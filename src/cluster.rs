@@ -1,0 +1,191 @@
+//! Clustering: verified pairs into groups of the same shared text.
+//!
+//! In: the verified pairs, each node's shingle set and owner (document). Out: [`Cluster`]s of
+//! nodes, each with a representative, only clusters that span at least two documents; ordered
+//! by their first member, members in node order.
+//!
+//! Union-find alone chains: A~B and B~C put A and C together even when they share nothing,
+//! and one weak edge can glue two large groups into a giant cluster. Here edges are merged
+//! strongest first, and two groups merge only if their *representatives* (each group's largest
+//! paragraph, which for wire copy is the fullest version of the text) pass the same test as an
+//! edge: Jaccard at or above the threshold, or containment at or above the containment
+//! threshold. Every member is therefore tied to its group's representative, not merely to some
+//! chain of neighbours. Edges refused this way are counted.
+//!
+//! Invariants: deterministic for any thread count (edges sorted by similarity, then by node);
+//! cluster ids are positions in the output order.
+
+use crate::verify::{similarity, Similarity, VerifiedPair};
+
+/// One group of nodes sharing the same text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// The largest member (most shingles; the first one on ties).
+    pub representative: u32,
+    /// Members in node order, each with its similarity to the representative.
+    pub members: Vec<(u32, Similarity)>,
+}
+
+/// What clustering did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClusterStats {
+    /// Verified pairs that joined two groups.
+    pub merges: usize,
+    /// Verified pairs not merged because the groups' representatives are not similar enough.
+    pub refused_merges: usize,
+}
+
+struct Groups<'a> {
+    parent: Vec<u32>,
+    representative: Vec<u32>,
+    shingles: &'a [Vec<u64>],
+}
+
+impl Groups<'_> {
+    fn find(&mut self, mut node: u32) -> u32 {
+        while self.parent[node as usize] != node {
+            let grandparent = self.parent[self.parent[node as usize] as usize];
+            self.parent[node as usize] = grandparent;
+            node = grandparent;
+        }
+        node
+    }
+
+    /// The larger of two nodes by shingle count; the lower node on ties.
+    fn larger(&self, a: u32, b: u32) -> u32 {
+        let (la, lb) = (
+            self.shingles[a as usize].len(),
+            self.shingles[b as usize].len(),
+        );
+        if la > lb || (la == lb && a < b) {
+            a
+        } else {
+            b
+        }
+    }
+}
+
+/// Groups the nodes joined by `pairs`.
+pub fn cluster(
+    pairs: &[VerifiedPair],
+    shingles: &[Vec<u64>],
+    owner: &[u32],
+    threshold: f64,
+    containment: f64,
+) -> (Vec<Cluster>, ClusterStats) {
+    let n = shingles.len();
+    let mut groups = Groups {
+        parent: (0..n as u32).collect(),
+        representative: (0..n as u32).collect(),
+        shingles,
+    };
+    let mut order: Vec<&VerifiedPair> = pairs.iter().collect();
+    order.sort_by(|x, y| {
+        y.similarity
+            .jaccard
+            .total_cmp(&x.similarity.jaccard)
+            .then_with(|| (x.a, x.b).cmp(&(y.a, y.b)))
+    });
+    let mut stats = ClusterStats::default();
+    for pair in order {
+        let (root_a, root_b) = (groups.find(pair.a), groups.find(pair.b));
+        if root_a == root_b {
+            continue;
+        }
+        let rep_a = groups.representative[root_a as usize];
+        let rep_b = groups.representative[root_b as usize];
+        let reps = similarity(&shingles[rep_a as usize], &shingles[rep_b as usize]);
+        if reps.jaccard < threshold && reps.max_containment() < containment {
+            stats.refused_merges += 1;
+            continue;
+        }
+        stats.merges += 1;
+        let (root, child) = if root_a < root_b {
+            (root_a, root_b)
+        } else {
+            (root_b, root_a)
+        };
+        groups.parent[child as usize] = root;
+        groups.representative[root as usize] = groups.larger(rep_a, rep_b);
+    }
+
+    // Gather members per root, in node order.
+    let mut members_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for node in 0..n as u32 {
+        let root = groups.find(node);
+        members_of[root as usize].push(node);
+    }
+    let mut clusters: Vec<Cluster> = members_of
+        .into_iter()
+        .enumerate()
+        .filter(|(_, members)| {
+            members.len() > 1
+                && members
+                    .iter()
+                    .any(|&m| owner[m as usize] != owner[members[0] as usize])
+        })
+        .map(|(root, members)| {
+            let representative = groups.representative[root];
+            let rep_shingles = &shingles[representative as usize];
+            let members = members
+                .into_iter()
+                .map(|m| (m, similarity(&shingles[m as usize], rep_shingles)))
+                .collect();
+            Cluster {
+                representative,
+                members,
+            }
+        })
+        .collect();
+    clusters.sort_by_key(|c| c.members[0].0);
+    (clusters, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::verify;
+
+    fn run(shingles: &[Vec<u64>], owner: &[u32]) -> (Vec<Vec<u32>>, ClusterStats) {
+        let n = shingles.len() as u32;
+        let all_pairs: Vec<(u32, u32)> = (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+            .filter(|&(a, b)| owner[a as usize] != owner[b as usize])
+            .collect();
+        let verified = verify(&all_pairs, shingles, 0.5, 0.8);
+        let (clusters, stats) = cluster(&verified, shingles, owner, 0.5, 0.8);
+        let ids = clusters
+            .into_iter()
+            .map(|c| c.members.into_iter().map(|(m, _)| m).collect())
+            .collect();
+        (ids, stats)
+    }
+
+    #[test]
+    fn copies_across_documents_form_one_cluster() {
+        let text: Vec<u64> = (0..20).collect();
+        let edited: Vec<u64> = (2..22).collect();
+        let other: Vec<u64> = (100..120).collect();
+        let (clusters, _) = run(&[text.clone(), edited, other, text], &[0, 1, 2, 3]);
+        assert_eq!(clusters, vec![vec![0, 1, 3]]);
+    }
+
+    #[test]
+    fn a_chain_of_weak_links_does_not_glue_unrelated_text() {
+        // A ~ B ~ C ~ D with J ≈ 0.54 between neighbours, but A and D share nothing.
+        let a: Vec<u64> = (0..20).collect();
+        let b: Vec<u64> = (6..26).collect();
+        let c: Vec<u64> = (12..32).collect();
+        let d: Vec<u64> = (18..38).collect();
+        let (clusters, stats) = run(&[a, b, c, d], &[0, 1, 2, 3]);
+        assert!(stats.refused_merges > 0);
+        assert!(clusters.iter().all(|c| c.len() <= 2), "{clusters:?}");
+    }
+
+    #[test]
+    fn repeats_inside_one_document_are_not_a_cluster() {
+        let text: Vec<u64> = (0..20).collect();
+        let (clusters, _) = run(&[text.clone(), text], &[4, 4]);
+        assert!(clusters.is_empty());
+    }
+}

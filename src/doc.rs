@@ -1,0 +1,104 @@
+//! Documents and spans: the plain data every stage passes along.
+//!
+//! In: nothing (these are types). Out: [`Document`], [`Span`], [`TextEncoding`].
+//!
+//! Invariants:
+//! - `Document::text` is valid UTF-8 (a `String`); every [`Span`] anywhere in the crate is a
+//!   byte range `start..end` (end exclusive) into the `text` of the document it belongs to, and
+//!   lies on UTF-8 character boundaries.
+//! - When the input was valid UTF-8, `text` is the input's bytes unchanged (a byte-order mark
+//!   included), so spans are offsets into the original file as well.
+
+use serde::Serialize;
+
+/// A byte range `start..end` (end exclusive) into a document's UTF-8 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The text this span covers in `text`.
+    pub fn slice<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+/// How the bytes of a document were turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TextEncoding {
+    /// Valid UTF-8: the text is the input unchanged and spans are offsets into the input.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// UTF-16 little-endian with a byte-order mark, transcoded to UTF-8.
+    #[serde(rename = "utf-16le")]
+    Utf16le,
+    /// UTF-16 big-endian with a byte-order mark, transcoded to UTF-8.
+    #[serde(rename = "utf-16be")]
+    Utf16be,
+    /// Not valid UTF-8: decoded as Windows-1252 (the WHATWG fallback for Western text).
+    /// Spans are offsets into the decoded text, not into the input.
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+/// One article: its metadata and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Unique within a run: a path stem, a path relative to the walked directory, or a JSONL `id`.
+    pub id: String,
+    /// Where the document was read from (`path` or `path:line` for JSONL, `-` for stdin).
+    pub path: String,
+    /// The outlet that published it, when known.
+    pub source: Option<String>,
+    /// Publication time as given (RFC 3339 or a date), when known.
+    pub published: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub text: String,
+    pub encoding: TextEncoding,
+    /// Set when the text was cut to `max_doc_bytes`: the original length in bytes.
+    pub truncated_from: Option<usize>,
+}
+
+impl Document {
+    /// A document with only an id and text (UTF-8, no metadata); handy for tests and library use.
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        let id = id.into();
+        Document {
+            path: id.clone(),
+            id,
+            source: None,
+            published: None,
+            title: None,
+            url: None,
+            text: text.into(),
+            encoding: TextEncoding::Utf8,
+            truncated_from: None,
+        }
+    }
+
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn with_published(mut self, published: impl Into<String>) -> Self {
+        self.published = Some(published.into());
+        self
+    }
+}

@@ -1,0 +1,687 @@
+//! Reading a corpus: files, directories, JSONL and stdin into [`Document`]s.
+//!
+//! In: a list of [`Input`]s and [`IngestOptions`]. Out: a [`Corpus`] (documents in input order,
+//! directories walked in sorted order) plus the [`Warning`]s for everything skipped or altered.
+//!
+//! Invariants:
+//! - One bad document never fails the run: empty, binary and malformed documents become counted
+//!   warnings naming the input (and the line, for JSONL). Only an input path that cannot be
+//!   read at all is an [`IngestError`].
+//! - Valid UTF-8 is kept byte for byte. UTF-16 with a byte-order mark is transcoded. Anything
+//!   else is decoded as Windows-1252 (the WHATWG fallback, via `encoding_rs`) and the document is
+//!   flagged with [`TextEncoding::Windows1252`] and a warning.
+//! - Document ids are unique: a repeated id gets a `~2`, `~3`… suffix and a warning.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::doc::{Document, TextEncoding};
+
+/// One thing to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A text file (one article), a `.jsonl`/`.ndjson` file, or a directory to walk.
+    Path(PathBuf),
+    /// Standard input: one article, or JSONL when [`IngestOptions::stdin_jsonl`] is set.
+    Stdin,
+}
+
+/// Names of the JSONL fields to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonlFields {
+    pub id: String,
+    pub text: String,
+    pub source: String,
+    pub published: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl Default for JsonlFields {
+    fn default() -> Self {
+        JsonlFields {
+            id: "id".into(),
+            text: "text".into(),
+            source: "source".into(),
+            published: "published".into(),
+            title: "title".into(),
+            url: "url".into(),
+        }
+    }
+}
+
+/// Where a file's `source` (outlet) comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SourceRule {
+    /// No outlet for plain files.
+    #[default]
+    None,
+    /// The same outlet for every plain file.
+    Fixed(String),
+    /// The name of the directory holding the file.
+    ParentDir,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestOptions {
+    pub stdin_jsonl: bool,
+    pub fields: JsonlFields,
+    pub source: SourceRule,
+    pub max_doc_bytes: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            stdin_jsonl: false,
+            fields: JsonlFields::default(),
+            source: SourceRule::None,
+            max_doc_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a document was skipped or altered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// No text, or only white space: skipped.
+    Empty,
+    /// NUL bytes or mostly control characters: skipped.
+    Binary,
+    /// Not UTF-8: decoded with a fallback encoding and kept.
+    Decoded,
+    /// Longer than `max_doc_bytes`: cut and kept.
+    Truncated,
+    /// A JSONL line that is not a JSON object, or lacks a string text field: skipped.
+    MalformedRecord,
+    /// An id seen before: renamed and kept.
+    DuplicateId,
+    /// A file or directory entry inside a walked directory that could not be read: skipped.
+    Unreadable,
+}
+
+impl WarningKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::Empty => "empty",
+            WarningKind::Binary => "binary",
+            WarningKind::Decoded => "decoded",
+            WarningKind::Truncated => "truncated",
+            WarningKind::MalformedRecord => "malformed-record",
+            WarningKind::DuplicateId => "duplicate-id",
+            WarningKind::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// A counted, non-fatal problem with one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The input it concerns: a path, `path:line` for JSONL, or `-`.
+    pub input: String,
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+/// A failure that stops the run: an input path that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: {source}")]
+    Read { path: String, source: io::Error },
+}
+
+/// The documents read, in order, and the warnings collected on the way.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub documents: Vec<Document>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every input. Fails only when an input path itself cannot be read.
+pub fn ingest(inputs: &[Input], options: &IngestOptions) -> Result<Corpus, IngestError> {
+    let mut corpus = Corpus::default();
+    for input in inputs {
+        match input {
+            Input::Stdin => read_stdin(options, &mut corpus)?,
+            Input::Path(path) => read_path(path, options, &mut corpus)?,
+        }
+    }
+    make_ids_unique(&mut corpus);
+    Ok(corpus)
+}
+
+fn read_error(path: &Path, source: io::Error) -> IngestError {
+    IngestError::Read {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
+    let stdin = io::stdin();
+    let mut lock = stdin.lock();
+    if options.stdin_jsonl {
+        return read_jsonl(&mut lock, "-", "stdin", options, corpus);
+    }
+    let mut bytes = Vec::new();
+    lock.read_to_end(&mut bytes)
+        .map_err(|e| read_error(Path::new("-"), e))?;
+    let file = PlainFile {
+        id: "stdin".into(),
+        display: "-".into(),
+        source: match &options.source {
+            SourceRule::Fixed(s) => Some(s.clone()),
+            _ => None,
+        },
+    };
+    push_plain_file(file, bytes, options, corpus);
+    Ok(())
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    matches!(
+        extension_lowercase(path).as_deref(),
+        Some("jsonl") | Some("ndjson")
+    )
+}
+
+fn is_article_file(path: &Path) -> bool {
+    matches!(
+        extension_lowercase(path).as_deref(),
+        Some("txt") | Some("md")
+    )
+}
+
+fn extension_lowercase(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+}
+
+fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
+    if meta.is_dir() {
+        return read_directory(path, options, corpus);
+    }
+    if is_jsonl(path) {
+        let file = File::open(path).map_err(|e| read_error(path, e))?;
+        let stem = file_stem(path);
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        return read_jsonl(
+            &mut reader,
+            &path.display().to_string(),
+            &stem,
+            options,
+            corpus,
+        );
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let file = PlainFile {
+        id: file_stem(path),
+        display: path.display().to_string(),
+        source: source_for(path, options),
+    };
+    push_plain_file(file, bytes, options, corpus);
+    Ok(())
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn source_for(path: &Path, options: &IngestOptions) -> Option<String> {
+    match &options.source {
+        SourceRule::None => None,
+        SourceRule::Fixed(s) => Some(s.clone()),
+        SourceRule::ParentDir => path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
+/// A plain-text article file, before its bytes are decoded.
+struct PlainFile {
+    id: String,
+    display: String,
+    source: Option<String>,
+}
+
+fn read_directory(
+    dir: &Path,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) -> Result<(), IngestError> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let input = err
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| dir.display().to_string());
+                // The root itself failing means the input cannot be read at all.
+                if err.depth() == 0 {
+                    let io = err
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("cannot walk directory"));
+                    return Err(read_error(dir, io));
+                }
+                corpus.warnings.push(Warning {
+                    input,
+                    kind: WarningKind::Unreadable,
+                    message: walk_error_message(&err),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !is_article_file(entry.path()) {
+            continue;
+        }
+        let path = entry.into_path();
+        let relative = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
+        let id = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let file = PlainFile {
+            id,
+            display: path.display().to_string(),
+            source: source_for(&path, options),
+        };
+        files.push((file, path));
+    }
+    // Reading and decoding are independent per file: do them in parallel, keep the order.
+    let read: Vec<(PlainFile, io::Result<Vec<u8>>)> = files
+        .into_par_iter()
+        .map(|(file, path)| {
+            let bytes = std::fs::read(&path);
+            (file, bytes)
+        })
+        .collect();
+    for (file, bytes) in read {
+        match bytes {
+            Ok(bytes) => push_plain_file(file, bytes, options, corpus),
+            Err(err) => corpus.warnings.push(Warning {
+                input: file.display,
+                kind: WarningKind::Unreadable,
+                message: format!("cannot read file: {err}"),
+            }),
+        }
+    }
+    Ok(())
+}
+
+fn walk_error_message(err: &walkdir::Error) -> String {
+    if let Some(ancestor) = err.loop_ancestor() {
+        format!(
+            "symbolic link loop back to {}, not followed",
+            ancestor.display()
+        )
+    } else if let Some(io) = err.io_error() {
+        format!("cannot read: {io}")
+    } else {
+        err.to_string()
+    }
+}
+
+fn push_plain_file(file: PlainFile, bytes: Vec<u8>, options: &IngestOptions, corpus: &mut Corpus) {
+    match decode(bytes) {
+        Decoded::Empty => corpus.warnings.push(Warning {
+            input: file.display,
+            kind: WarningKind::Empty,
+            message: "empty document, skipped".into(),
+        }),
+        Decoded::Binary => corpus.warnings.push(Warning {
+            input: file.display,
+            kind: WarningKind::Binary,
+            message: "binary content (NUL or control bytes), skipped".into(),
+        }),
+        Decoded::Text(text, encoding) => {
+            let mut doc = Document::new(file.id, text);
+            doc.path = file.display;
+            doc.source = file.source;
+            doc.encoding = encoding;
+            push_document(doc, options, corpus);
+        }
+    }
+}
+
+/// Adds a decoded document, with the warnings its encoding and length call for.
+fn push_document(mut doc: Document, options: &IngestOptions, corpus: &mut Corpus) {
+    if doc.encoding != TextEncoding::Utf8 {
+        corpus.warnings.push(Warning {
+            input: doc.path.clone(),
+            kind: WarningKind::Decoded,
+            message: format!(
+                "not valid UTF-8, decoded as {}; offsets refer to the decoded text",
+                encoding_label(doc.encoding)
+            ),
+        });
+    }
+    if doc.text.len() > options.max_doc_bytes {
+        let original = doc.text.len();
+        let cut = floor_char_boundary(&doc.text, options.max_doc_bytes);
+        doc.text.truncate(cut);
+        doc.truncated_from = Some(original);
+        corpus.warnings.push(Warning {
+            input: doc.path.clone(),
+            kind: WarningKind::Truncated,
+            message: format!("{original} bytes, cut to {cut} (--max-doc-bytes)"),
+        });
+    }
+    corpus.documents.push(doc);
+}
+
+fn encoding_label(encoding: TextEncoding) -> &'static str {
+    match encoding {
+        TextEncoding::Utf8 => "UTF-8",
+        TextEncoding::Utf16le => "UTF-16LE",
+        TextEncoding::Utf16be => "UTF-16BE",
+        TextEncoding::Windows1252 => "Windows-1252",
+    }
+}
+
+/// The largest index `<= index` that is a character boundary of `text`.
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    let mut i = index;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The result of turning raw bytes into text.
+#[derive(Debug, PartialEq)]
+enum Decoded {
+    Text(String, TextEncoding),
+    Empty,
+    Binary,
+}
+
+/// Decodes one document's bytes: UTF-8 as is, UTF-16 by its byte-order mark, else
+/// Windows-1252. NUL bytes (outside UTF-16) or a high share of control characters mean binary.
+fn decode(bytes: Vec<u8>) -> Decoded {
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some((encoding_rs::UTF_16LE, TextEncoding::Utf16le)),
+        Some([0xFE, 0xFF]) => Some((encoding_rs::UTF_16BE, TextEncoding::Utf16be)),
+        _ => None,
+    };
+    let (text, encoding) = if let Some((codec, label)) = utf16 {
+        let (text, _) = codec.decode_without_bom_handling(&bytes[2..]);
+        (text.into_owned(), label)
+    } else {
+        if bytes.contains(&0) {
+            return Decoded::Binary;
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => (text, TextEncoding::Utf8),
+            Err(err) => {
+                let bytes = err.into_bytes();
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                (text.into_owned(), TextEncoding::Windows1252)
+            }
+        }
+    };
+    classify_text(text, encoding)
+}
+
+fn classify_text(text: String, encoding: TextEncoding) -> Decoded {
+    if text.trim().is_empty() {
+        return Decoded::Empty;
+    }
+    let mut chars = 0usize;
+    let mut control = 0usize;
+    for c in text.chars().take(64 * 1024) {
+        chars += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c') {
+            control += 1;
+        }
+    }
+    if control * 10 > chars || text.contains('\0') {
+        return Decoded::Binary;
+    }
+    Decoded::Text(text, encoding)
+}
+
+fn read_jsonl(
+    reader: &mut dyn BufRead,
+    display: &str,
+    stem: &str,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) -> Result<(), IngestError> {
+    let mut lines: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut line_no = 0usize;
+    loop {
+        let mut buf = Vec::new();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| read_error(Path::new(display), e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        lines.push((line_no, buf));
+    }
+    let parsed: Vec<Result<Document, Warning>> = lines
+        .into_par_iter()
+        .map(|(line_no, bytes)| parse_jsonl_record(&bytes, display, stem, line_no, options))
+        .collect();
+    for record in parsed {
+        match record {
+            Ok(doc) => push_document(doc, options, corpus),
+            Err(warning) => corpus.warnings.push(warning),
+        }
+    }
+    Ok(())
+}
+
+fn parse_jsonl_record(
+    bytes: &[u8],
+    display: &str,
+    stem: &str,
+    line_no: usize,
+    options: &IngestOptions,
+) -> Result<Document, Warning> {
+    let input = format!("{display}:{line_no}");
+    let malformed = |message: String| Warning {
+        input: input.clone(),
+        kind: WarningKind::MalformedRecord,
+        message,
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| malformed(format!("not valid JSON ({e}), skipped")))?;
+    let serde_json::Value::Object(mut object) = value else {
+        return Err(malformed("not a JSON object, skipped".into()));
+    };
+    let fields = &options.fields;
+    let text = match object.remove(&fields.text) {
+        Some(serde_json::Value::String(text)) => text,
+        Some(other) => {
+            return Err(malformed(format!(
+                "field '{}' is {}, not a string; skipped",
+                fields.text,
+                json_type_name(&other)
+            )))
+        }
+        None => {
+            return Err(malformed(format!(
+                "no '{}' field, skipped (rename with --text-field)",
+                fields.text
+            )))
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Warning {
+            input,
+            kind: WarningKind::Empty,
+            message: "empty text, skipped".into(),
+        });
+    }
+    let mut take_string = |name: &str| match object.remove(name) {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let id = take_string(&fields.id).unwrap_or_else(|| format!("{stem}:{line_no}"));
+    let mut doc = Document::new(id, text);
+    doc.path = input.clone();
+    doc.source = take_string(&fields.source);
+    doc.published = take_string(&fields.published);
+    doc.title = take_string(&fields.title);
+    doc.url = take_string(&fields.url);
+    if doc.text.contains('\0') {
+        return Err(Warning {
+            input,
+            kind: WarningKind::Binary,
+            message: "text contains NUL characters, skipped".into(),
+        });
+    }
+    Ok(doc)
+}
+
+fn json_type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+fn make_ids_unique(corpus: &mut Corpus) {
+    let mut seen: HashSet<String> = HashSet::with_capacity(corpus.documents.len());
+    for doc in &mut corpus.documents {
+        if seen.insert(doc.id.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        let renamed = loop {
+            let candidate = format!("{}~{n}", doc.id);
+            if !seen.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        corpus.warnings.push(Warning {
+            input: doc.path.clone(),
+            kind: WarningKind::DuplicateId,
+            message: format!("id '{}' seen before, renamed to '{renamed}'", doc.id),
+        });
+        seen.insert(renamed.clone());
+        doc.id = renamed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_kept_byte_for_byte_bom_included() {
+        let bytes = "\u{feff}Hello “world”".as_bytes().to_vec();
+        match decode(bytes.clone()) {
+            Decoded::Text(text, TextEncoding::Utf8) => assert_eq!(text.as_bytes(), &bytes[..]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_falls_back_to_windows_1252() {
+        let bytes = b"caf\xe9 \x93quoted\x94".to_vec();
+        assert_eq!(
+            decode(bytes),
+            Decoded::Text(
+                "café \u{201c}quoted\u{201d}".into(),
+                TextEncoding::Windows1252
+            )
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom_is_transcoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "Kursk région".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(
+            decode(bytes),
+            Decoded::Text("Kursk région".into(), TextEncoding::Utf16le)
+        );
+    }
+
+    #[test]
+    fn empty_and_binary_are_recognised() {
+        assert_eq!(decode(Vec::new()), Decoded::Empty);
+        assert_eq!(decode(b"  \n\t\n".to_vec()), Decoded::Empty);
+        assert_eq!(
+            decode(b"PK\x03\x04\x00\x00binary".to_vec()),
+            Decoded::Binary
+        );
+        assert_eq!(decode(vec![1u8; 100]), Decoded::Binary);
+    }
+
+    #[test]
+    fn jsonl_records_take_renamed_fields_and_report_bad_lines() {
+        let data = b"{\"id\":\"a\",\"body\":\"Some text here\",\"source\":\"AP\"}\n\
+                     not json\n\
+                     \n\
+                     {\"id\":\"b\",\"body\":42}\n\
+                     {\"id\":7,\"body\":\"numeric id\"}\n";
+        let options = IngestOptions {
+            fields: JsonlFields {
+                text: "body".into(),
+                ..JsonlFields::default()
+            },
+            ..IngestOptions::default()
+        };
+        let mut corpus = Corpus::default();
+        read_jsonl(&mut &data[..], "in.jsonl", "in", &options, &mut corpus).unwrap();
+        let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "7"]);
+        assert_eq!(corpus.documents[0].source.as_deref(), Some("AP"));
+        let inputs: Vec<&str> = corpus.warnings.iter().map(|w| w.input.as_str()).collect();
+        assert_eq!(inputs, ["in.jsonl:2", "in.jsonl:4"]);
+        assert!(corpus.warnings[1].message.contains("a number"));
+    }
+
+    #[test]
+    fn duplicate_ids_are_renamed_with_a_warning() {
+        let mut corpus = Corpus {
+            documents: vec![Document::new("x", "a"), Document::new("x", "b")],
+            warnings: vec![],
+        };
+        make_ids_unique(&mut corpus);
+        assert_eq!(corpus.documents[1].id, "x~2");
+        assert_eq!(corpus.warnings[0].kind, WarningKind::DuplicateId);
+    }
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let text = "ééé";
+        assert_eq!(floor_char_boundary(text, 3), 2);
+        assert_eq!(floor_char_boundary(text, 100), 6);
+    }
+}

@@ -1,0 +1,182 @@
+//! Locality-sensitive hashing: MinHash signatures into candidate pairs.
+//!
+//! In: each node's signature (a node is one fingerprinted paragraph), the node's owner
+//! (document), and the banding. Out: candidate pairs `(a, b)` with `a < b`, sorted,
+//! deduplicated, never two nodes of the same owner.
+//!
+//! A signature of `bands × rows` values is cut into bands; two nodes whose signatures agree on
+//! all rows of any band become a candidate. With Jaccard similarity `s` that happens with
+//! probability `1 - (1 - s^rows)^bands`. [`bands_and_rows`] picks the banding for a threshold the
+//! way datasketch does (minimizing the weighted areas of false positives below and false
+//! negatives above the threshold), but weighting misses three times more than false
+//! candidates, because every candidate is verified exactly afterwards.
+//!
+//! Buckets are found by sorting `(band key, node)` entries, not with hash maps of vectors; a
+//! bucket larger than `max_bucket` is linked as a star around its first member (linear, keeps
+//! it connected) instead of all its pairs (quadratic).
+//!
+//! Invariants: the output depends only on the inputs, never on thread count.
+
+use rayon::prelude::*;
+
+use crate::shingle::finalize;
+
+/// Weight of a missed pair relative to a false candidate when choosing the banding.
+const FALSE_NEGATIVE_WEIGHT: f64 = 0.75;
+
+/// `(bands, rows)` for a Jaccard `threshold` with `permutations` MinHash values.
+pub fn bands_and_rows(threshold: f64, permutations: usize) -> (usize, usize) {
+    let mut best = (1, permutations);
+    let mut best_error = f64::INFINITY;
+    for bands in 1..=permutations {
+        for rows in 1..=permutations / bands {
+            let fp = integrate(0.0, threshold, |s| collision_probability(s, bands, rows));
+            let fn_ = integrate(threshold, 1.0, |s| {
+                1.0 - collision_probability(s, bands, rows)
+            });
+            let error = (1.0 - FALSE_NEGATIVE_WEIGHT) * fp + FALSE_NEGATIVE_WEIGHT * fn_;
+            if error < best_error {
+                best_error = error;
+                best = (bands, rows);
+            }
+        }
+    }
+    best
+}
+
+/// Probability that two sets of Jaccard similarity `s` share at least one band.
+pub fn collision_probability(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
+}
+
+/// Simpson's rule on 64 intervals: plenty for these smooth curves.
+fn integrate(a: f64, b: f64, f: impl Fn(f64) -> f64) -> f64 {
+    const N: usize = 64;
+    let h = (b - a) / N as f64;
+    let mut sum = f(a) + f(b);
+    for i in 1..N {
+        let weight = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += weight * f(a + i as f64 * h);
+    }
+    sum * h / 3.0
+}
+
+/// Appends the `bands` band keys of `signature` to `out`. The band index is mixed into each key,
+/// so keys of different bands never meet in one bucket.
+pub fn band_keys(signature: &[u32], bands: usize, rows: usize, out: &mut Vec<u64>) {
+    for (band, chunk) in signature.chunks_exact(rows).take(bands).enumerate() {
+        let mut h = finalize(band as u64 + 1);
+        for &value in chunk {
+            h = finalize(h ^ u64::from(value));
+        }
+        out.push(h);
+    }
+}
+
+/// One band key of one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BandEntry {
+    pub key: u64,
+    pub node: u32,
+}
+
+/// Candidate pairs from band entries; `owner[node]` is the document of each node.
+pub fn candidate_pairs(
+    mut entries: Vec<BandEntry>,
+    owner: &[u32],
+    max_bucket: usize,
+) -> Vec<(u32, u32)> {
+    entries.par_sort_unstable();
+    let mut pairs: Vec<(u32, u32)> = entries
+        .par_chunk_by(|a, b| a.key == b.key)
+        .filter(|bucket| bucket.len() > 1)
+        .flat_map_iter(|bucket| bucket_pairs(bucket, owner, max_bucket))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// The pairs of one bucket (entries sorted by node): all cross-owner pairs, or a star when the
+/// bucket is larger than `max_bucket`.
+fn bucket_pairs(bucket: &[BandEntry], owner: &[u32], max_bucket: usize) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    if bucket.len() <= max_bucket {
+        for (i, a) in bucket.iter().enumerate() {
+            for b in &bucket[i + 1..] {
+                if owner[a.node as usize] != owner[b.node as usize] {
+                    pairs.push((a.node, b.node));
+                }
+            }
+        }
+        return pairs;
+    }
+    // Star: everything links to the first member; members of the first member's own document
+    // link to the first member of another document instead.
+    let hub = bucket[0].node;
+    let other_hub = bucket
+        .iter()
+        .find(|e| owner[e.node as usize] != owner[hub as usize])
+        .map(|e| e.node);
+    for entry in &bucket[1..] {
+        let partner = if owner[entry.node as usize] != owner[hub as usize] {
+            Some(hub)
+        } else {
+            other_hub
+        };
+        if let Some(partner) = partner {
+            pairs.push((partner.min(entry.node), partner.max(entry.node)));
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banding_puts_the_s_curve_near_the_threshold() {
+        for threshold in [0.3, 0.5, 0.8] {
+            let (b, r) = bands_and_rows(threshold, 128);
+            assert!(b * r <= 128);
+            // Pairs well above the threshold are almost always candidates...
+            assert!(collision_probability((threshold + 0.15).min(1.0), b, r) > 0.9);
+            // ...and pairs far below it rarely are.
+            assert!(collision_probability(threshold / 3.0, b, r) < 0.1);
+        }
+    }
+
+    #[test]
+    fn equal_bands_collide_and_owners_are_respected() {
+        let sig_a = [1, 2, 3, 4];
+        let sig_b = [1, 2, 9, 9];
+        let (mut ka, mut kb) = (Vec::new(), Vec::new());
+        band_keys(&sig_a, 2, 2, &mut ka);
+        band_keys(&sig_b, 2, 2, &mut kb);
+        assert_eq!(ka[0], kb[0]);
+        assert_ne!(ka[1], kb[1]);
+        let mut entries = Vec::new();
+        for (node, keys) in [&ka, &kb, &ka].into_iter().enumerate() {
+            for &key in keys {
+                entries.push(BandEntry {
+                    key,
+                    node: node as u32,
+                });
+            }
+        }
+        // Nodes 0 and 2 belong to the same document: never a pair.
+        let pairs = candidate_pairs(entries, &[0, 1, 0], 100);
+        assert_eq!(pairs, [(0, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn oversized_buckets_become_stars() {
+        let entries: Vec<BandEntry> = (0..10).map(|node| BandEntry { key: 5, node }).collect();
+        let owner: Vec<u32> = (0..10).collect();
+        assert_eq!(candidate_pairs(entries.clone(), &owner, 100).len(), 45);
+        let star = candidate_pairs(entries, &owner, 4);
+        assert_eq!(star.len(), 9);
+        assert!(star.iter().all(|&(a, _)| a == 0));
+    }
+}

@@ -1,0 +1,276 @@
+//! Normalization and tokenization: text into stemmed word tokens, each with its byte span.
+//!
+//! In: a slice of a document's text (and the offset of that slice in the document). Out: a
+//! [`Token`] per word: a stable 64-bit id of the normalized, stemmed word and the byte span of
+//! the word in the original text.
+//!
+//! What is folded: Unicode NFKC (full-width forms, ligatures), lower case, curly apostrophes to
+//! `'`, thousands separators (`10,000` = `10000`). Punctuation, quotes and dashes separate words
+//! and are dropped; numbers are kept. Words are then stemmed with `rust-stemmers` (Snowball) for
+//! the chosen language.
+//!
+//! Invariants:
+//! - Spans are never changed by normalization: each token's span slices the original word.
+//! - Token ids depend only on the stemmed word (blake3), never on thread, order or platform.
+//! - No allocation per token: each [`Normalizer`] keeps a cache from folded word to token id,
+//!   so stemming and hashing happen once per distinct word; the cache is cleared when it
+//!   reaches [`Normalizer::MAX_CACHED_WORDS`], which bounds its memory on adversarial input.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::doc::Span;
+use crate::params::Language;
+
+/// One word: the id of its normalized, stemmed form and where it is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub id: u64,
+    pub span: Span,
+}
+
+/// Turns text into tokens. Keep one per thread and reuse it: its cache makes it fast.
+pub struct Normalizer {
+    stemmer: Option<Stemmer>,
+    cache: FxHashMap<Box<str>, u64>,
+    folded: String,
+}
+
+impl Normalizer {
+    /// Distinct words cached before the cache is emptied (about 64 MiB at most).
+    pub const MAX_CACHED_WORDS: usize = 1 << 20;
+
+    pub fn new(language: Language) -> Self {
+        Normalizer {
+            stemmer: stemming_algorithm(language).map(Stemmer::create),
+            cache: FxHashMap::default(),
+            folded: String::with_capacity(64),
+        }
+    }
+
+    /// Appends the tokens of `text` to `out`; spans are offset by `base` (the position of `text`
+    /// in its document).
+    pub fn tokenize(&mut self, text: &str, base: usize, out: &mut Vec<Token>) {
+        let mut words = WordSpans::new(text);
+        while let Some((start, end)) = words.next_word() {
+            let id = self.token_id(&text[start..end]);
+            out.push(Token {
+                id,
+                span: Span::new(base + start, base + end),
+            });
+        }
+    }
+
+    /// The id of one raw word (as delimited by the tokenizer).
+    fn token_id(&mut self, raw: &str) -> u64 {
+        fold_word(raw, &mut self.folded);
+        if let Some(&id) = self.cache.get(self.folded.as_str()) {
+            return id;
+        }
+        let id = match &self.stemmer {
+            Some(stemmer) => token_hash(&stemmer.stem(&self.folded)),
+            None => token_hash(&self.folded),
+        };
+        if self.cache.len() >= Self::MAX_CACHED_WORDS {
+            self.cache.clear();
+        }
+        self.cache.insert(self.folded.as_str().into(), id);
+        id
+    }
+
+    /// The normalized, stemmed form of each word of `text` (for tests and debugging; allocates).
+    pub fn normalized_words(&mut self, text: &str) -> Vec<String> {
+        let mut words = WordSpans::new(text);
+        let mut out = Vec::new();
+        while let Some((start, end)) = words.next_word() {
+            fold_word(&text[start..end], &mut self.folded);
+            out.push(match &self.stemmer {
+                Some(stemmer) => stemmer.stem(&self.folded).into_owned(),
+                None => self.folded.clone(),
+            });
+        }
+        out
+    }
+}
+
+fn stemming_algorithm(language: Language) -> Option<Algorithm> {
+    Some(match language {
+        Language::None => return None,
+        Language::Arabic => Algorithm::Arabic,
+        Language::Danish => Algorithm::Danish,
+        Language::Dutch => Algorithm::Dutch,
+        Language::English => Algorithm::English,
+        Language::Finnish => Algorithm::Finnish,
+        Language::French => Algorithm::French,
+        Language::German => Algorithm::German,
+        Language::Greek => Algorithm::Greek,
+        Language::Hungarian => Algorithm::Hungarian,
+        Language::Italian => Algorithm::Italian,
+        Language::Norwegian => Algorithm::Norwegian,
+        Language::Portuguese => Algorithm::Portuguese,
+        Language::Romanian => Algorithm::Romanian,
+        Language::Russian => Algorithm::Russian,
+        Language::Spanish => Algorithm::Spanish,
+        Language::Swedish => Algorithm::Swedish,
+        Language::Tamil => Algorithm::Tamil,
+        Language::Turkish => Algorithm::Turkish,
+    })
+}
+
+/// A stable 64-bit id for a normalized word.
+fn token_hash(word: &str) -> u64 {
+    let hash = blake3::hash(word.as_bytes());
+    let bytes: [u8; 8] = hash.as_bytes()[..8]
+        .try_into()
+        .expect("blake3 gives 32 bytes");
+    u64::from_le_bytes(bytes)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
+}
+
+/// Writes the folded form of one raw word into `out`: NFKC, lower case, `'` for apostrophes,
+/// thousands separators dropped.
+fn fold_word(raw: &str, out: &mut String) {
+    out.clear();
+    if raw.is_ascii() {
+        for b in raw.bytes() {
+            if b != b',' {
+                out.push(b.to_ascii_lowercase() as char);
+            }
+        }
+        return;
+    }
+    for c in raw.nfkc() {
+        if c == ',' {
+            continue;
+        }
+        if is_apostrophe(c) {
+            out.push('\'');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Finds words: runs of letters, digits and combining marks; an apostrophe between letters
+/// ("Putin’s", "don't") and a comma or period between digits ("10,000", "3.5") join a word.
+struct WordSpans<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> WordSpans<'a> {
+    fn new(text: &'a str) -> Self {
+        WordSpans { text, pos: 0 }
+    }
+
+    fn next_word(&mut self) -> Option<(usize, usize)> {
+        let text = self.text;
+        // Skip to the start of a word.
+        let start = loop {
+            let c = text[self.pos..].chars().next()?;
+            if is_word_char(c) {
+                break self.pos;
+            }
+            self.pos += c.len_utf8();
+        };
+        let mut prev = '\0';
+        let mut end = start;
+        while let Some(c) = text[end..].chars().next() {
+            if is_word_char(c) {
+                end += c.len_utf8();
+                prev = c;
+                continue;
+            }
+            let joins = match text[end + c.len_utf8()..].chars().next() {
+                Some(next) if is_apostrophe(c) => prev.is_alphabetic() && next.is_alphabetic(),
+                Some(next) if c == ',' || c == '.' => {
+                    prev.is_ascii_digit() && next.is_ascii_digit()
+                }
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            end += c.len_utf8();
+            prev = c;
+        }
+        self.pos = end;
+        Some((start, end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        Normalizer::new(Language::English).normalized_words(text)
+    }
+
+    #[test]
+    fn case_quotes_and_punctuation_fold_away() {
+        assert_eq!(
+            words("“The Russian people,” Putin said."),
+            ["the", "russian", "peopl", "putin", "said"]
+        );
+        assert_eq!(
+            words("Putin’s comments"),
+            words("putin's COMMENTS"),
+            "curly apostrophes fold"
+        );
+    }
+
+    #[test]
+    fn numbers_are_kept_and_thousands_separators_folded() {
+        assert_eq!(words("10,000-12,000 troops"), ["10000", "12000", "troop"]);
+        assert_eq!(words("10,000 to 12,000"), ["10000", "to", "12000"]);
+        assert_eq!(words("in 2024."), ["in", "2024"]);
+        assert_eq!(words("3.5 percent"), ["3.5", "percent"]);
+    }
+
+    #[test]
+    fn nfkc_folds_compatibility_forms() {
+        // Full-width letters and a ligature normalize to their plain forms.
+        assert_eq!(words("ＫＣＮＡ ﬁnal"), words("KCNA final"));
+        // Decomposed and precomposed accents give the same word.
+        assert_eq!(words("re\u{301}gion"), words("région"));
+    }
+
+    #[test]
+    fn stemming_merges_inflections() {
+        assert_eq!(words("deployed deploying"), ["deploy", "deploy"]);
+        let mut none = Normalizer::new(Language::None);
+        assert_eq!(none.normalized_words("deployed"), ["deployed"]);
+    }
+
+    #[test]
+    fn token_spans_slice_the_original_words() {
+        let text = "— “Shoulder to shoulder,” he said (10,000).";
+        let mut normalizer = Normalizer::new(Language::English);
+        let mut tokens = Vec::new();
+        normalizer.tokenize(&text[4..], 4, &mut tokens);
+        let raw: Vec<&str> = tokens.iter().map(|t| t.span.slice(text)).collect();
+        assert_eq!(raw, ["Shoulder", "to", "shoulder", "he", "said", "10,000"]);
+        assert_eq!(tokens[0].id, tokens[2].id);
+    }
+
+    #[test]
+    fn ids_are_stable_across_normalizers_and_cache_resets() {
+        let mut a = Normalizer::new(Language::English);
+        let mut b = Normalizer::new(Language::English);
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        a.tokenize("wire copy republished", 0, &mut ta);
+        b.cache.insert("unrelated".into(), 1);
+        b.tokenize("wire copy republished", 0, &mut tb);
+        assert_eq!(ta, tb);
+    }
+}

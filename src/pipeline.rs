@@ -1,0 +1,262 @@
+//! The pipeline: the only module that knows the order of the stages.
+//!
+//! In: the documents of a [`Corpus`](crate::ingest::Corpus) and validated [`Params`].
+//! Out: a [`ScanResult`]: every document's paragraphs, the fingerprinted paragraphs (nodes),
+//! the verified pairs and the clusters, plus [`ScanStats`] (counts and stage timings).
+//!
+//! segment → normalize → shingle → minhash → LSH band keys (per document, in parallel) →
+//! candidate pairs → verify → cluster.
+//!
+//! Invariants: no printing, no thread creation (the caller picks the rayon pool), results are
+//! identical for any number of threads. Progress is reported through a callback.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::cluster::{self, Cluster, ClusterStats};
+use crate::doc::{Document, Span};
+use crate::lsh::{self, BandEntry};
+use crate::minhash::MinHasher;
+use crate::normalize::{Normalizer, Token};
+use crate::params::Params;
+use crate::segment;
+use crate::shingle;
+use crate::verify::{self, VerifiedPair};
+
+/// A stage of the pipeline, as reported to the progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Fingerprint,
+    Candidates,
+    Verify,
+    Cluster,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Fingerprint => "fingerprinting",
+            Stage::Candidates => "finding candidates",
+            Stage::Verify => "verifying",
+            Stage::Cluster => "clustering",
+        }
+    }
+}
+
+/// Progress of a stage: `done` of `total` units (documents, pairs…); `total` may be 0 when
+/// unknown. Called from worker threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// One paragraph of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    pub span: Span,
+    /// Word tokens in the paragraph.
+    pub tokens: u32,
+    /// Whether it was long enough (`min_paragraph_tokens`) to be fingerprinted.
+    pub fingerprinted: bool,
+}
+
+/// A fingerprinted paragraph: the unit that LSH, verification and clustering work on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    /// Index of the document in the corpus.
+    pub doc: u32,
+    /// Index of the paragraph in its document.
+    pub paragraph: u32,
+    pub span: Span,
+}
+
+/// Counts and timings of one scan. Timings are for `--stats` only, never for reports.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanStats {
+    pub bytes: u64,
+    pub paragraphs: usize,
+    pub candidate_pairs: usize,
+    pub clustering: ClusterStats,
+    pub fingerprint_time: Duration,
+    pub candidates_time: Duration,
+    pub verify_time: Duration,
+    pub cluster_time: Duration,
+}
+
+/// Everything a scan found.
+#[derive(Debug, Clone)]
+pub struct ScanResult {
+    /// Paragraphs of each document, by document index.
+    pub paragraphs: Vec<Vec<Paragraph>>,
+    pub nodes: Vec<Node>,
+    /// Shingle set of each node.
+    pub shingles: Vec<Vec<u64>>,
+    pub pairs: Vec<VerifiedPair>,
+    pub clusters: Vec<Cluster>,
+    pub stats: ScanStats,
+}
+
+/// The fingerprints of one document.
+struct DocFingerprints {
+    paragraphs: Vec<Paragraph>,
+    /// (paragraph index, shingle set, band keys) of each fingerprinted paragraph.
+    nodes: Vec<(u32, Vec<u64>, Vec<u64>)>,
+}
+
+/// Per-thread scratch space, so that the hot loop allocates nothing per token.
+struct Scratch {
+    normalizer: Normalizer,
+    tokens: Vec<Token>,
+    signature: Vec<u32>,
+}
+
+/// Runs the whole pipeline on `documents`.
+pub fn scan(
+    documents: &[Document],
+    params: &Params,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> ScanResult {
+    let mut stats = ScanStats {
+        bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
+        ..ScanStats::default()
+    };
+
+    let started = Instant::now();
+    let fingerprints = fingerprint_all(documents, params, progress);
+    stats.fingerprint_time = started.elapsed();
+
+    let started = Instant::now();
+    let mut paragraphs = Vec::with_capacity(documents.len());
+    let mut nodes = Vec::new();
+    let mut shingles = Vec::new();
+    let mut owner = Vec::new();
+    let mut entries = Vec::new();
+    for (doc, fp) in fingerprints.into_iter().enumerate() {
+        for (paragraph, set, keys) in fp.nodes {
+            let node = nodes.len() as u32;
+            entries.extend(keys.into_iter().map(|key| BandEntry { key, node }));
+            nodes.push(Node {
+                doc: doc as u32,
+                paragraph,
+                span: fp.paragraphs[paragraph as usize].span,
+            });
+            shingles.push(set);
+            owner.push(doc as u32);
+        }
+        paragraphs.push(fp.paragraphs);
+    }
+    stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
+    progress(Progress {
+        stage: Stage::Candidates,
+        done: 0,
+        total: entries.len() as u64,
+    });
+    let candidates = lsh::candidate_pairs(entries, &owner, params.max_bucket);
+    stats.candidate_pairs = candidates.len();
+    stats.candidates_time = started.elapsed();
+
+    let started = Instant::now();
+    progress(Progress {
+        stage: Stage::Verify,
+        done: 0,
+        total: candidates.len() as u64,
+    });
+    let pairs = verify::verify(&candidates, &shingles, params.threshold, params.containment);
+    stats.verify_time = started.elapsed();
+
+    let started = Instant::now();
+    progress(Progress {
+        stage: Stage::Cluster,
+        done: 0,
+        total: pairs.len() as u64,
+    });
+    let (clusters, clustering) = cluster::cluster(
+        &pairs,
+        &shingles,
+        &owner,
+        params.threshold,
+        params.containment,
+    );
+    stats.clustering = clustering;
+    stats.cluster_time = started.elapsed();
+
+    ScanResult {
+        paragraphs,
+        nodes,
+        shingles,
+        pairs,
+        clusters,
+        stats,
+    }
+}
+
+fn fingerprint_all(
+    documents: &[Document],
+    params: &Params,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Vec<DocFingerprints> {
+    let hasher = MinHasher::new(params.permutations, params.seed);
+    let done = AtomicU64::new(0);
+    let total = documents.len() as u64;
+    documents
+        .par_iter()
+        .map_init(
+            || Scratch {
+                normalizer: Normalizer::new(params.language),
+                tokens: Vec::with_capacity(512),
+                signature: vec![0; params.permutations],
+            },
+            |scratch, doc| {
+                let fp = fingerprint_document(doc, params, &hasher, scratch);
+                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if done % 256 == 0 || done == total {
+                    progress(Progress {
+                        stage: Stage::Fingerprint,
+                        done,
+                        total,
+                    });
+                }
+                fp
+            },
+        )
+        .collect()
+}
+
+fn fingerprint_document(
+    doc: &Document,
+    params: &Params,
+    hasher: &MinHasher,
+    scratch: &mut Scratch,
+) -> DocFingerprints {
+    let spans = segment::paragraphs(&doc.text);
+    let mut paragraphs = Vec::with_capacity(spans.len());
+    let mut nodes = Vec::new();
+    for (index, span) in spans.into_iter().enumerate() {
+        scratch.tokens.clear();
+        scratch
+            .normalizer
+            .tokenize(span.slice(&doc.text), span.start, &mut scratch.tokens);
+        let mut fingerprinted = false;
+        if scratch.tokens.len() >= params.min_paragraph_tokens {
+            let mut set = Vec::new();
+            shingle::shingle_set(&scratch.tokens, params.shingle_size, &mut set);
+            if !set.is_empty() {
+                hasher.signature(&set, &mut scratch.signature);
+                let mut keys = Vec::with_capacity(params.bands);
+                lsh::band_keys(&scratch.signature, params.bands, params.rows, &mut keys);
+                nodes.push((index as u32, set, keys));
+                fingerprinted = true;
+            }
+        }
+        paragraphs.push(Paragraph {
+            span,
+            tokens: scratch.tokens.len() as u32,
+            fingerprinted,
+        });
+    }
+    DocFingerprints { paragraphs, nodes }
+}

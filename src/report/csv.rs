@@ -1,0 +1,85 @@
+//! CSV renderer.
+//!
+//! In: a [`Report`]. Out: one table with a header row: verified paragraph pairs (one row per
+//! pair, with both spans, exact Jaccard, both containments and the shared cluster) or
+//! documents (one row per document, with its reuse figures).
+
+use std::io::{self, Write};
+
+use super::{round4, CsvTable, Report};
+
+pub fn write_csv(report: &Report, table: CsvTable, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    match table {
+        CsvTable::Pairs => write_pairs(report, &mut writer)?,
+        CsvTable::Documents => write_documents(report, &mut writer)?,
+    }
+    writer.flush()
+}
+
+fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io::Result<()> {
+    writer.write_record([
+        "doc_a",
+        "start_a",
+        "end_a",
+        "doc_b",
+        "start_b",
+        "end_b",
+        "jaccard",
+        "containment_a_in_b",
+        "containment_b_in_a",
+        "cluster",
+    ])?;
+    for pair in &report.pairs {
+        writer.write_record([
+            pair.doc_a.clone(),
+            pair.start_a.to_string(),
+            pair.end_a.to_string(),
+            pair.doc_b.clone(),
+            pair.start_b.to_string(),
+            pair.end_b.to_string(),
+            round4(pair.similarity.jaccard).to_string(),
+            round4(pair.similarity.containment_a_in_b).to_string(),
+            round4(pair.similarity.containment_b_in_a).to_string(),
+            pair.cluster.map(|c| c.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    Ok(())
+}
+
+fn write_documents(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io::Result<()> {
+    writer.write_record([
+        "id",
+        "source",
+        "published",
+        "bytes",
+        "paragraphs",
+        "credits",
+        "shared_fraction",
+        "by_origin",
+    ])?;
+    for doc in &report.documents {
+        let credits: Vec<String> = doc
+            .credits
+            .iter()
+            .map(|c| format!("{} ({})", c.agency, c.kind))
+            .collect();
+        let origins: Vec<String> = doc
+            .reuse
+            .by_origin
+            .iter()
+            .map(|(origin, fraction)| format!("{origin}={fraction}"))
+            .collect();
+        writer.write_record([
+            doc.id.clone(),
+            doc.source.clone().unwrap_or_default(),
+            doc.published.clone().unwrap_or_default(),
+            doc.bytes.to_string(),
+            doc.paragraphs.len().to_string(),
+            credits.join("; "),
+            doc.reuse.shared_fraction.to_string(),
+            origins.join("; "),
+        ])?;
+    }
+    Ok(())
+}

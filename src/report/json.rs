@@ -1,0 +1,59 @@
+//! JSON and JSONL renderers.
+//!
+//! In: a [`Report`]. Out: one pretty-printed JSON object (`json`), or typed records, one per
+//! line (`jsonl`): a `header` (version and params), then every `document`, `cluster` and
+//! `warning`, then the `summary`. Each record is the corresponding JSON object with a `type`
+//! field added.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, VERSION};
+use crate::params::Params;
+
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct Typed<'a, T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    record: &'a T,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    wiretrace: &'static str,
+    params: &'a Params,
+}
+
+fn write_record<T: Serialize>(
+    out: &mut dyn Write,
+    kind: &'static str,
+    record: &T,
+) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &Typed { kind, record })?;
+    out.write_all(b"\n")
+}
+
+pub fn write_jsonl(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let header = Header {
+        wiretrace: VERSION,
+        params: &report.params,
+    };
+    write_record(out, "header", &header)?;
+    for document in &report.documents {
+        write_record(out, "document", document)?;
+    }
+    for cluster in &report.clusters {
+        write_record(out, "cluster", cluster)?;
+    }
+    for warning in &report.warnings {
+        write_record(out, "warning", warning)?;
+    }
+    write_record(out, "summary", &report.summary)
+}

@@ -1,0 +1,160 @@
+//! Human-readable text renderer.
+//!
+//! In: a [`Report`] and the documents (for snippets). Out: a summary line, a per-document table
+//! (outlet, credits, share of reused text, origins), then the clusters grouped by origin, each
+//! member with its document, outlet, span, similarity and a snippet.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use super::{ClusterReport, Report};
+use crate::doc::Document;
+
+/// Characters of text shown per snippet.
+const SNIPPET_CHARS: usize = 110;
+
+pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) -> io::Result<()> {
+    let by_id: HashMap<&str, &Document> = documents.iter().map(|d| (d.id.as_str(), d)).collect();
+    let s = &report.summary;
+    writeln!(
+        out,
+        "wiretrace {} · {} documents · {} paragraphs ({} fingerprinted) · {} clusters · {} documents with reuse",
+        report.wiretrace,
+        s.documents,
+        s.paragraphs,
+        s.fingerprinted_paragraphs,
+        s.clusters,
+        s.documents_with_reuse
+    )?;
+    if s.warnings > 0 {
+        let kinds: Vec<String> = s
+            .warnings_by_kind
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        writeln!(out, "{} warnings: {}", s.warnings, kinds.join(", "))?;
+    }
+
+    writeln!(out, "\nDOCUMENTS")?;
+    let id_width = report
+        .documents
+        .iter()
+        .map(|d| d.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 40);
+    writeln!(
+        out,
+        "  {:<id_width$}  {:<16}  {:>6}  {:<24}  origins",
+        "id", "outlet", "shared", "credits"
+    )?;
+    for doc in &report.documents {
+        let credits: Vec<String> = doc
+            .credits
+            .iter()
+            .map(|c| format!("{} ({})", c.agency, c.kind))
+            .collect();
+        let origins: Vec<String> = doc
+            .reuse
+            .by_origin
+            .iter()
+            .map(|(origin, fraction)| format!("{origin} {:.0}%", fraction * 100.0))
+            .collect();
+        writeln!(
+            out,
+            "  {:<id_width$}  {:<16}  {:>5.0}%  {:<24}  {}",
+            truncate(&doc.id, 40),
+            truncate(doc.source.as_deref().unwrap_or("-"), 16),
+            doc.reuse.shared_fraction * 100.0,
+            if credits.is_empty() {
+                "-".to_string()
+            } else {
+                credits.join(", ")
+            },
+            if origins.is_empty() {
+                "-".to_string()
+            } else {
+                origins.join(", ")
+            }
+        )?;
+    }
+
+    if report.clusters.is_empty() {
+        writeln!(out, "\nNo shared passages found.")?;
+        return Ok(());
+    }
+    // Group clusters by origin agency (unknown last), keeping report order inside a group.
+    let mut groups: BTreeMap<(bool, String), Vec<&ClusterReport>> = BTreeMap::new();
+    for cluster in &report.clusters {
+        let key = match &cluster.origin.agency {
+            Some(agency) => (false, agency.clone()),
+            None => (true, "unknown origin".to_string()),
+        };
+        groups.entry(key).or_default().push(cluster);
+    }
+    for ((_, origin), clusters) in groups {
+        writeln!(out, "\nCLUSTERS · {origin}")?;
+        for cluster in clusters {
+            write_cluster(cluster, &by_id, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_cluster(
+    cluster: &ClusterReport,
+    by_id: &HashMap<&str, &Document>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut docs: Vec<&str> = cluster.members.iter().map(|m| m.doc.as_str()).collect();
+    docs.dedup();
+    write!(
+        out,
+        "#{} {} · {} paragraphs in {} documents",
+        cluster.id,
+        cluster.kind,
+        cluster.members.len(),
+        docs.len()
+    )?;
+    if let Some(confidence) = cluster.origin.confidence {
+        write!(out, " · origin confidence {confidence:.2}")?;
+    }
+    writeln!(out)?;
+    for evidence in &cluster.origin.evidence {
+        writeln!(out, "    evidence: {}", evidence.detail)?;
+    }
+    for member in &cluster.members {
+        let doc = by_id.get(member.doc.as_str());
+        let outlet = doc.and_then(|d| d.source.as_deref()).unwrap_or("-");
+        let snippet = doc
+            .map(|d| snippet(&d.text[member.start..member.end]))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {} ({}) {}..{} sim {:.2}  “{}”",
+            if member.representative { "*" } else { " " },
+            member.doc,
+            outlet,
+            member.start,
+            member.end,
+            member.similarity,
+            snippet
+        )?;
+    }
+    Ok(())
+}
+
+/// The start of `text` on one line, white space collapsed, cut to [`SNIPPET_CHARS`].
+fn snippet(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate(&collapsed, SNIPPET_CHARS)
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars - 1).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,568 @@
+//! Runs the real `wiretrace` binary on the committed corpora and on bad input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use serde_json::Value;
+
+const SAMPLE: &str = "data/sample";
+const REPUBLISHED: &str = "tests/fixtures/republished";
+
+fn wiretrace() -> Command {
+    Command::cargo_bin("wiretrace").expect("binary built")
+}
+
+/// Runs `scan` with `args`, expects success, returns stdout.
+fn scan_ok(args: &[&str]) -> String {
+    let out = wiretrace().arg("scan").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "scan {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+fn scan_json(args: &[&str]) -> Report {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&scan_ok(&all)).expect("report matches the JSON contract")
+}
+
+// The JSON contract. `deny_unknown_fields` pins it: a field added or renamed fails here first.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Report {
+    wiretrace: String,
+    params: BTreeMap<String, Value>,
+    documents: Vec<DocumentReport>,
+    clusters: Vec<ClusterReport>,
+    summary: BTreeMap<String, Value>,
+    warnings: Vec<WarningReport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct DocumentReport {
+    id: String,
+    path: String,
+    source: Option<String>,
+    published: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+    bytes: usize,
+    encoding: String,
+    truncated_from: Option<usize>,
+    paragraphs: Vec<ParagraphReport>,
+    credits: Vec<CreditReport>,
+    reuse: Reuse,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ParagraphReport {
+    start: usize,
+    end: usize,
+    fingerprinted: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CreditReport {
+    agency: String,
+    kind: String,
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reuse {
+    shared_fraction: f64,
+    by_origin: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ClusterReport {
+    id: usize,
+    kind: String,
+    members: Vec<MemberReport>,
+    origin: Origin,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct MemberReport {
+    doc: String,
+    start: usize,
+    end: usize,
+    similarity: f64,
+    containment: f64,
+    representative: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Origin {
+    agency: Option<String>,
+    doc: Option<String>,
+    confidence: Option<f64>,
+    evidence: Vec<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WarningReport {
+    input: String,
+    kind: String,
+    message: String,
+}
+
+impl Report {
+    fn doc(&self, id: &str) -> &DocumentReport {
+        self.documents
+            .iter()
+            .find(|d| d.id == id)
+            .unwrap_or_else(|| panic!("no document {id}"))
+    }
+
+    fn summary(&self, key: &str) -> u64 {
+        self.summary[key].as_u64().unwrap()
+    }
+
+    fn warning_kinds(&self) -> Vec<&str> {
+        self.warnings.iter().map(|w| w.kind.as_str()).collect()
+    }
+}
+
+/// The text of a report span, read back from the document's file.
+fn slice_file(path: &str, start: usize, end: usize) -> String {
+    let bytes = fs::read(path).unwrap();
+    std::str::from_utf8(&bytes[start..end])
+        .unwrap_or_else(|e| panic!("{path} {start}..{end} is not on UTF-8 boundaries: {e}"))
+        .to_string()
+}
+
+#[test]
+fn json_report_follows_the_contract_and_offsets_slice_back() {
+    let report = scan_json(&[SAMPLE, REPUBLISHED]);
+    assert_eq!(report.wiretrace, env!("CARGO_PKG_VERSION"));
+    for key in [
+        "shingle_size",
+        "permutations",
+        "seed",
+        "threshold",
+        "bands",
+        "rows",
+    ] {
+        assert!(report.params.contains_key(key), "params lacks {key}");
+    }
+    assert_eq!(report.documents.len(), 9);
+    for doc in &report.documents {
+        let file = fs::read(&doc.path).unwrap();
+        assert_eq!(doc.bytes, file.len(), "{}", doc.id);
+        assert_eq!(doc.encoding, "utf-8");
+        assert!(!doc.paragraphs.is_empty());
+        for p in &doc.paragraphs {
+            let text = slice_file(&doc.path, p.start, p.end);
+            assert!(
+                !text.is_empty() && text.trim() == text,
+                "{}: {text:?}",
+                doc.id
+            );
+        }
+        assert!((0.0..=1.0).contains(&doc.reuse.shared_fraction));
+    }
+    assert!(!report.clusters.is_empty());
+    for cluster in &report.clusters {
+        let docs: std::collections::BTreeSet<&str> =
+            cluster.members.iter().map(|m| m.doc.as_str()).collect();
+        assert!(
+            docs.len() >= 2,
+            "cluster {} is inside one document",
+            cluster.id
+        );
+        assert_eq!(
+            cluster.members.iter().filter(|m| m.representative).count(),
+            1
+        );
+        for member in &cluster.members {
+            let doc = report.doc(&member.doc);
+            // A member is one of its document's paragraphs.
+            assert!(doc
+                .paragraphs
+                .iter()
+                .any(|p| p.start == member.start && p.end == member.end));
+        }
+    }
+    assert_eq!(report.summary("documents"), 9);
+    assert_eq!(report.summary("clusters") as usize, report.clusters.len());
+}
+
+#[test]
+fn verbatim_and_edited_copies_are_found_and_unrelated_text_is_not() {
+    let report = scan_json(&[REPUBLISHED, "--source-from", "parent-dir"]);
+    assert_eq!(
+        report.doc("reuters/kursk-wire").source.as_deref(),
+        Some("reuters")
+    );
+    let wire = report.doc("reuters/kursk-wire");
+    let lead = &wire.paragraphs[0];
+    let lead_cluster = report
+        .clusters
+        .iter()
+        .find(|c| {
+            c.members
+                .iter()
+                .any(|m| m.doc == "reuters/kursk-wire" && m.start == lead.start)
+        })
+        .expect("the wire lead is shared");
+    let mut docs: Vec<&str> = lead_cluster
+        .members
+        .iter()
+        .map(|m| m.doc.as_str())
+        .collect();
+    docs.sort();
+    assert_eq!(
+        docs,
+        [
+            "dailyplanet/kursk-verbatim",
+            "morningpost/kursk-edited",
+            "reuters/kursk-wire"
+        ]
+    );
+    // The edited copy is similar but not identical; the verbatim one is identical.
+    for member in &lead_cluster.members {
+        let text = slice_file(&report.doc(&member.doc).path, member.start, member.end);
+        assert!(text.contains("North Korea confirmed"), "{text}");
+        match member.doc.as_str() {
+            "morningpost/kursk-edited" => assert!(member.similarity < 1.0),
+            _ => assert_eq!(member.similarity, 1.0),
+        }
+    }
+    // The ceasefire story shares nothing with the wire story.
+    assert!(report
+        .clusters
+        .iter()
+        .all(|c| c.members.iter().all(|m| m.doc != "cityherald/ceasefire")));
+    assert_eq!(
+        report.doc("cityherald/ceasefire").reuse.shared_fraction,
+        0.0
+    );
+    let verbatim = &report.doc("dailyplanet/kursk-verbatim").reuse;
+    assert!(verbatim.shared_fraction > 0.5);
+    // Until attribution names an origin, all shared text is of unknown origin.
+    assert_eq!(verbatim.by_origin["unknown"], verbatim.shared_fraction);
+    // Own reporting of an outlet is not attributed to the wire.
+    let own = slice_file(&report.doc("dailyplanet/kursk-verbatim").path, 0, 20);
+    assert!(own.starts_with("Our correspondent"));
+    assert!(report.clusters.iter().all(|c| c
+        .members
+        .iter()
+        .all(|m| !(m.doc == "dailyplanet/kursk-verbatim" && m.start == 0))));
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let one = scan_ok(&["--format", "json", "--threads", "1", SAMPLE, REPUBLISHED]);
+    let two = scan_ok(&["--format", "json", "--threads", "2", SAMPLE, REPUBLISHED]);
+    let again = scan_ok(&["--format", "json", "--threads", "2", SAMPLE, REPUBLISHED]);
+    assert_eq!(one, two);
+    assert_eq!(two, again);
+    let csv1 = scan_ok(&["--format", "csv", "--threads", "1", REPUBLISHED]);
+    let csv2 = scan_ok(&["--format", "csv", "--threads", "2", REPUBLISHED]);
+    assert_eq!(csv1, csv2);
+}
+
+#[test]
+fn csv_has_one_row_per_verified_pair() {
+    let report = scan_json(&[REPUBLISHED]);
+    let csv = scan_ok(&["--format", "csv", REPUBLISHED]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "doc_a,start_a,end_a,doc_b,start_b,end_b,jaccard,containment_a_in_b,containment_b_in_a,cluster"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len() as u64, report.summary("verified_pairs"));
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("dailyplanet/kursk-verbatim,")));
+    let documents = scan_ok(&["--format", "csv", "--table", "documents", REPUBLISHED]);
+    assert!(documents.starts_with("id,source,published,bytes,paragraphs,"));
+    assert_eq!(documents.lines().count(), 5);
+}
+
+#[test]
+fn jsonl_output_is_typed_records() {
+    let out = scan_ok(&["--format", "jsonl", REPUBLISHED]);
+    let records: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types.first(), Some(&"header"));
+    assert_eq!(types.last(), Some(&"summary"));
+    assert_eq!(types.iter().filter(|t| **t == "document").count(), 4);
+    assert!(types.contains(&"cluster"));
+    assert!(records[0]["params"]["threshold"].is_number());
+}
+
+#[test]
+fn text_report_names_outlets_and_snippets() {
+    let out = scan_ok(&[
+        "--format",
+        "text",
+        REPUBLISHED,
+        "--source-from",
+        "parent-dir",
+    ]);
+    assert!(out.contains("4 documents"));
+    assert!(out.contains("dailyplanet"));
+    assert!(out.contains("“SEOUL, April 28 (Reuters) - North Korea confirmed"));
+}
+
+#[test]
+fn output_file_is_written_atomically_in_the_format_of_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("pairs.csv");
+    wiretrace()
+        .args(["scan", REPUBLISHED, "-o"])
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout("");
+    let csv = fs::read_to_string(&target).unwrap();
+    assert!(csv.starts_with("doc_a,"));
+    let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &target)
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn stdin_takes_one_article_or_jsonl() {
+    let article = fs::read_to_string(format!("{REPUBLISHED}/reuters/kursk-wire.txt")).unwrap();
+    let out = wiretrace()
+        .args(["scan", "--format", "json", "-", REPUBLISHED])
+        .write_stdin(article.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.documents[0].id, "stdin");
+    assert!(report.documents[0].reuse.shared_fraction > 0.5);
+
+    let jsonl = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "wire-1", "text": article, "source": "Reuters", "published": "2025-04-28T03:00:00Z"}),
+        serde_json::json!({"id": "copy-1", "text": format!("Intro line.\n\n{article}"), "source": "Daily Planet"}),
+    );
+    let out = wiretrace()
+        .args(["scan", "--format", "json", "--jsonl", "-"])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.doc("wire-1").source.as_deref(), Some("Reuters"));
+    assert_eq!(
+        report.doc("wire-1").published.as_deref(),
+        Some("2025-04-28T03:00:00Z")
+    );
+    assert!(!report.clusters.is_empty());
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn malformed_jsonl_lines_are_counted_warnings_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"doc_id": "a", "body": "A complete article about the troops sent to Kursk by the North."}"#,
+        r#"{"doc_id": "b", "body": "truncated"#,
+        r#"{"doc_id": "c", "body": ["not", "a", "string"]}"#,
+        r#"["an array"]"#,
+        r#"{"doc_id": "a", "body": "The same id again, with other text in it for the record."}"#,
+    ];
+    let path = write(dir.path(), "feed.jsonl", lines.join("\n").as_bytes());
+    let out = wiretrace()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--id-field",
+            "doc_id",
+            "--text-field",
+            "body",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = report.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a", "a~2"]);
+    assert_eq!(
+        report.warning_kinds(),
+        [
+            "malformed-record",
+            "malformed-record",
+            "malformed-record",
+            "duplicate-id"
+        ]
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("feed.jsonl:2: not valid JSON"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:3: field 'body' is an array, not a string"));
+    assert!(stderr.contains("feed.jsonl:4: not a JSON object"));
+    assert_eq!(report.summary("warnings"), 4);
+}
+
+#[test]
+fn invalid_utf8_and_utf16_are_decoded_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "cp1252.txt",
+        b"Caf\xe9 owners said the \x93new rules\x94 hurt trade.",
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Kursk région, encoded as UTF-16.".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    write(dir.path(), "wide.txt", &utf16);
+    let report = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(report.doc("cp1252").encoding, "windows-1252");
+    assert_eq!(report.doc("wide").encoding, "utf-16le");
+    assert_eq!(report.warning_kinds(), ["decoded", "decoded"]);
+    // Offsets refer to the decoded text: é is 2 bytes of UTF-8 and each curly quote 3.
+    let p = &report.doc("cp1252").paragraphs[0];
+    assert_eq!((p.start, p.end), (0, 49));
+}
+
+#[test]
+fn empty_and_binary_files_are_skipped_with_counted_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.txt", b"");
+    write(dir.path(), "blank.md", b"\n \n\t\n");
+    write(
+        dir.path(),
+        "image.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    );
+    write(
+        dir.path(),
+        "good.txt",
+        b"One good article with enough words to be read.",
+    );
+    write(dir.path(), "ignored.pdf", b"%PDF-1.4");
+    let out = wiretrace()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.documents.len(), 1);
+    let mut kinds = report.warning_kinds();
+    kinds.sort();
+    assert_eq!(kinds, ["binary", "empty", "empty"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(stderr.contains("image.txt: binary content"));
+
+    // --strict turns warnings into a failed run that writes nothing.
+    let target = dir.path().join("report.json");
+    wiretrace()
+        .args(["scan", "--strict", "-o"])
+        .arg(&target)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("under --strict"));
+    assert!(!target.exists());
+}
+
+#[test]
+fn an_unreadable_input_path_is_an_error_with_exit_code_2() {
+    let out = wiretrace()
+        .args(["scan", "no/such/dir", REPUBLISHED])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("wiretrace: error: no/such/dir:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn out_of_range_parameters_are_usage_errors_naming_the_flag() {
+    wiretrace()
+        .args(["scan", "--threshold", "1.5", REPUBLISHED])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--threshold: must be in (0, 1], got 1.5",
+        ));
+    wiretrace()
+        .args(["scan", "--lang", "klingon", REPUBLISHED])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_huge_single_line_document_is_read_and_cut_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let line =
+        "The wire story repeats itself on one very long line without any break. ".repeat(60_000);
+    write(dir.path(), "huge.txt", line.as_bytes());
+    let report = scan_json(&[dir.path().to_str().unwrap(), "--max-doc-bytes", "1000000"]);
+    let doc = report.doc("huge");
+    assert_eq!(doc.truncated_from, Some(line.len()));
+    assert!(doc.bytes <= 1_000_000);
+    assert_eq!(report.warning_kinds(), ["truncated"]);
+}
+
+#[test]
+fn directory_ids_are_relative_paths_in_sorted_order() {
+    let report = scan_json(&[REPUBLISHED]);
+    let ids: Vec<&str> = report.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "cityherald/ceasefire",
+            "dailyplanet/kursk-verbatim",
+            "morningpost/kursk-edited",
+            "reuters/kursk-wire"
+        ]
+    );
+    let single = scan_json(&[&format!("{REPUBLISHED}/reuters/kursk-wire.txt")]);
+    assert_eq!(single.documents[0].id, "kursk-wire");
+}
