@@ -12,9 +12,17 @@
 //! threshold. Every member is therefore tied to its group's representative, not merely to some
 //! chain of neighbours. Edges refused this way are counted.
 //!
-//! Invariants: deterministic for any thread count (edges sorted by similarity, then by node);
-//! cluster ids are positions in the output order.
+//! The second step, [`group_occurrences`], brings the paragraph clusters and the aligned
+//! passages (from `align`) together: every clustered paragraph and every aligned passage is an
+//! [`Occurrence`] of text in one document; occurrences linked by a cluster or an alignment, or
+//! overlapping by at least half of the shorter one in the same document, are the same shared
+//! text. Each resulting [`SpanCluster`] has at most one member per stretch of a document
+//! (overlapping occurrences are merged into their union).
+//!
+//! Invariants: deterministic for any thread count (edges sorted by similarity, then by node;
+//! occurrences sorted by document and offset); cluster ids are positions in the output order.
 
+use crate::doc::Span;
 use crate::verify::{similarity, Similarity, VerifiedPair};
 
 /// One group of nodes sharing the same text.
@@ -141,10 +149,174 @@ pub fn cluster(
     (clusters, stats)
 }
 
+/// How a piece of shared text was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// A whole paragraph, by MinHash and exact shingle verification.
+    Paragraph,
+    /// A passage, by local alignment.
+    Passage,
+}
+
+/// A stretch of one document that takes part in reuse.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Occurrence {
+    pub doc: u32,
+    pub span: Span,
+    /// Jaccard with the paragraph cluster's representative (paragraphs) or alignment identity
+    /// (passages).
+    pub similarity: f64,
+    /// Share of this text found in the text it was matched with.
+    pub containment: f64,
+    pub method: Method,
+}
+
+/// Occurrences of the same shared text in two or more documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanCluster {
+    /// Members sorted by document and offset; no two overlap.
+    pub members: Vec<Occurrence>,
+    /// Index into `members` of the longest member.
+    pub representative: usize,
+}
+
+/// Groups occurrences that are the same text: joined by `links` (index pairs into
+/// `occurrences`) or overlapping by at least half of the shorter one within a document.
+pub fn group_occurrences(occurrences: &[Occurrence], links: &[(usize, usize)]) -> Vec<SpanCluster> {
+    let n = occurrences.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let union = |parent: &mut Vec<usize>, x: usize, y: usize| {
+        let (rx, ry) = (find(parent, x), find(parent, y));
+        if rx != ry {
+            parent[rx.max(ry)] = rx.min(ry);
+        }
+    };
+    for &(x, y) in links {
+        union(&mut parent, x, y);
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (occurrences[i].doc, occurrences[i].span));
+    let mut active: Vec<usize> = Vec::new();
+    for &i in &order {
+        let occ = occurrences[i];
+        active
+            .retain(|&j| occurrences[j].doc == occ.doc && occurrences[j].span.end > occ.span.start);
+        for &j in &active {
+            let other = occurrences[j].span;
+            let overlap = other.end.min(occ.span.end) - other.start.max(occ.span.start);
+            if 2 * overlap >= other.len().min(occ.span.len()) {
+                union(&mut parent, i, j);
+            }
+        }
+        active.push(i);
+    }
+
+    let mut components: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &i in &order {
+        let root = find(&mut parent, i);
+        components[root].push(i);
+    }
+    let mut clusters: Vec<SpanCluster> = components
+        .into_iter()
+        .filter(|members| {
+            members
+                .iter()
+                .any(|&m| occurrences[m].doc != occurrences[members[0]].doc)
+        })
+        .map(|members| merge_overlapping(members.iter().map(|&m| occurrences[m])))
+        .collect();
+    clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
+    clusters
+}
+
+/// One member per overlapping stretch: the union of the spans, the best similarity, and
+/// `Paragraph` if any part was a whole-paragraph match. Input sorted by document and span.
+fn merge_overlapping(sorted: impl Iterator<Item = Occurrence>) -> SpanCluster {
+    let mut members: Vec<Occurrence> = Vec::new();
+    for occ in sorted {
+        match members.last_mut() {
+            Some(last) if last.doc == occ.doc && occ.span.start < last.span.end => {
+                last.span.end = last.span.end.max(occ.span.end);
+                last.similarity = last.similarity.max(occ.similarity);
+                last.containment = last.containment.max(occ.containment);
+                last.method = last.method.min(occ.method);
+            }
+            _ => members.push(occ),
+        }
+    }
+    let mut representative = 0;
+    for (i, m) in members.iter().enumerate() {
+        if m.span.len() > members[representative].span.len() {
+            representative = i;
+        }
+    }
+    SpanCluster {
+        members,
+        representative,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::verify::verify;
+
+    fn occ(doc: u32, start: usize, end: usize) -> Occurrence {
+        Occurrence {
+            doc,
+            span: Span::new(start, end),
+            similarity: 1.0,
+            containment: 1.0,
+            method: Method::Passage,
+        }
+    }
+
+    #[test]
+    fn overlapping_occurrences_in_a_document_join_and_merge() {
+        // Doc 0's paragraph 0..100 is shared with doc 1; doc 0's passage 10..90 with doc 2.
+        let occurrences = [
+            occ(0, 0, 100),
+            occ(1, 0, 100),
+            occ(0, 10, 90),
+            occ(2, 5, 85),
+        ];
+        let clusters = group_occurrences(&occurrences, &[(0, 1), (2, 3)]);
+        assert_eq!(clusters.len(), 1);
+        let spans: Vec<(u32, usize, usize)> = clusters[0]
+            .members
+            .iter()
+            .map(|m| (m.doc, m.span.start, m.span.end))
+            .collect();
+        assert_eq!(spans, [(0, 0, 100), (1, 0, 100), (2, 5, 85)]);
+    }
+
+    #[test]
+    fn separate_passages_of_one_document_stay_separate_clusters() {
+        // An aggregator page (doc 0) embeds two unrelated stories shared with docs 1 and 2.
+        let occurrences = [
+            occ(0, 0, 100),
+            occ(1, 0, 100),
+            occ(0, 200, 300),
+            occ(2, 0, 100),
+        ];
+        let clusters = group_occurrences(&occurrences, &[(0, 1), (2, 3)]);
+        assert_eq!(clusters.len(), 2);
+        // A small overlap at the edges does not glue them either.
+        let occurrences = [
+            occ(0, 0, 100),
+            occ(1, 0, 100),
+            occ(0, 90, 300),
+            occ(2, 0, 100),
+        ];
+        assert_eq!(group_occurrences(&occurrences, &[(0, 1), (2, 3)]).len(), 2);
+    }
 
     fn run(shingles: &[Vec<u64>], owner: &[u32]) -> (Vec<Vec<u32>>, ClusterStats) {
         let n = shingles.len() as u32;

@@ -29,6 +29,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod align;
 pub mod cluster;
 pub mod doc;
 pub mod ingest;

@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::align::AlignParams;
 use crate::lsh;
 
 /// Stemming language (Snowball algorithms from `rust-stemmers`), or no stemming.
@@ -171,6 +172,8 @@ pub struct Params {
     pub max_bucket: usize,
     /// Documents longer than this many bytes are cut (at a character boundary) with a warning.
     pub max_doc_bytes: usize,
+    /// The passage-alignment tier.
+    pub align: AlignParams,
 }
 
 impl Default for Params {
@@ -187,6 +190,7 @@ impl Default for Params {
             min_paragraph_tokens: 8,
             max_bucket: 2000,
             max_doc_bytes: 16 * 1024 * 1024,
+            align: AlignParams::default(),
         }
     }
 }
@@ -237,6 +241,46 @@ impl Params {
             return Err(param_error(
                 "--max-doc-bytes",
                 format!("must be at least 1024, got {}", self.max_doc_bytes),
+            ));
+        }
+        if self.max_doc_bytes > u32::MAX as usize {
+            return Err(param_error(
+                "--max-doc-bytes",
+                format!("must be at most {}, got {}", u32::MAX, self.max_doc_bytes),
+            ));
+        }
+        let align = &self.align;
+        if !(2..=16).contains(&align.anchor_size) {
+            return Err(param_error(
+                "--anchor-size",
+                format!("must be between 2 and 16, got {}", align.anchor_size),
+            ));
+        }
+        if !(1..=64).contains(&align.anchor_window) {
+            return Err(param_error(
+                "--anchor-window",
+                format!("must be between 1 and 64, got {}", align.anchor_window),
+            ));
+        }
+        if align.max_anchor_df < 2 {
+            return Err(param_error(
+                "--max-anchor-df",
+                format!("must be at least 2, got {}", align.max_anchor_df),
+            ));
+        }
+        if align.min_tokens < align.anchor_size {
+            return Err(param_error(
+                "--min-aligned-tokens",
+                format!(
+                    "must be at least the anchor size ({}), got {}",
+                    align.anchor_size, align.min_tokens
+                ),
+            ));
+        }
+        if !(align.min_identity > 0.0 && align.min_identity <= 1.0) {
+            return Err(param_error(
+                "--min-identity",
+                format!("must be in (0, 1], got {}", align.min_identity),
             ));
         }
         let (bands, rows) = lsh::bands_and_rows(self.threshold, self.permutations);

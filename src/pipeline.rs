@@ -5,7 +5,9 @@
 //! the verified pairs and the clusters, plus [`ScanStats`] (counts and stage timings).
 //!
 //! segment → normalize → shingle → minhash → LSH band keys (per document, in parallel) →
-//! candidate pairs → verify → cluster.
+//! candidate pairs → verify → cluster paragraphs; then, when enabled, align passages of
+//! documents that share anchors, and group paragraph clusters and passages into the final
+//! clusters of shared text.
 //!
 //! Invariants: no printing, no thread creation (the caller picks the rayon pool), results are
 //! identical for any number of threads. Progress is reported through a callback.
@@ -15,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cluster::{self, Cluster, ClusterStats};
+use crate::align::{self, AlignStats, Alignment};
+use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluster};
 use crate::doc::{Document, Span};
 use crate::lsh::{self, BandEntry};
 use crate::minhash::MinHasher;
@@ -32,6 +35,7 @@ pub enum Stage {
     Candidates,
     Verify,
     Cluster,
+    Align,
 }
 
 impl Stage {
@@ -41,6 +45,7 @@ impl Stage {
             Stage::Candidates => "finding candidates",
             Stage::Verify => "verifying",
             Stage::Cluster => "clustering",
+            Stage::Align => "aligning passages",
         }
     }
 }
@@ -81,10 +86,12 @@ pub struct ScanStats {
     pub paragraphs: usize,
     pub candidate_pairs: usize,
     pub clustering: ClusterStats,
+    pub alignment: AlignStats,
     pub fingerprint_time: Duration,
     pub candidates_time: Duration,
     pub verify_time: Duration,
     pub cluster_time: Duration,
+    pub align_time: Duration,
 }
 
 /// Everything a scan found.
@@ -96,7 +103,12 @@ pub struct ScanResult {
     /// Shingle set of each node.
     pub shingles: Vec<Vec<u64>>,
     pub pairs: Vec<VerifiedPair>,
-    pub clusters: Vec<Cluster>,
+    /// Clusters of whole paragraphs (the MinHash tier).
+    pub paragraph_clusters: Vec<Cluster>,
+    /// Aligned passage pairs (the alignment tier; empty when disabled).
+    pub alignments: Vec<Alignment>,
+    /// The final clusters of shared text: paragraph clusters and passages together.
+    pub clusters: Vec<SpanCluster>,
     pub stats: ScanStats,
 }
 
@@ -105,6 +117,8 @@ struct DocFingerprints {
     paragraphs: Vec<Paragraph>,
     /// (paragraph index, shingle set, band keys) of each fingerprinted paragraph.
     nodes: Vec<(u32, Vec<u64>, Vec<u64>)>,
+    /// Every token of the document, paragraph after paragraph (kept only for alignment).
+    tokens: Vec<Token>,
 }
 
 /// Per-thread scratch space, so that the hot loop allocates nothing per token.
@@ -135,7 +149,9 @@ pub fn scan(
     let mut shingles = Vec::new();
     let mut owner = Vec::new();
     let mut entries = Vec::new();
+    let mut doc_tokens = Vec::with_capacity(documents.len());
     for (doc, fp) in fingerprints.into_iter().enumerate() {
+        doc_tokens.push(fp.tokens);
         for (paragraph, set, keys) in fp.nodes {
             let node = nodes.len() as u32;
             entries.extend(keys.into_iter().map(|key| BandEntry { key, node }));
@@ -174,7 +190,7 @@ pub fn scan(
         done: 0,
         total: pairs.len() as u64,
     });
-    let (clusters, clustering) = cluster::cluster(
+    let (paragraph_clusters, clustering) = cluster::cluster(
         &pairs,
         &shingles,
         &owner,
@@ -184,14 +200,79 @@ pub fn scan(
     stats.clustering = clustering;
     stats.cluster_time = started.elapsed();
 
+    let started = Instant::now();
+    let alignments = if params.align.enabled {
+        progress(Progress {
+            stage: Stage::Align,
+            done: 0,
+            total: 0,
+        });
+        let (alignments, align_stats) = align::align_corpus(&doc_tokens, &params.align);
+        stats.alignment = align_stats;
+        alignments
+    } else {
+        Vec::new()
+    };
+    drop(doc_tokens);
+    let clusters = final_clusters(&paragraph_clusters, &nodes, &alignments);
+    stats.align_time = started.elapsed();
+
     ScanResult {
         paragraphs,
         nodes,
         shingles,
         pairs,
+        paragraph_clusters,
+        alignments,
         clusters,
         stats,
     }
+}
+
+/// Paragraph clusters and aligned passages, grouped into clusters of the same shared text.
+fn final_clusters(
+    paragraph_clusters: &[Cluster],
+    nodes: &[Node],
+    alignments: &[Alignment],
+) -> Vec<SpanCluster> {
+    let mut occurrences = Vec::new();
+    let mut links = Vec::new();
+    for cluster in paragraph_clusters {
+        let first = occurrences.len();
+        for &(node, sim) in &cluster.members {
+            let node = nodes[node as usize];
+            occurrences.push(Occurrence {
+                doc: node.doc,
+                span: node.span,
+                similarity: sim.jaccard,
+                containment: sim.containment_a_in_b,
+                method: Method::Paragraph,
+            });
+        }
+        links.extend((first + 1..occurrences.len()).map(|i| (first, i)));
+    }
+    for alignment in alignments {
+        let identity = alignment.identity();
+        let side_a = alignment.tokens_a.1 - alignment.tokens_a.0;
+        let side_b = alignment.tokens_b.1 - alignment.tokens_b.0;
+        let share = |side: u32| f64::from(alignment.matched) / f64::from(side.max(1));
+        links.push((occurrences.len(), occurrences.len() + 1));
+        occurrences.push(Occurrence {
+            doc: alignment.a,
+            span: alignment.span_a,
+            similarity: identity,
+            containment: share(side_a),
+            method: Method::Passage,
+        });
+        occurrences.push(Occurrence {
+            doc: alignment.b,
+            span: alignment.span_b,
+            similarity: identity,
+            containment: share(side_b),
+            method: Method::Passage,
+        });
+    }
+    cluster::group_occurrences(&occurrences, &links)
 }
 
 fn fingerprint_all(
@@ -235,6 +316,7 @@ fn fingerprint_document(
     let spans = segment::paragraphs(&doc.text);
     let mut paragraphs = Vec::with_capacity(spans.len());
     let mut nodes = Vec::new();
+    let mut tokens = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
         scratch.tokens.clear();
         scratch
@@ -257,6 +339,13 @@ fn fingerprint_document(
             tokens: scratch.tokens.len() as u32,
             fingerprinted,
         });
+        if params.align.enabled {
+            tokens.extend_from_slice(&scratch.tokens);
+        }
     }
-    DocFingerprints { paragraphs, nodes }
+    DocFingerprints {
+        paragraphs,
+        nodes,
+        tokens,
+    }
 }

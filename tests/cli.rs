@@ -110,6 +110,7 @@ struct MemberReport {
     similarity: f64,
     containment: f64,
     representative: bool,
+    method: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,11 +202,17 @@ fn json_report_follows_the_contract_and_offsets_slice_back() {
         );
         for member in &cluster.members {
             let doc = report.doc(&member.doc);
-            // A member is one of its document's paragraphs.
-            assert!(doc
-                .paragraphs
-                .iter()
-                .any(|p| p.start == member.start && p.end == member.end));
+            let text = slice_file(&doc.path, member.start, member.end);
+            assert!(!text.trim().is_empty());
+            match member.method.as_str() {
+                // A paragraph member covers at least one whole paragraph of its document.
+                "paragraph" => assert!(doc
+                    .paragraphs
+                    .iter()
+                    .any(|p| member.start <= p.start && p.end <= member.end)),
+                "passage" => assert!(member.similarity >= 0.5),
+                other => panic!("unknown method {other}"),
+            }
         }
     }
     assert_eq!(report.summary("documents"), 9);
@@ -225,9 +232,9 @@ fn verbatim_and_edited_copies_are_found_and_unrelated_text_is_not() {
         .clusters
         .iter()
         .find(|c| {
-            c.members
-                .iter()
-                .any(|m| m.doc == "reuters/kursk-wire" && m.start == lead.start)
+            c.members.iter().any(|m| {
+                m.doc == "reuters/kursk-wire" && m.start <= lead.start && lead.end <= m.end
+            })
         })
         .expect("the wire lead is shared");
     let mut docs: Vec<&str> = lead_cluster
@@ -269,10 +276,11 @@ fn verbatim_and_edited_copies_are_found_and_unrelated_text_is_not() {
     // Own reporting of an outlet is not attributed to the wire.
     let own = slice_file(&report.doc("dailyplanet/kursk-verbatim").path, 0, 20);
     assert!(own.starts_with("Our correspondent"));
+    let own_end = report.doc("dailyplanet/kursk-verbatim").paragraphs[0].end;
     assert!(report.clusters.iter().all(|c| c
         .members
         .iter()
-        .all(|m| !(m.doc == "dailyplanet/kursk-verbatim" && m.start == 0))));
+        .all(|m| !(m.doc == "dailyplanet/kursk-verbatim" && m.start < own_end))));
 }
 
 #[test]
@@ -288,19 +296,31 @@ fn output_is_identical_for_any_thread_count() {
 }
 
 #[test]
-fn csv_has_one_row_per_verified_pair() {
+fn csv_has_one_row_per_linked_pair() {
     let report = scan_json(&[REPUBLISHED]);
     let csv = scan_ok(&["--format", "csv", REPUBLISHED]);
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "doc_a,start_a,end_a,doc_b,start_b,end_b,jaccard,containment_a_in_b,containment_b_in_a,cluster"
+        "doc_a,start_a,end_a,doc_b,start_b,end_b,jaccard,containment_a_in_b,containment_b_in_a,\
+         cluster,method,identity,aligned_tokens"
     );
-    let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len() as u64, report.summary("verified_pairs"));
-    assert!(rows
-        .iter()
-        .any(|r| r.starts_with("dailyplanet/kursk-verbatim,")));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let count = |method: &str| rows.iter().filter(|r| r[10] == method).count() as u64;
+    assert_eq!(count("paragraph"), report.summary("verified_pairs"));
+    assert_eq!(count("passage"), report.summary("aligned_passages"));
+    // The verbatim copy of the wire lead: a paragraph pair with Jaccard 1 in cluster 1.
+    assert!(rows.iter().any(|r| r[..7]
+        == [
+            "dailyplanet/kursk-verbatim",
+            "114",
+            "375",
+            "reuters/kursk-wire",
+            "0",
+            "261",
+            "1"
+        ]
+        && r[9] == "1"));
     let documents = scan_ok(&["--format", "csv", "--table", "documents", REPUBLISHED]);
     assert!(documents.starts_with("id,source,published,bytes,paragraphs,"));
     assert_eq!(documents.lines().count(), 5);
@@ -565,4 +585,106 @@ fn directory_ids_are_relative_paths_in_sorted_order() {
     );
     let single = scan_json(&[&format!("{REPUBLISHED}/reuters/kursk-wire.txt")]);
     assert_eq!(single.documents[0].id, "kursk-wire");
+}
+
+/// Byte offset of `phrase` in a sample file.
+fn offset_in(path: &str, phrase: &str) -> (usize, usize) {
+    let text = fs::read_to_string(path).unwrap();
+    let start = text
+        .find(phrase)
+        .unwrap_or_else(|| panic!("{phrase:?} not in {path}"));
+    (start, start + phrase.len())
+}
+
+const FOX: &str = "000_3b3c999e5d52a0d6";
+const OBSERVADOR: &str = "001_2dc55fe564d44fd7";
+const REUTERS_REPUBLISHED: &str = "003_43710ace8eb4a1eb";
+
+/// Whether one cluster has members covering `phrase_a` in `doc_a` and `phrase_b` in `doc_b`.
+fn linked(report: &Report, doc_a: &str, phrase_a: &str, doc_b: &str, phrase_b: &str) -> bool {
+    let (a0, a1) = offset_in(&report.doc(doc_a).path, phrase_a);
+    let (b0, b1) = offset_in(&report.doc(doc_b).path, phrase_b);
+    report.clusters.iter().any(|c| {
+        let covers = |doc: &str, s: usize, e: usize| {
+            c.members
+                .iter()
+                .any(|m| m.doc == doc && m.start <= s && e <= m.end)
+        };
+        covers(doc_a, a0, a1) && covers(doc_b, b0, b1)
+    })
+}
+
+#[test]
+fn alignment_links_the_ap_paraphrase_passages_across_paragraphs() {
+    let report = scan_json(&[SAMPLE]);
+    // Long shared runs inside reworded sentences.
+    assert!(linked(
+        &report,
+        FOX,
+        "requires both countries to use all available means to provide immediate military assistance if either is attacked",
+        OBSERVADOR,
+        "requires both nations to use all available means to provide immediate military assistance if either is attacked",
+    ));
+    assert!(linked(
+        &report,
+        FOX,
+        "poses a grave provocation to international security",
+        OBSERVADOR,
+        "represents a grave provocation to international security",
+    ));
+    // Edited numbers and words ("10,000-12,000" / "10,000 to 12,000", reclaimed/recaptured).
+    assert!(linked(
+        &report,
+        FOX,
+        "deployed 10,000-12,000 troops to Russia last fall",
+        OBSERVADOR,
+        "sent 10,000 to 12,000 troops to Russia last fall",
+    ));
+    assert!(linked(
+        &report,
+        FOX,
+        "had fully reclaimed the Kursk region, which Ukrainian forces seized",
+        OBSERVADOR,
+        "had fully recaptured the Kursk region, which Ukrainian forces seized",
+    ));
+    // A passage that runs over a paragraph break in both documents.
+    assert!(linked(
+        &report,
+        FOX,
+        "additional troops to Russia earlier this year.\n\nSouth Korea’s Unification Ministry on Monday called on North Korea to withdraw its troops from Russia",
+        OBSERVADOR,
+        "additional troops to Russia earlier this year.\n\nNorth Korea to withdraw its troops from Russia",
+    ));
+    // Most AP-derived passages between the two are linked.
+    let shared = report
+        .clusters
+        .iter()
+        .filter(|c| {
+            c.members.iter().any(|m| m.doc == FOX) && c.members.iter().any(|m| m.doc == OBSERVADOR)
+        })
+        .count();
+    assert!(shared >= 6, "only {shared} clusters link 000 and 001");
+    // The unrelated stories embedded in 003 after "Related Articles" link to nothing.
+    let (related, _) = offset_in(&report.doc(REUTERS_REPUBLISHED).path, "Related Articles");
+    for cluster in &report.clusters {
+        for m in cluster
+            .members
+            .iter()
+            .filter(|m| m.doc == REUTERS_REPUBLISHED)
+        {
+            assert!(
+                m.end <= related,
+                "cluster {} reaches into 003's related articles",
+                cluster.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_alignment_tier_can_be_switched_off() {
+    let report = scan_json(&[SAMPLE, "--no-align"]);
+    assert_eq!(report.summary("aligned_passages"), 0);
+    assert!(report.clusters.is_empty());
+    assert_eq!(report.params["align"]["enabled"], Value::Bool(false));
 }

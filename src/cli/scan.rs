@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
+use wiretrace::align::AlignParams;
 use wiretrace::ingest::{self, IngestOptions, Input, JsonlFields, SourceRule, Warning};
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline::{self, ScanStats};
@@ -111,6 +112,26 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = Params::default().max_doc_bytes, value_name = "BYTES")]
     max_doc_bytes: usize,
 
+    /// Skip the passage-alignment tier (paragraph-level reuse only).
+    #[arg(long)]
+    no_align: bool,
+    /// Words per alignment anchor n-gram.
+    #[arg(long, default_value_t = AlignParams::default().anchor_size, value_name = "N")]
+    anchor_size: usize,
+    /// Winnowing window for anchors, in n-grams (shared runs of anchor-size + window - 1 words
+    /// are always found).
+    #[arg(long, default_value_t = AlignParams::default().anchor_window, value_name = "W")]
+    anchor_window: usize,
+    /// Ignore anchors found in more documents than this (stock phrases, site furniture).
+    #[arg(long, default_value_t = AlignParams::default().max_anchor_df, value_name = "N")]
+    max_anchor_df: usize,
+    /// Fewest matching words in a reported passage.
+    #[arg(long, default_value_t = AlignParams::default().min_tokens, value_name = "N")]
+    min_aligned_tokens: usize,
+    /// Lowest identity (matching words over alignment columns) of a reported passage.
+    #[arg(long, default_value_t = AlignParams::default().min_identity, value_name = "I")]
+    min_identity: f64,
+
     /// Worker threads (0: one per core). Results are identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
@@ -140,6 +161,14 @@ impl ScanArgs {
             min_paragraph_tokens: self.min_tokens,
             max_bucket: self.max_bucket,
             max_doc_bytes: self.max_doc_bytes,
+            align: AlignParams {
+                enabled: !self.no_align,
+                anchor_size: self.anchor_size,
+                anchor_window: self.anchor_window,
+                max_anchor_df: self.max_anchor_df,
+                min_tokens: self.min_aligned_tokens,
+                min_identity: self.min_identity,
+            },
             ..Params::default()
         }
         .validated()
@@ -299,6 +328,14 @@ fn print_stats(
     eprintln!(
         "stats: cluster      {:>9.3}s",
         stats.cluster_time.as_secs_f64()
+    );
+    eprintln!(
+        "stats: align        {:>9.3}s  {} anchors ({} capped), {} document pairs, {} passages",
+        stats.align_time.as_secs_f64(),
+        stats.alignment.anchors,
+        stats.alignment.capped_anchors,
+        stats.alignment.document_pairs,
+        stats.alignment.alignments
     );
     eprintln!("stats: report       {:>9.3}s", report.as_secs_f64());
     eprintln!(

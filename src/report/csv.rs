@@ -1,7 +1,8 @@
 //! CSV renderer.
 //!
-//! In: a [`Report`]. Out: one table with a header row: verified paragraph pairs (one row per
-//! pair, with both spans, exact Jaccard, both containments and the shared cluster) or
+//! In: a [`Report`]. Out: one table with a header row: linked pairs (one row per verified
+//! paragraph pair — both spans, exact Jaccard, both containments — or aligned passage pair —
+//! both spans, identity, aligned tokens — with the shared cluster and the `method`), or
 //! documents (one row per document, with its reuse figures).
 
 use std::io::{self, Write};
@@ -29,19 +30,29 @@ fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io:
         "containment_a_in_b",
         "containment_b_in_a",
         "cluster",
+        "method",
+        "identity",
+        "aligned_tokens",
     ])?;
+    let number = |x: Option<f64>| x.map(|x| round4(x).to_string()).unwrap_or_default();
     for pair in &report.pairs {
+        let sim = pair.similarity;
         writer.write_record([
             pair.doc_a.clone(),
-            pair.start_a.to_string(),
-            pair.end_a.to_string(),
+            pair.span_a.start.to_string(),
+            pair.span_a.end.to_string(),
             pair.doc_b.clone(),
-            pair.start_b.to_string(),
-            pair.end_b.to_string(),
-            round4(pair.similarity.jaccard).to_string(),
-            round4(pair.similarity.containment_a_in_b).to_string(),
-            round4(pair.similarity.containment_b_in_a).to_string(),
+            pair.span_b.start.to_string(),
+            pair.span_b.end.to_string(),
+            number(sim.map(|s| s.jaccard)),
+            number(sim.map(|s| s.containment_a_in_b)),
+            number(sim.map(|s| s.containment_b_in_a)),
             pair.cluster.map(|c| c.to_string()).unwrap_or_default(),
+            pair.method.to_string(),
+            number(pair.identity),
+            pair.aligned_tokens
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
         ])?;
     }
     Ok(())

@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::doc::{Document, TextEncoding};
+use crate::cluster::Method;
+use crate::doc::{Document, Span, TextEncoding};
 use crate::ingest::Warning;
 use crate::params::Params;
 use crate::pipeline::ScanResult;
@@ -119,12 +120,17 @@ pub struct MemberReport {
     pub doc: String,
     pub start: usize,
     pub end: usize,
-    /// Jaccard similarity of the member's shingles with the cluster's representative.
+    /// For `paragraph` members: Jaccard similarity of the paragraph's shingles with its
+    /// paragraph cluster's representative. For `passage` members: identity of the alignment
+    /// that found it (matching tokens over alignment columns).
     pub similarity: f64,
-    /// Share of the member's shingles found in the representative.
+    /// Share of the member's shingles (paragraphs) or tokens (passages) matched.
     pub containment: f64,
-    /// Whether this member is the cluster's representative (its fullest version).
+    /// Whether this member is the cluster's representative (its longest version).
     pub representative: bool,
+    /// `paragraph` (a whole paragraph matched by MinHash and verified shingles) or `passage`
+    /// (a stretch found by local alignment).
+    pub method: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
@@ -163,7 +169,12 @@ pub struct Summary {
     pub fingerprinted_paragraphs: usize,
     pub candidate_pairs: usize,
     pub verified_pairs: usize,
+    /// Passage pairs found by alignment.
+    pub aligned_passages: usize,
+    /// Anchors ignored for appearing in more than `align.max_anchor_df` documents.
+    pub capped_anchors: usize,
     pub clusters: usize,
+    /// Paragraphs that hold shared text, in whole or in part.
     pub clustered_paragraphs: usize,
     /// Verified pairs not merged into one cluster because the two groups' representatives were
     /// not similar enough (the guard against chaining).
@@ -174,17 +185,23 @@ pub struct Summary {
     pub warnings_by_kind: BTreeMap<&'static str, usize>,
 }
 
-/// One verified pair of paragraphs, for the CSV pairs table.
+/// One linked pair, for the CSV pairs table: a verified paragraph pair or an aligned passage
+/// pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairReport {
+    /// `paragraph` or `passage`.
+    pub method: &'static str,
     pub doc_a: String,
-    pub start_a: usize,
-    pub end_a: usize,
+    pub span_a: Span,
     pub doc_b: String,
-    pub start_b: usize,
-    pub end_b: usize,
-    pub similarity: Similarity,
-    /// The cluster holding both paragraphs, if they ended up in the same one.
+    pub span_b: Span,
+    /// Exact shingle similarity (paragraph pairs).
+    pub similarity: Option<Similarity>,
+    /// Alignment identity (passage pairs).
+    pub identity: Option<f64>,
+    /// Matching tokens (passage pairs).
+    pub aligned_tokens: Option<u32>,
+    /// The cluster holding both sides, if they ended up in the same one.
     pub cluster: Option<usize>,
 }
 
@@ -201,14 +218,6 @@ impl Report {
         params: &Params,
         result: &ScanResult,
     ) -> Report {
-        // Which cluster each node is in.
-        let mut cluster_of_node: Vec<Option<usize>> = vec![None; result.nodes.len()];
-        for (index, cluster) in result.clusters.iter().enumerate() {
-            for &(node, _) in &cluster.members {
-                cluster_of_node[node as usize] = Some(index + 1);
-            }
-        }
-
         let clusters: Vec<ClusterReport> = result
             .clusters
             .iter()
@@ -219,38 +228,55 @@ impl Report {
                 members: cluster
                     .members
                     .iter()
-                    .map(|&(node, sim)| {
-                        let n = result.nodes[node as usize];
-                        MemberReport {
-                            doc: documents[n.doc as usize].id.clone(),
-                            start: n.span.start,
-                            end: n.span.end,
-                            similarity: round4(sim.jaccard),
-                            containment: round4(sim.containment_a_in_b),
-                            representative: node == cluster.representative,
-                        }
+                    .enumerate()
+                    .map(|(i, m)| MemberReport {
+                        doc: documents[m.doc as usize].id.clone(),
+                        start: m.span.start,
+                        end: m.span.end,
+                        similarity: round4(m.similarity),
+                        containment: round4(m.containment),
+                        representative: i == cluster.representative,
+                        method: method_name(m.method),
                     })
                     .collect(),
                 origin: Origin::default(),
             })
             .collect();
 
-        // Bytes of clustered paragraphs per document.
-        let mut shared_bytes = vec![0usize; documents.len()];
-        for (node, cluster) in result.nodes.iter().zip(&cluster_of_node) {
-            if cluster.is_some() {
-                shared_bytes[node.doc as usize] += node.span.len();
+        // Member spans of each document, with their cluster id, sorted by offset.
+        let mut member_spans: Vec<Vec<(Span, usize)>> = vec![Vec::new(); documents.len()];
+        for (index, cluster) in result.clusters.iter().enumerate() {
+            for m in &cluster.members {
+                member_spans[m.doc as usize].push((m.span, index + 1));
             }
         }
+        for spans in &mut member_spans {
+            spans.sort();
+        }
+        let cluster_at = |doc: u32, span: Span| -> Option<usize> {
+            member_spans[doc as usize]
+                .iter()
+                .find(|(s, _)| s.start < span.end && span.start < s.end)
+                .map(|&(_, id)| id)
+        };
 
+        let mut shared_paragraphs = 0;
         let document_reports: Vec<DocumentReport> = documents
             .iter()
-            .zip(&result.paragraphs)
-            .zip(&shared_bytes)
-            .map(|((doc, paragraphs), &shared)| {
+            .enumerate()
+            .map(|(d, doc)| {
+                let paragraphs = &result.paragraphs[d];
                 let total: usize = paragraphs.iter().map(|p| p.span.len()).sum();
+                let covered: usize = paragraphs
+                    .iter()
+                    .map(|p| covered_bytes(p.span, &member_spans[d]))
+                    .sum();
+                shared_paragraphs += paragraphs
+                    .iter()
+                    .filter(|p| covered_bytes(p.span, &member_spans[d]) > 0)
+                    .count();
                 let fraction = if total > 0 {
-                    round4(shared as f64 / total as f64)
+                    round4(covered as f64 / total as f64)
                 } else {
                     0.0
                 };
@@ -285,43 +311,58 @@ impl Report {
             })
             .collect();
 
-        let pairs = result
+        let mut pairs: Vec<PairReport> = result
             .pairs
             .iter()
             .map(|pair| {
                 let (a, b) = (result.nodes[pair.a as usize], result.nodes[pair.b as usize]);
-                let (ca, cb) = (
-                    cluster_of_node[pair.a as usize],
-                    cluster_of_node[pair.b as usize],
-                );
+                let (ca, cb) = (cluster_at(a.doc, a.span), cluster_at(b.doc, b.span));
                 PairReport {
+                    method: "paragraph",
                     doc_a: documents[a.doc as usize].id.clone(),
-                    start_a: a.span.start,
-                    end_a: a.span.end,
+                    span_a: a.span,
                     doc_b: documents[b.doc as usize].id.clone(),
-                    start_b: b.span.start,
-                    end_b: b.span.end,
-                    similarity: pair.similarity,
+                    span_b: b.span,
+                    similarity: Some(pair.similarity),
+                    identity: None,
+                    aligned_tokens: None,
                     cluster: if ca == cb { ca } else { None },
                 }
             })
             .collect();
+        pairs.extend(result.alignments.iter().map(|al| {
+            let (ca, cb) = (cluster_at(al.a, al.span_a), cluster_at(al.b, al.span_b));
+            PairReport {
+                method: "passage",
+                doc_a: documents[al.a as usize].id.clone(),
+                span_a: al.span_a,
+                doc_b: documents[al.b as usize].id.clone(),
+                span_b: al.span_b,
+                similarity: None,
+                identity: Some(al.identity()),
+                aligned_tokens: Some(al.matched),
+                cluster: if ca == cb { ca } else { None },
+            }
+        }));
 
         let mut warnings_by_kind = BTreeMap::new();
         for warning in warnings {
             *warnings_by_kind.entry(warning.kind.name()).or_insert(0) += 1;
         }
+        let stats = &result.stats;
         let summary = Summary {
             documents: documents.len(),
-            bytes: result.stats.bytes,
-            paragraphs: result.stats.paragraphs,
+            bytes: stats.bytes,
+            paragraphs: stats.paragraphs,
             fingerprinted_paragraphs: result.nodes.len(),
-            candidate_pairs: result.stats.candidate_pairs,
+            candidate_pairs: stats.candidate_pairs,
             verified_pairs: result.pairs.len(),
+            aligned_passages: result.alignments.len(),
+            capped_anchors: stats.alignment.capped_anchors,
             clusters: clusters.len(),
-            clustered_paragraphs: cluster_of_node.iter().filter(|c| c.is_some()).count(),
-            refused_merges: result.stats.clustering.refused_merges,
-            documents_with_reuse: shared_bytes.iter().filter(|&&b| b > 0).count(),
+            clustered_paragraphs: shared_paragraphs,
+            refused_merges: stats.clustering.refused_merges,
+            documents_with_reuse: member_spans.iter().filter(|s| !s.is_empty()).count(),
             warnings: warnings.len(),
             warnings_by_kind,
         };
@@ -348,4 +389,26 @@ impl Report {
     pub fn document(&self, id: &str) -> Option<&DocumentReport> {
         self.documents.iter().find(|d| d.id == id)
     }
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Paragraph => "paragraph",
+        Method::Passage => "passage",
+    }
+}
+
+/// Bytes of `paragraph` covered by the (sorted) member spans of its document.
+fn covered_bytes(paragraph: Span, spans: &[(Span, usize)]) -> usize {
+    let mut covered = 0;
+    let mut reached = paragraph.start;
+    for (span, _) in spans {
+        let start = span.start.max(reached);
+        let end = span.end.min(paragraph.end);
+        if end > start {
+            covered += end - start;
+            reached = end;
+        }
+    }
+    covered
 }

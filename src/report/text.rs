@@ -110,7 +110,7 @@ fn write_cluster(
     docs.dedup();
     write!(
         out,
-        "#{} {} · {} paragraphs in {} documents",
+        "#{} {} · {} passages in {} documents",
         cluster.id,
         cluster.kind,
         cluster.members.len(),
