@@ -275,6 +275,21 @@ fn final_clusters(
     cluster::group_occurrences(&occurrences, &links)
 }
 
+/// The passages two documents share (`wiretrace compare`): every shared anchor n-gram is
+/// tried, with no winnowing and no document-frequency cap.
+pub fn compare(a: &Document, b: &Document, params: &Params) -> Vec<Alignment> {
+    let mut normalizer = Normalizer::new(params.language);
+    let mut tokens_of = |doc: &Document| {
+        let mut tokens = Vec::new();
+        for span in segment::paragraphs(&doc.text) {
+            normalizer.tokenize(span.slice(&doc.text), span.start, &mut tokens);
+        }
+        tokens
+    };
+    let (tokens_a, tokens_b) = (tokens_of(a), tokens_of(b));
+    align::align_two(&tokens_a, &tokens_b, &params.align)
+}
+
 fn fingerprint_all(
     documents: &[Document],
     params: &Params,

@@ -688,3 +688,69 @@ fn the_alignment_tier_can_be_switched_off() {
     assert!(report.clusters.is_empty());
     assert_eq!(report.params["align"]["enabled"], Value::Bool(false));
 }
+
+#[test]
+fn compare_aligns_two_documents_word_by_word() {
+    let a = format!("{SAMPLE}/{FOX}.txt");
+    let b = format!("{SAMPLE}/{OBSERVADOR}.txt");
+    let out = wiretrace()
+        .args(["compare", &a, &b, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let passages = report["passages"].as_array().unwrap();
+    assert!(passages.len() >= 6);
+    let text_a = fs::read_to_string(&a).unwrap();
+    let text_b = fs::read_to_string(&b).unwrap();
+    // Every edit's spans slice the two texts; reclaimed/recaptured is one of them.
+    let mut substitutions = Vec::new();
+    for passage in passages {
+        for edit in passage["edits"].as_array().unwrap() {
+            if edit["op"] == "substitute" {
+                let (a0, a1) = (
+                    edit["a"]["start"].as_u64().unwrap() as usize,
+                    edit["a"]["end"].as_u64().unwrap() as usize,
+                );
+                let (b0, b1) = (
+                    edit["b"]["start"].as_u64().unwrap() as usize,
+                    edit["b"]["end"].as_u64().unwrap() as usize,
+                );
+                substitutions.push((text_a[a0..a1].to_string(), text_b[b0..b1].to_string()));
+            }
+        }
+    }
+    assert!(substitutions.contains(&("reclaimed".into(), "recaptured".into())));
+    assert!(substitutions.contains(&("countries".into(), "nations".into())));
+
+    let text = wiretrace()
+        .args(["compare", &a, &b, "--format", "text", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("requires both [countries] to use all available means"));
+    assert!(!text.contains('\x1b'));
+    let colored = wiretrace()
+        .args(["compare", &a, &b, "--format", "text", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(colored.stdout)
+        .unwrap()
+        .contains("\x1b[1;33mcountries\x1b[0m"));
+}
+
+#[test]
+fn compare_wants_exactly_one_document_per_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = write(
+        dir.path(),
+        "two.jsonl",
+        b"{\"id\":\"x\",\"text\":\"one article\"}\n{\"id\":\"y\",\"text\":\"another one\"}\n",
+    );
+    wiretrace()
+        .args(["compare", &format!("{SAMPLE}/{FOX}.txt")])
+        .arg(&two)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("holds 2 readable documents"));
+}

@@ -6,6 +6,8 @@
 //! - 1: the run failed while working or writing output.
 //! - 2: usage error, unreadable input path, or warnings under `--strict`.
 
+mod args;
+mod compare;
 mod output;
 mod progress;
 mod scan;
@@ -34,6 +36,8 @@ struct Cli {
 enum Command {
     /// Find passages shared between documents and report them.
     Scan(scan::ScanArgs),
+    /// Align two documents and show the passages they share, word by word.
+    Compare(compare::CompareArgs),
 }
 
 /// An error that ends the run, with the exit code it calls for.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

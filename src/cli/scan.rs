@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use wiretrace::align::AlignParams;
-use wiretrace::ingest::{self, IngestOptions, Input, JsonlFields, SourceRule, Warning};
+use wiretrace::ingest;
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline::{self, ScanStats};
 use wiretrace::report::{self, CsvTable, Format, Report};
 
+use super::args::{print_warnings, AlignArgs, InputArgs};
 use super::output::write_output;
 use super::progress::ProgressBarReporter;
 use super::Failure;
@@ -21,18 +21,14 @@ enum FormatArg {
     Json,
     Jsonl,
     Csv,
+    /// One self-contained HTML page with side-by-side views of the linked passages.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum TableArg {
     Pairs,
     Documents,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum SourceFrom {
-    /// The name of the directory holding each file.
-    ParentDir,
 }
 
 #[derive(Debug, Args)]
@@ -54,35 +50,8 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// Read stdin (-) as JSONL rather than one article.
-    #[arg(long)]
-    jsonl: bool,
-
-    /// JSONL field holding the document id.
-    #[arg(long, default_value = "id", value_name = "NAME")]
-    id_field: String,
-    /// JSONL field holding the text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
-    text_field: String,
-    /// JSONL field holding the outlet.
-    #[arg(long, default_value = "source", value_name = "NAME")]
-    source_field: String,
-    /// JSONL field holding the publication time (RFC 3339 or date).
-    #[arg(long, default_value = "published", value_name = "NAME")]
-    published_field: String,
-    /// JSONL field holding the title.
-    #[arg(long, default_value = "title", value_name = "NAME")]
-    title_field: String,
-    /// JSONL field holding the URL.
-    #[arg(long, default_value = "url", value_name = "NAME")]
-    url_field: String,
-
-    /// Outlet of every plain-text input file.
-    #[arg(long, value_name = "NAME", conflicts_with = "source_from")]
-    source: Option<String>,
-    /// Take the outlet of plain-text files from their path.
-    #[arg(long, value_enum)]
-    source_from: Option<SourceFrom>,
+    #[command(flatten)]
+    input: InputArgs,
 
     /// Stemming language (name or ISO code, or "none").
     #[arg(long, default_value = "english", value_name = "LANG")]
@@ -112,25 +81,8 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = Params::default().max_doc_bytes, value_name = "BYTES")]
     max_doc_bytes: usize,
 
-    /// Skip the passage-alignment tier (paragraph-level reuse only).
-    #[arg(long)]
-    no_align: bool,
-    /// Words per alignment anchor n-gram.
-    #[arg(long, default_value_t = AlignParams::default().anchor_size, value_name = "N")]
-    anchor_size: usize,
-    /// Winnowing window for anchors, in n-grams (shared runs of anchor-size + window - 1 words
-    /// are always found).
-    #[arg(long, default_value_t = AlignParams::default().anchor_window, value_name = "W")]
-    anchor_window: usize,
-    /// Ignore anchors found in more documents than this (stock phrases, site furniture).
-    #[arg(long, default_value_t = AlignParams::default().max_anchor_df, value_name = "N")]
-    max_anchor_df: usize,
-    /// Fewest matching words in a reported passage.
-    #[arg(long, default_value_t = AlignParams::default().min_tokens, value_name = "N")]
-    min_aligned_tokens: usize,
-    /// Lowest identity (matching words over alignment columns) of a reported passage.
-    #[arg(long, default_value_t = AlignParams::default().min_identity, value_name = "I")]
-    min_identity: f64,
+    #[command(flatten)]
+    align: AlignArgs,
 
     /// Worker threads (0: one per core). Results are identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -146,9 +98,6 @@ pub struct ScanArgs {
     quiet: bool,
 }
 
-/// Warnings printed one per line before the rest are summarised.
-const WARNINGS_SHOWN: usize = 20;
-
 impl ScanArgs {
     fn params(&self) -> Result<Params, Failure> {
         Params {
@@ -161,51 +110,11 @@ impl ScanArgs {
             min_paragraph_tokens: self.min_tokens,
             max_bucket: self.max_bucket,
             max_doc_bytes: self.max_doc_bytes,
-            align: AlignParams {
-                enabled: !self.no_align,
-                anchor_size: self.anchor_size,
-                anchor_window: self.anchor_window,
-                max_anchor_df: self.max_anchor_df,
-                min_tokens: self.min_aligned_tokens,
-                min_identity: self.min_identity,
-            },
+            align: self.align.params(),
             ..Params::default()
         }
         .validated()
         .map_err(|e| Failure::usage(e.to_string()))
-    }
-
-    fn ingest_options(&self, params: &Params) -> IngestOptions {
-        IngestOptions {
-            stdin_jsonl: self.jsonl,
-            fields: JsonlFields {
-                id: self.id_field.clone(),
-                text: self.text_field.clone(),
-                source: self.source_field.clone(),
-                published: self.published_field.clone(),
-                title: self.title_field.clone(),
-                url: self.url_field.clone(),
-            },
-            source: match (&self.source, self.source_from) {
-                (Some(name), _) => SourceRule::Fixed(name.clone()),
-                (None, Some(SourceFrom::ParentDir)) => SourceRule::ParentDir,
-                (None, None) => SourceRule::None,
-            },
-            max_doc_bytes: params.max_doc_bytes,
-        }
-    }
-
-    fn inputs(&self) -> Vec<Input> {
-        self.inputs
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    Input::Stdin
-                } else {
-                    Input::Path(p.clone())
-                }
-            })
-            .collect()
     }
 
     fn format(&self) -> Format {
@@ -216,6 +125,7 @@ impl ScanArgs {
                 "jsonl" | "ndjson" => Some(FormatArg::Jsonl),
                 "csv" => Some(FormatArg::Csv),
                 "txt" => Some(FormatArg::Text),
+                "html" | "htm" => Some(FormatArg::Html),
                 _ => None,
             }
         });
@@ -224,6 +134,7 @@ impl ScanArgs {
             Some(FormatArg::Json) => Format::Json,
             Some(FormatArg::Jsonl) => Format::Jsonl,
             Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Html) => Format::Html,
             None if self.output.is_none() && std::io::stdout().is_terminal() => Format::Text,
             None => Format::Json,
         }
@@ -241,8 +152,11 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
 
 fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
     let started = Instant::now();
-    let corpus = ingest::ingest(&args.inputs(), &args.ingest_options(params))
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    let corpus = ingest::ingest(
+        &args.input.inputs(&args.inputs),
+        &args.input.options(params.max_doc_bytes),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
     let read_time = started.elapsed();
     if !args.quiet || args.strict {
         print_warnings(&corpus.warnings);
@@ -270,6 +184,9 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         Format::Json => report::json::write_json(&report, out),
         Format::Jsonl => report::json::write_jsonl(&report, out),
         Format::Csv => report::csv::write_csv(&report, table, out),
+        Format::Html => {
+            report::html::write_html(&report, &corpus.documents, &result.alignments, out)
+        }
     })?;
     if args.stats {
         print_stats(
@@ -280,23 +197,6 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-fn print_warnings(warnings: &[Warning]) {
-    for warning in warnings.iter().take(WARNINGS_SHOWN) {
-        eprintln!(
-            "wiretrace: warning: {}: {} [{}]",
-            warning.input,
-            warning.message,
-            warning.kind.name()
-        );
-    }
-    if warnings.len() > WARNINGS_SHOWN {
-        eprintln!(
-            "wiretrace: warning: … and {} more (all are listed in the report's \"warnings\")",
-            warnings.len() - WARNINGS_SHOWN
-        );
-    }
 }
 
 fn print_stats(

@@ -10,8 +10,11 @@
 //! All `start`/`end` values are byte offsets (end exclusive) into the document's UTF-8 text.
 //! Nothing here depends on timing or thread count, so reports are byte-identical across runs.
 
+pub mod compare;
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod passage;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -35,6 +38,7 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+    Html,
 }
 
 /// Which table a CSV report holds.
