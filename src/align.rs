@@ -88,6 +88,7 @@ pub struct Alignment {
     /// Alignment columns (matches + substitutions + gaps).
     pub columns: u32,
     pub score: i32,
+    /// The edit script, word by word (empty when not kept, see [`align_corpus`]).
     pub ops: Vec<Op>,
 }
 
@@ -143,7 +144,13 @@ pub fn winnowed_anchors(tokens: &[Token], n: usize, window: usize) -> Vec<(u64, 
 }
 
 /// Aligns every pair of documents that share anchors. `tokens[d]` is document `d`'s tokens.
-pub fn align_corpus(tokens: &[Vec<Token>], params: &AlignParams) -> (Vec<Alignment>, AlignStats) {
+/// Without `keep_ops`, the edit scripts are dropped as soon as each alignment is made (they
+/// are only needed to show alignments word by word, and they are the bulk of the memory).
+pub fn align_corpus(
+    tokens: &[Vec<Token>],
+    params: &AlignParams,
+    keep_ops: bool,
+) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
     let mut anchors: Vec<Anchor> = tokens
         .par_iter()
@@ -206,6 +213,13 @@ pub fn align_corpus(tokens: &[Vec<Token>], params: &AlignParams) -> (Vec<Alignme
                 &matches,
                 params,
             )
+            .into_iter()
+            .map(move |mut alignment| {
+                if !keep_ops {
+                    alignment.ops = Vec::new();
+                }
+                alignment
+            })
         })
         .collect();
     stats.alignments = alignments.len();
@@ -592,10 +606,10 @@ mod tests {
             max_anchor_df: 3,
             ..AlignParams::default()
         };
-        let (found, stats) = align_corpus(&docs, &params);
+        let (found, stats) = align_corpus(&docs, &params, false);
         assert!(found.is_empty());
         assert!(stats.capped_anchors > 0);
-        let (found, _) = align_corpus(&docs, &AlignParams::default());
+        let (found, _) = align_corpus(&docs, &AlignParams::default(), false);
         assert_eq!(found.len(), 10, "every pair shares the line");
     }
 }

@@ -128,10 +128,36 @@ struct Scratch {
     signature: Vec<u32>,
 }
 
-/// Runs the whole pipeline on `documents`.
+/// What a scan keeps beyond the report's needs; never changes results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Keep every alignment's word-by-word edit script (for side-by-side views). Costs about
+    /// 40 bytes per aligned word.
+    pub keep_alignment_ops: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            keep_alignment_ops: true,
+        }
+    }
+}
+
+/// Runs the whole pipeline on `documents`, keeping everything (see [`scan_with`]).
 pub fn scan(
     documents: &[Document],
     params: &Params,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> ScanResult {
+    scan_with(documents, params, ScanOptions::default(), progress)
+}
+
+/// Runs the whole pipeline on `documents`.
+pub fn scan_with(
+    documents: &[Document],
+    params: &Params,
+    options: ScanOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> ScanResult {
     let mut stats = ScanStats {
@@ -207,7 +233,8 @@ pub fn scan(
             done: 0,
             total: 0,
         });
-        let (alignments, align_stats) = align::align_corpus(&doc_tokens, &params.align);
+        let (alignments, align_stats) =
+            align::align_corpus(&doc_tokens, &params.align, options.keep_alignment_ops);
         stats.alignment = align_stats;
         alignments
     } else {

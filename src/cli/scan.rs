@@ -168,13 +168,16 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         )));
     }
 
+    let format = args.format();
+    let options = pipeline::ScanOptions {
+        keep_alignment_ops: format == Format::Html,
+    };
     let progress = ProgressBarReporter::new(args.quiet);
-    let result = pipeline::scan(&corpus.documents, params, &|p| progress.update(p));
+    let result = pipeline::scan_with(&corpus.documents, params, options, &|p| progress.update(p));
     progress.finish();
 
     let started_report = Instant::now();
     let report = Report::build(&corpus.documents, &corpus.warnings, params, &result);
-    let format = args.format();
     let table = match args.table {
         TableArg::Pairs => CsvTable::Pairs,
         TableArg::Documents => CsvTable::Documents,
