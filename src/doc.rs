@@ -102,3 +102,15 @@ impl Document {
         self
     }
 }
+
+/// One paragraph of a document, as segmented and tokenized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paragraph {
+    pub span: Span,
+    /// Word tokens in the paragraph.
+    pub tokens: u32,
+    /// Whether it was long enough (`min_paragraph_tokens`) to be fingerprinted.
+    pub fingerprinted: bool,
+    /// Hash of the normalized token sequence (equal text, equal key); 0 when it has no words.
+    pub key: u64,
+}

@@ -30,6 +30,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod align;
+pub mod attribute;
 pub mod cluster;
 pub mod doc;
 pub mod ingest;

@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::align::{self, AlignStats, Alignment};
+use crate::attribute::{self, Attribution, Registry};
 use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluster};
-use crate::doc::{Document, Span};
+use crate::doc::{Document, Paragraph, Span};
 use crate::lsh::{self, BandEntry};
 use crate::minhash::MinHasher;
 use crate::normalize::{Normalizer, Token};
@@ -36,6 +37,7 @@ pub enum Stage {
     Verify,
     Cluster,
     Align,
+    Attribute,
 }
 
 impl Stage {
@@ -46,6 +48,7 @@ impl Stage {
             Stage::Verify => "verifying",
             Stage::Cluster => "clustering",
             Stage::Align => "aligning passages",
+            Stage::Attribute => "attributing",
         }
     }
 }
@@ -57,16 +60,6 @@ pub struct Progress {
     pub stage: Stage,
     pub done: u64,
     pub total: u64,
-}
-
-/// One paragraph of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Paragraph {
-    pub span: Span,
-    /// Word tokens in the paragraph.
-    pub tokens: u32,
-    /// Whether it was long enough (`min_paragraph_tokens`) to be fingerprinted.
-    pub fingerprinted: bool,
 }
 
 /// A fingerprinted paragraph: the unit that LSH, verification and clustering work on.
@@ -92,6 +85,7 @@ pub struct ScanStats {
     pub verify_time: Duration,
     pub cluster_time: Duration,
     pub align_time: Duration,
+    pub attribute_time: Duration,
 }
 
 /// Everything a scan found.
@@ -109,6 +103,8 @@ pub struct ScanResult {
     pub alignments: Vec<Alignment>,
     /// The final clusters of shared text: paragraph clusters and passages together.
     pub clusters: Vec<SpanCluster>,
+    /// Credits, cluster kinds and origins (the clusters again, with boilerplate added).
+    pub attribution: Attribution,
     pub stats: ScanStats,
 }
 
@@ -128,18 +124,21 @@ struct Scratch {
     signature: Vec<u32>,
 }
 
-/// What a scan keeps beyond the report's needs; never changes results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScanOptions {
+/// What a scan works with beyond its parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions<'a> {
     /// Keep every alignment's word-by-word edit script (for side-by-side views). Costs about
-    /// 40 bytes per aligned word.
+    /// 40 bytes per aligned word; never changes results.
     pub keep_alignment_ops: bool,
+    /// The wire services that credit lines and outlets are matched against.
+    pub agencies: &'a Registry,
 }
 
-impl Default for ScanOptions {
+impl Default for ScanOptions<'static> {
     fn default() -> Self {
         ScanOptions {
             keep_alignment_ops: true,
+            agencies: Registry::builtin(),
         }
     }
 }
@@ -157,7 +156,7 @@ pub fn scan(
 pub fn scan_with(
     documents: &[Document],
     params: &Params,
-    options: ScanOptions,
+    options: ScanOptions<'_>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> ScanResult {
     let mut stats = ScanStats {
@@ -244,6 +243,15 @@ pub fn scan_with(
     let clusters = final_clusters(&paragraph_clusters, &nodes, &alignments);
     stats.align_time = started.elapsed();
 
+    let started = Instant::now();
+    progress(Progress {
+        stage: Stage::Attribute,
+        done: 0,
+        total: 0,
+    });
+    let attribution = attribute::attribute(documents, &paragraphs, &clusters, options.agencies);
+    stats.attribute_time = started.elapsed();
+
     ScanResult {
         paragraphs,
         nodes,
@@ -252,6 +260,7 @@ pub fn scan_with(
         paragraph_clusters,
         alignments,
         clusters,
+        attribution,
         stats,
     }
 }
@@ -300,6 +309,18 @@ fn final_clusters(
         });
     }
     cluster::group_occurrences(&occurrences, &links)
+}
+
+/// A hash of a paragraph's token sequence: equal for paragraphs that read the same after
+/// normalization ("ADVERTISEMENT" and "Advertisement"); 0 for a paragraph without words.
+fn paragraph_key(tokens: &[Token]) -> u64 {
+    if tokens.is_empty() {
+        return 0;
+    }
+    tokens
+        .iter()
+        .fold(0x517c_c1b7_2722_0a95, |h, t| shingle::finalize(h ^ t.id))
+        .max(1)
 }
 
 /// The passages two documents share (`wiretrace compare`): every shared anchor n-gram is
@@ -380,6 +401,7 @@ fn fingerprint_document(
             span,
             tokens: scratch.tokens.len() as u32,
             fingerprinted,
+            key: paragraph_key(&scratch.tokens),
         });
         if params.align.enabled {
             tokens.extend_from_slice(&scratch.tokens);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
+use wiretrace::attribute::Registry;
 use wiretrace::ingest;
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline::{self, ScanStats};
@@ -84,6 +85,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     align: AlignArgs,
 
+    /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    agencies: Option<PathBuf>,
+
     /// Worker threads (0: one per core). Results are identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
@@ -151,6 +156,10 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
 }
 
 fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
+    let registry = match &args.agencies {
+        Some(path) => Registry::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Registry::builtin().clone(),
+    };
     let started = Instant::now();
     let corpus = ingest::ingest(
         &args.input.inputs(&args.inputs),
@@ -171,6 +180,7 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
     let format = args.format();
     let options = pipeline::ScanOptions {
         keep_alignment_ops: format == Format::Html,
+        agencies: &registry,
     };
     let progress = ProgressBarReporter::new(args.quiet);
     let result = pipeline::scan_with(&corpus.documents, params, options, &|p| progress.update(p));
@@ -239,6 +249,10 @@ fn print_stats(
         stats.alignment.capped_anchors,
         stats.alignment.document_pairs,
         stats.alignment.alignments
+    );
+    eprintln!(
+        "stats: attribute    {:>9.3}s",
+        stats.attribute_time.as_secs_f64()
     );
     eprintln!("stats: report       {:>9.3}s", report.as_secs_f64());
     eprintln!(

@@ -88,6 +88,8 @@ pub struct ParagraphReport {
     pub end: usize,
     /// False for paragraphs too short to fingerprint (`min_paragraph_tokens`).
     pub fingerprinted: bool,
+    /// Site furniture or text repeated within one outlet: not counted as reuse.
+    pub boilerplate: bool,
 }
 
 /// A credit line found in a document's text (filled in by attribution).
@@ -102,9 +104,10 @@ pub struct CreditReport {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reuse {
-    /// Bytes of paragraphs in reuse clusters over all paragraph bytes.
+    /// Bytes of paragraphs in `wire` and `shared` clusters over all paragraph bytes, boilerplate
+    /// paragraphs excluded from both.
     pub shared_fraction: f64,
-    /// The same, split by the origin of each cluster (`unknown` when none is known).
+    /// The same, per origin agency of the clusters (`unknown` when none is known).
     pub by_origin: BTreeMap<String, f64>,
 }
 
@@ -112,10 +115,12 @@ pub struct Reuse {
 pub struct ClusterReport {
     /// 1-based position in the report; stable for equal input and parameters.
     pub id: usize,
-    /// `wire`, `quote`, `boilerplate` or `shared` (until attribution: always `shared`).
+    /// `wire`, `quote`, `boilerplate` or `shared`.
     pub kind: String,
     pub members: Vec<MemberReport>,
     pub origin: Origin,
+    /// For `quote` clusters: who is quoted, when the text names them.
+    pub speaker: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,7 +153,8 @@ pub struct Origin {
 /// One piece of evidence for an origin.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Evidence {
-    /// What kind of evidence: `source-is-agency`, `credit`, `earliest`, `containment`, `conflict`.
+    /// What kind of evidence: `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict`,
+    /// `quotation`.
     pub kind: String,
     /// The document it comes from, when there is one.
     pub doc: Option<String>,
@@ -178,12 +184,16 @@ pub struct Summary {
     /// Anchors ignored for appearing in more than `align.max_anchor_df` documents.
     pub capped_anchors: usize,
     pub clusters: usize,
-    /// Paragraphs that hold shared text, in whole or in part.
+    /// Clusters of each kind (`wire`, `quote`, `boilerplate`, `shared`).
+    pub clusters_by_kind: BTreeMap<String, usize>,
+    /// Credit lines found in all documents.
+    pub credits: usize,
+    /// Paragraphs (boilerplate excepted) that hold reused text, in whole or in part.
     pub clustered_paragraphs: usize,
     /// Verified pairs not merged into one cluster because the two groups' representatives were
     /// not similar enough (the guard against chaining).
     pub refused_merges: usize,
-    /// Documents with at least one paragraph in a cluster.
+    /// Documents with reused text (wire or shared clusters).
     pub documents_with_reuse: usize,
     pub warnings: usize,
     pub warnings_by_kind: BTreeMap<&'static str, usize>,
@@ -222,40 +232,80 @@ impl Report {
         params: &Params,
         result: &ScanResult,
     ) -> Report {
-        let clusters: Vec<ClusterReport> = result
+        let attribution = &result.attribution;
+        let doc_id = |d: u32| documents[d as usize].id.clone();
+        let clusters: Vec<ClusterReport> = attribution
             .clusters
             .iter()
             .enumerate()
-            .map(|(index, cluster)| ClusterReport {
-                id: index + 1,
-                kind: "shared".into(),
-                members: cluster
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| MemberReport {
-                        doc: documents[m.doc as usize].id.clone(),
-                        start: m.span.start,
-                        end: m.span.end,
-                        similarity: round4(m.similarity),
-                        containment: round4(m.containment),
-                        representative: i == cluster.representative,
-                        method: method_name(m.method),
-                    })
-                    .collect(),
-                origin: Origin::default(),
+            .map(|(index, attributed)| {
+                let cluster = &attributed.cluster;
+                let origin = &attributed.origin;
+                ClusterReport {
+                    id: index + 1,
+                    kind: attributed.kind.name().into(),
+                    members: cluster
+                        .members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| MemberReport {
+                            doc: doc_id(m.doc),
+                            start: m.span.start,
+                            end: m.span.end,
+                            similarity: round4(m.similarity),
+                            containment: round4(m.containment),
+                            representative: i == cluster.representative,
+                            method: method_name(m.method),
+                        })
+                        .collect(),
+                    origin: Origin {
+                        agency: origin.agency.clone(),
+                        doc: origin.doc.map(doc_id),
+                        confidence: origin.confidence,
+                        evidence: origin
+                            .evidence
+                            .iter()
+                            .map(|e| Evidence {
+                                kind: e.kind.to_string(),
+                                doc: e.doc.map(doc_id),
+                                agency: e.agency.clone(),
+                                detail: e.detail.clone(),
+                            })
+                            .collect(),
+                    },
+                    speaker: attributed.speaker.clone(),
+                }
             })
             .collect();
 
         // Member spans of each document, with their cluster id, sorted by offset.
         let mut member_spans: Vec<Vec<(Span, usize)>> = vec![Vec::new(); documents.len()];
-        for (index, cluster) in result.clusters.iter().enumerate() {
-            for m in &cluster.members {
+        // Spans of reuse (wire and shared clusters) per document, by origin.
+        let mut reuse_spans: Vec<BTreeMap<String, Vec<(Span, usize)>>> =
+            vec![BTreeMap::new(); documents.len()];
+        for (index, attributed) in attribution.clusters.iter().enumerate() {
+            let origin = attributed
+                .origin
+                .agency
+                .clone()
+                .unwrap_or_else(|| "unknown".to_string());
+            for m in &attributed.cluster.members {
                 member_spans[m.doc as usize].push((m.span, index + 1));
+                if attributed.kind.is_reuse() {
+                    reuse_spans[m.doc as usize]
+                        .entry(origin.clone())
+                        .or_default()
+                        .push((m.span, index + 1));
+                }
             }
         }
         for spans in &mut member_spans {
             spans.sort();
+        }
+        for by_origin in &mut reuse_spans {
+            for spans in by_origin.values_mut() {
+                spans.sort();
+            }
         }
         let cluster_at = |doc: u32, span: Span| -> Option<usize> {
             member_spans[doc as usize]
@@ -270,24 +320,37 @@ impl Report {
             .enumerate()
             .map(|(d, doc)| {
                 let paragraphs = &result.paragraphs[d];
-                let total: usize = paragraphs.iter().map(|p| p.span.len()).sum();
-                let covered: usize = paragraphs
+                let boilerplate = &attribution.boilerplate[d];
+                // Reuse is measured over the text that is not boilerplate.
+                let counted: Vec<Span> = paragraphs
                     .iter()
-                    .map(|p| covered_bytes(p.span, &member_spans[d]))
-                    .sum();
-                shared_paragraphs += paragraphs
-                    .iter()
-                    .filter(|p| covered_bytes(p.span, &member_spans[d]) > 0)
-                    .count();
-                let fraction = if total > 0 {
-                    round4(covered as f64 / total as f64)
-                } else {
-                    0.0
+                    .zip(boilerplate)
+                    .filter(|(_, &is)| !is)
+                    .map(|(p, _)| p.span)
+                    .collect();
+                let total: usize = counted.iter().map(Span::len).sum();
+                let mut all_reuse: Vec<(Span, usize)> =
+                    reuse_spans[d].values().flatten().copied().collect();
+                all_reuse.sort();
+                let covered = |spans: &[(Span, usize)]| -> usize {
+                    counted.iter().map(|&p| covered_bytes(p, spans)).sum()
                 };
-                let mut by_origin = BTreeMap::new();
-                if fraction > 0.0 {
-                    by_origin.insert("unknown".to_string(), fraction);
-                }
+                shared_paragraphs += counted
+                    .iter()
+                    .filter(|&&p| covered_bytes(p, &all_reuse) > 0)
+                    .count();
+                let fraction = |bytes: usize| {
+                    if total > 0 {
+                        round4(bytes as f64 / total as f64)
+                    } else {
+                        0.0
+                    }
+                };
+                let by_origin: BTreeMap<String, f64> = reuse_spans[d]
+                    .iter()
+                    .map(|(origin, spans)| (origin.clone(), fraction(covered(spans))))
+                    .filter(|(_, f)| *f > 0.0)
+                    .collect();
                 DocumentReport {
                     id: doc.id.clone(),
                     path: doc.path.clone(),
@@ -300,15 +363,26 @@ impl Report {
                     truncated_from: doc.truncated_from,
                     paragraphs: paragraphs
                         .iter()
-                        .map(|p| ParagraphReport {
+                        .zip(boilerplate)
+                        .map(|(p, &is)| ParagraphReport {
                             start: p.span.start,
                             end: p.span.end,
                             fingerprinted: p.fingerprinted,
+                            boilerplate: is,
                         })
                         .collect(),
-                    credits: Vec::new(),
+                    credits: attribution.credits[d]
+                        .iter()
+                        .map(|c| CreditReport {
+                            agency: c.agency.clone(),
+                            kind: c.kind.name().to_string(),
+                            start: c.span.start,
+                            end: c.span.end,
+                            text: c.span.slice(&doc.text).to_string(),
+                        })
+                        .collect(),
                     reuse: Reuse {
-                        shared_fraction: fraction,
+                        shared_fraction: fraction(covered(&all_reuse)),
                         by_origin,
                     },
                 }
@@ -364,9 +438,20 @@ impl Report {
             aligned_passages: result.alignments.len(),
             capped_anchors: stats.alignment.capped_anchors,
             clusters: clusters.len(),
+            clusters_by_kind: {
+                let mut by_kind = BTreeMap::new();
+                for c in &clusters {
+                    *by_kind.entry(c.kind.clone()).or_insert(0) += 1;
+                }
+                by_kind
+            },
+            credits: attribution.credits.iter().map(Vec::len).sum(),
             clustered_paragraphs: shared_paragraphs,
             refused_merges: stats.clustering.refused_merges,
-            documents_with_reuse: member_spans.iter().filter(|s| !s.is_empty()).count(),
+            documents_with_reuse: document_reports
+                .iter()
+                .filter(|d| d.reuse.shared_fraction > 0.0)
+                .count(),
             warnings: warnings.len(),
             warnings_by_kind,
         };

@@ -83,17 +83,20 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
         writeln!(out, "\nNo shared passages found.")?;
         return Ok(());
     }
-    // Group clusters by origin agency (unknown last), keeping report order inside a group.
-    let mut groups: BTreeMap<(bool, String), Vec<&ClusterReport>> = BTreeMap::new();
+    // Group clusters by origin agency, then quotations, unknown origin and boilerplate last;
+    // report order inside a group.
+    let mut groups: BTreeMap<(u8, String), Vec<&ClusterReport>> = BTreeMap::new();
     for cluster in &report.clusters {
-        let key = match &cluster.origin.agency {
-            Some(agency) => (false, agency.clone()),
-            None => (true, "unknown origin".to_string()),
+        let key = match (&cluster.origin.agency, cluster.kind.as_str()) {
+            (Some(agency), _) => (0, format!("origin {agency}")),
+            (None, "quote") => (1, "quotations".to_string()),
+            (None, "boilerplate") => (3, "boilerplate (not counted as reuse)".to_string()),
+            (None, _) => (2, "unknown origin".to_string()),
         };
         groups.entry(key).or_default().push(cluster);
     }
-    for ((_, origin), clusters) in groups {
-        writeln!(out, "\nCLUSTERS · {origin}")?;
+    for ((_, group), clusters) in groups {
+        writeln!(out, "\nCLUSTERS · {group}")?;
         for cluster in clusters {
             write_cluster(cluster, &by_id, out)?;
         }
@@ -116,8 +119,21 @@ fn write_cluster(
         cluster.members.len(),
         docs.len()
     )?;
-    if let Some(confidence) = cluster.origin.confidence {
-        write!(out, " · origin confidence {confidence:.2}")?;
+    if let Some(speaker) = &cluster.speaker {
+        write!(out, " · quoting {speaker}")?;
+    }
+    match (
+        &cluster.origin.agency,
+        &cluster.origin.doc,
+        cluster.origin.confidence,
+    ) {
+        (Some(agency), _, Some(confidence)) => {
+            write!(out, " · origin {agency} (confidence {confidence:.2})")?
+        }
+        (None, Some(doc), Some(confidence)) => {
+            write!(out, " · likely first in {doc} (confidence {confidence:.2})")?
+        }
+        _ => {}
     }
     writeln!(out)?;
     for evidence in &cluster.origin.evidence {

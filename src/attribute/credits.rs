@@ -1,0 +1,288 @@
+//! Credit lines: where a document's text says which wire service it comes from.
+//!
+//! In: a document's text, its paragraph spans and the agency [`Registry`]. Out: the
+//! [`Credit`]s found, each with its agency, kind and byte span, in text order.
+//!
+//! Kinds, each anchored at the start of a paragraph (or making up a whole short paragraph):
+//! - `dateline`: "SEOUL, April 28 (Reuters) -", "WASHINGTON (AP) —".
+//! - `contribution`: "The Associated Press contributed to this report.", "Reporting by AFP."
+//! - `signoff`: "(Reporting by …; Editing by …)", credited to the agency whose house style it is
+//!   (`signoff: true` in the registry: Reuters).
+//! - `byline`: "By Jane Doe, Associated Press", "By REUTERS".
+//! - `copyright`: "© 2025 The Associated Press", "Copyright Reuters".
+//!
+//! Not credits: photo and image credits ("(Sputnik/… via REUTERS)", "Photo: EPA-EFE/…",
+//! "Image credits: …") — a paragraph that looks like one is skipped — and a wire named as a
+//! source inside a sentence ("a spokesperson told Reuters", "according to KCNA"), which no
+//! anchored pattern matches.
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::registry::Registry;
+use crate::doc::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CreditKind {
+    Dateline,
+    Contribution,
+    Signoff,
+    Byline,
+    Copyright,
+}
+
+impl CreditKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CreditKind::Dateline => "dateline",
+            CreditKind::Contribution => "contribution",
+            CreditKind::Signoff => "signoff",
+            CreditKind::Byline => "byline",
+            CreditKind::Copyright => "copyright",
+        }
+    }
+}
+
+/// A credit line found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    /// The agency's registry id.
+    pub agency: String,
+    pub kind: CreditKind,
+    pub span: Span,
+}
+
+/// Longest paragraph, in bytes, that can be a byline or copyright line on its own.
+const SHORT_LINE: usize = 160;
+
+/// Compiled credit patterns for one registry.
+pub struct CreditDetector<'r> {
+    registry: &'r Registry,
+    dateline: Regex,
+    contribution: Regex,
+    byline: Regex,
+    copyright: Regex,
+    signoff: Regex,
+    photo: Regex,
+    signoff_agency: Option<String>,
+}
+
+impl<'r> CreditDetector<'r> {
+    pub fn new(registry: &'r Registry) -> Self {
+        let aliases = registry
+            .aliases_longest_first()
+            .into_iter()
+            .map(regex::escape)
+            .collect::<Vec<_>>()
+            .join("|");
+        let build = |pattern: String| Regex::new(&pattern).expect("credit pattern compiles");
+        CreditDetector {
+            registry,
+            dateline: build(format!(
+                r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
+            )),
+            contribution: build(format!(
+                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?\bto\s+this\s+(?:report|story|article)\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
+            )),
+            byline: build(format!(
+                r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+)?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
+            )),
+            copyright: build(format!(
+                r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
+            )),
+            signoff: build(
+                r"^\(?\s*(?:Additional reporting|Reporting|Writing|Compiled) by [^()]{2,400}?;\s*(?:[^()]{0,300}?;\s*)?(?:Editing|Edited) by [^()]{2,200}\)?\.?$"
+                    .to_string(),
+            ),
+            photo: build(
+                r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
+                    .to_string(),
+            ),
+            signoff_agency: registry
+                .agencies()
+                .iter()
+                .find(|a| a.signoff)
+                .map(|a| a.id.clone()),
+        }
+    }
+
+    /// The credits in `text`, looking at each paragraph in `paragraphs`.
+    pub fn detect(&self, text: &str, paragraphs: &[Span]) -> Vec<Credit> {
+        let mut credits = Vec::new();
+        for &paragraph in paragraphs {
+            let p = paragraph.slice(text);
+            if self.photo.is_match(p) {
+                continue;
+            }
+            let at = |start: usize, end: usize| {
+                Span::new(paragraph.start + start, paragraph.start + end)
+            };
+            let mut found = |kind: CreditKind, agency: &str, span: Span| {
+                if let Some(agency) = self.registry.lookup(agency) {
+                    credits.push(Credit {
+                        agency: agency.id.clone(),
+                        kind,
+                        span,
+                    });
+                }
+            };
+            if let Some(caps) = self.dateline.captures(p) {
+                let whole = caps.get(0).expect("match");
+                found(
+                    CreditKind::Dateline,
+                    &caps["agency"],
+                    at(whole.start(), whole.end()),
+                );
+            }
+            if let Some(caps) = self.contribution.captures(p) {
+                let whole = caps.get(0).expect("match");
+                let agency = caps.name("agency").or_else(|| caps.name("agency2"));
+                if let Some(agency) = agency {
+                    found(
+                        CreditKind::Contribution,
+                        agency.as_str(),
+                        at(whole.start(), whole.end()),
+                    );
+                }
+            }
+            if let Some(agency) = &self.signoff_agency {
+                if self.signoff.is_match(p) {
+                    found(CreditKind::Signoff, agency, paragraph);
+                }
+            }
+            if p.len() <= SHORT_LINE {
+                if let Some(caps) = self.byline.captures(p) {
+                    found(CreditKind::Byline, &caps["agency"], paragraph);
+                }
+                if let Some(caps) = self.copyright.captures(p) {
+                    let whole = caps.get(0).expect("match");
+                    found(
+                        CreditKind::Copyright,
+                        &caps["agency"],
+                        at(whole.start(), whole.end()),
+                    );
+                }
+            }
+        }
+        credits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment;
+
+    fn credits(text: &str) -> Vec<(String, &'static str, String)> {
+        let detector = CreditDetector::new(Registry::builtin());
+        detector
+            .detect(text, &segment::paragraphs(text))
+            .into_iter()
+            .map(|c| (c.agency, c.kind.name(), c.span.slice(text).to_string()))
+            .collect()
+    }
+
+    fn one(agency: &str, kind: &'static str, text: &str) -> Vec<(String, &'static str, String)> {
+        vec![(agency.to_string(), kind, text.to_string())]
+    }
+
+    #[test]
+    fn datelines() {
+        let text =
+            "SEOUL, April 28 (Reuters) - North Korea confirmed on Monday that it sent troops.";
+        assert_eq!(
+            credits(text),
+            one("Reuters", "dateline", "SEOUL, April 28 (Reuters) -")
+        );
+        let text = "WASHINGTON (AP) — The Senate voted on Tuesday.";
+        assert_eq!(credits(text), one("AP", "dateline", "WASHINGTON (AP) —"));
+        let text = "SEOUL, South Korea (AP) — North Korea said on Monday.";
+        assert_eq!(
+            credits(text),
+            one("AP", "dateline", "SEOUL, South Korea (AP) —")
+        );
+        let text = "Berlin (dpa) - Die Regierung hat am Montag beschlossen.";
+        assert_eq!(credits(text), one("dpa", "dateline", "Berlin (dpa) -"));
+        let text = "(AFP) - Talks resumed.";
+        assert_eq!(credits(text), one("AFP", "dateline", "(AFP) -"));
+    }
+
+    #[test]
+    fn contribution_lines() {
+        let text = "Story.\n\nThe Associated Press contributed to this report.";
+        assert_eq!(
+            credits(text),
+            one(
+                "AP",
+                "contribution",
+                "The Associated Press contributed to this report."
+            )
+        );
+        let text = "Associated Press writer Kim Tong-hyung in Seoul contributed to this report.";
+        assert_eq!(credits(text)[0].0, "AP");
+        let text = "Reuters contributed reporting to this story";
+        assert_eq!(credits(text)[0].1, "contribution");
+        let text = "Additional reporting by AFP.";
+        assert_eq!(
+            credits(text),
+            one("AFP", "contribution", "Additional reporting by AFP.")
+        );
+    }
+
+    #[test]
+    fn reuters_sign_offs() {
+        let text = "(Reporting by Jack Kim and Josh Smith in Seoul; Editing by Sandra Maler)";
+        assert_eq!(credits(text), one("Reuters", "signoff", text));
+        let text = "Reporting by Jane Doe; Writing by John Roe; Editing by Alex Poe";
+        assert_eq!(credits(text)[0].0, "Reuters");
+    }
+
+    #[test]
+    fn bylines_and_copyright() {
+        assert_eq!(
+            credits("By Jane Doe, Associated Press"),
+            one("AP", "byline", "By Jane Doe, Associated Press")
+        );
+        assert_eq!(
+            credits("By REUTERS"),
+            one("Reuters", "byline", "By REUTERS")
+        );
+        assert_eq!(
+            credits("By The Associated Press"),
+            one("AP", "byline", "By The Associated Press")
+        );
+        assert_eq!(
+            credits("© 2025 The Associated Press. All rights reserved."),
+            one("AP", "copyright", "© 2025 The Associated Press")
+        );
+        assert_eq!(credits("Copyright 2024 Reuters")[0].1, "copyright");
+    }
+
+    #[test]
+    fn photo_and_image_credits_are_not_text_credits() {
+        for text in [
+            "Russian President Vladimir Putin thanked North Korea. (Sputnik/Kristina Kormilitsyna/Kremlin via REUTERS)",
+            "The treaty was signed in June 2024. (Sputnik/Mikhail Metzel/Kremlin via Reuters/File Photo)",
+            "Kim Jong Un and Vladimir Putin in Pyongyang. Photo: EPA-EFE/GAVRIIL GRIGOROV / SPUTNIK / KREMLIN POOL",
+            "Image credits: Kremlin / Handout / Getty Images",
+            "A man walks past a screen. (AP Photo/Ahn Young-joon)",
+        ] {
+            assert!(credits(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_wire_named_as_a_source_is_not_a_credit() {
+        for text in [
+            "Countries such as North Korea bear responsibility, a State Department spokesperson told Reuters.",
+            "According to KCNA, the soldiers' war effort has been victoriously concluded.",
+            "North Korea's state news agency KCNA revealed that subunits took part.",
+            "In a statement to North Korean national broadcaster KCNA, Kim also described the soldiers as heroes.",
+            "Reuters could not independently verify the report.",
+            "By the time AP reporters arrived, the square was empty and the soldiers had left the area.",
+        ] {
+            assert!(credits(text).is_empty(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,531 @@
+//! Attribution: credit lines, what kind of sharing each cluster is, and where it came from.
+//!
+//! In: the documents, their paragraphs, the clusters of shared text and the agency
+//! [`Registry`]. Out: an [`Attribution`]: every document's [`Credit`]s, and every cluster with
+//! its [`ClusterKind`], quoted speaker and [`Origin`] (agency, document, confidence, evidence);
+//! plus the boilerplate clusters found among repeated short paragraphs.
+//!
+//! Kinds, decided in this order:
+//! 1. `boilerplate`: text repeated inside one document, or only among documents of one outlet,
+//!    or a site-furniture line ("ADVERTISEMENT", "Share", "Related Articles", app prompts…)
+//!    repeated anywhere. Never counted as reuse.
+//! 2. `quote`: at least half of the members are mostly (≥ 50% of their bytes) inside quotation
+//!    marks — a common primary source, not copying. The speaker is the name most often found
+//!    next to the quotes ("Putin said", "KCNA quoted Kim as saying").
+//! 3. `wire`: prose shared between different outlets (documents without a known outlet count
+//!    as outlets of their own).
+//! 4. `shared`: anything else (one outlet reusing its own prose).
+//!
+//! Origin of a `wire` or `shared` cluster, from evidence with weights: a member whose outlet
+//! *is* an agency (3), a member whose document credits an agency (2 per document), the
+//! agency of the earliest-published member (1), the agency of the member holding the fullest
+//! version (1). The agency with the highest score wins; its confidence is its score divided
+//! by one more than the total score, so that lone or conflicting evidence is never certain. When different agencies have
+//! evidence, a `conflict` item says so. Without any agency evidence the origin names only the
+//! likely first document (earliest, or fullest), with confidence 0.25 when both point to it and
+//! 0.15 otherwise.
+//!
+//! Invariants: deterministic; documents are referred to by index.
+
+pub mod credits;
+pub mod quotes;
+pub mod registry;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::cluster::{Method, Occurrence, SpanCluster};
+use crate::doc::{Document, Paragraph, Span};
+pub use credits::{Credit, CreditDetector, CreditKind};
+pub use registry::{Agency, Registry, RegistryError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ClusterKind {
+    Wire,
+    Quote,
+    Boilerplate,
+    Shared,
+}
+
+impl ClusterKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ClusterKind::Wire => "wire",
+            ClusterKind::Quote => "quote",
+            ClusterKind::Boilerplate => "boilerplate",
+            ClusterKind::Shared => "shared",
+        }
+    }
+
+    /// Whether text in such a cluster counts as reuse in `shared_fraction`.
+    pub fn is_reuse(self) -> bool {
+        matches!(self, ClusterKind::Wire | ClusterKind::Shared)
+    }
+}
+
+/// One piece of evidence for an origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict` or `quotation`.
+    pub kind: &'static str,
+    pub doc: Option<u32>,
+    pub agency: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origin {
+    pub agency: Option<String>,
+    pub doc: Option<u32>,
+    pub confidence: Option<f64>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributedCluster {
+    pub cluster: SpanCluster,
+    pub kind: ClusterKind,
+    /// The person or body quoted, for `quote` clusters, when the text names one.
+    pub speaker: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attribution {
+    /// Credits of each document, by document index.
+    pub credits: Vec<Vec<Credit>>,
+    /// Every cluster (the scan's and the boilerplate ones), ordered by first member.
+    pub clusters: Vec<AttributedCluster>,
+    /// For each document, which paragraphs are boilerplate.
+    pub boilerplate: Vec<Vec<bool>>,
+}
+
+/// Share of a member's bytes inside quotation marks for it to count as quoted.
+const QUOTED_SHARE: f64 = 0.5;
+
+/// Paragraphs that are site furniture wherever they appear (matched on the whole paragraph).
+fn furniture() -> &'static Regex {
+    static FURNITURE: OnceLock<Regex> = OnceLock::new();
+    FURNITURE.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(?:advertisement|advertising|sponsored(?: content)?|share(?: this(?: article| story)?)?|related(?: articles| stories| news| content)?|recent posts|read more|comments|no comments yet\.*|all news|similar news|close video|subscribe(?: now)?|(?:download|get) (?:the|our) app\b.*|click here to .{0,60}\bapp\b.*|sign up for .{0,60}newsletter.*|follow us on .{0,40}|more: .{0,200})$",
+        )
+        .expect("furniture pattern compiles")
+    })
+}
+
+/// Attributes every cluster and finds credits and boilerplate.
+pub fn attribute(
+    documents: &[Document],
+    paragraphs: &[Vec<Paragraph>],
+    clusters: &[SpanCluster],
+    registry: &Registry,
+) -> Attribution {
+    let detector = CreditDetector::new(registry);
+    let credits: Vec<Vec<Credit>> = documents
+        .par_iter()
+        .zip(paragraphs)
+        .map(|(doc, paras)| {
+            let spans: Vec<Span> = paras.iter().map(|p| p.span).collect();
+            detector.detect(&doc.text, &spans)
+        })
+        .collect();
+
+    let (boilerplate_clusters, boilerplate) = boilerplate(documents, paragraphs);
+    let context = Context {
+        documents,
+        paragraphs,
+        credits: &credits,
+        boilerplate: &boilerplate,
+        registry,
+    };
+    let mut attributed: Vec<AttributedCluster> = clusters
+        .par_iter()
+        .map(|cluster| context.attribute_cluster(cluster))
+        .collect();
+    attributed.extend(
+        boilerplate_clusters
+            .into_iter()
+            .map(|cluster| AttributedCluster {
+                cluster,
+                kind: ClusterKind::Boilerplate,
+                speaker: None,
+                origin: Origin::default(),
+            }),
+    );
+    attributed.sort_by_key(|c| (c.cluster.members[0].doc, c.cluster.members[0].span));
+    Attribution {
+        credits,
+        clusters: attributed,
+        boilerplate,
+    }
+}
+
+/// Boilerplate among repeated paragraphs (equal after normalization): repeated within one
+/// document, within one outlet, or furniture lines repeated anywhere. Returns the clusters and,
+/// per document, which paragraphs are boilerplate.
+fn boilerplate(
+    documents: &[Document],
+    paragraphs: &[Vec<Paragraph>],
+) -> (Vec<SpanCluster>, Vec<Vec<bool>>) {
+    let mut marks: Vec<Vec<bool>> = paragraphs.iter().map(|p| vec![false; p.len()]).collect();
+    let mut groups: BTreeMap<u64, Vec<(u32, u32)>> = BTreeMap::new();
+    for (d, paras) in paragraphs.iter().enumerate() {
+        for (i, p) in paras.iter().enumerate() {
+            if p.key != 0 {
+                groups.entry(p.key).or_default().push((d as u32, i as u32));
+            }
+        }
+    }
+    let mut clusters = Vec::new();
+    for members in groups.values().filter(|m| m.len() >= 2) {
+        let (d0, i0) = members[0];
+        let text = paragraphs[d0 as usize][i0 as usize]
+            .span
+            .slice(&documents[d0 as usize].text);
+        let one_document = members.iter().all(|&(d, _)| d == d0);
+        let source = documents[d0 as usize].source.as_deref();
+        let one_outlet = source.is_some()
+            && members
+                .iter()
+                .all(|&(d, _)| documents[d as usize].source.as_deref() == source);
+        if !(one_document || one_outlet || furniture().is_match(text.trim())) {
+            continue;
+        }
+        let occurrences: Vec<Occurrence> = members
+            .iter()
+            .map(|&(d, i)| {
+                marks[d as usize][i as usize] = true;
+                Occurrence {
+                    doc: d,
+                    span: paragraphs[d as usize][i as usize].span,
+                    similarity: 1.0,
+                    containment: 1.0,
+                    method: Method::Paragraph,
+                }
+            })
+            .collect();
+        clusters.push(SpanCluster {
+            members: occurrences,
+            representative: 0,
+        });
+    }
+    (clusters, marks)
+}
+
+struct Context<'a> {
+    documents: &'a [Document],
+    paragraphs: &'a [Vec<Paragraph>],
+    credits: &'a [Vec<Credit>],
+    boilerplate: &'a [Vec<bool>],
+    registry: &'a Registry,
+}
+
+impl Context<'_> {
+    fn attribute_cluster(&self, cluster: &SpanCluster) -> AttributedCluster {
+        let kind = self.kind(cluster);
+        let (speaker, origin) = match kind {
+            ClusterKind::Quote => {
+                let speaker = self.speaker(cluster);
+                let origin = Origin {
+                    evidence: vec![Evidence {
+                        kind: "quotation",
+                        doc: None,
+                        agency: None,
+                        detail: match &speaker {
+                            Some(name) => {
+                                format!("quotes {name}: a common primary source, not copying")
+                            }
+                            None => "a quotation: a common primary source, not copying".into(),
+                        },
+                    }],
+                    ..Origin::default()
+                };
+                (speaker, origin)
+            }
+            ClusterKind::Boilerplate => (None, Origin::default()),
+            ClusterKind::Wire | ClusterKind::Shared => (None, self.origin(cluster)),
+        };
+        AttributedCluster {
+            cluster: cluster.clone(),
+            kind,
+            speaker,
+            origin,
+        }
+    }
+
+    fn kind(&self, cluster: &SpanCluster) -> ClusterKind {
+        let members = &cluster.members;
+        let first_source = self.documents[members[0].doc as usize].source.as_deref();
+        let one_outlet = first_source.is_some()
+            && members
+                .iter()
+                .all(|m| self.documents[m.doc as usize].source.as_deref() == first_source);
+        let all_boilerplate = members.iter().all(|m| self.inside_boilerplate(m));
+        if one_outlet || all_boilerplate {
+            return ClusterKind::Boilerplate;
+        }
+        let quoted = members
+            .iter()
+            .filter(|m| self.quoted_share(m) >= QUOTED_SHARE)
+            .count();
+        if 2 * quoted >= members.len() {
+            return ClusterKind::Quote;
+        }
+        // Outlets: the source when known, else the document itself.
+        let mut outlets: Vec<(bool, &str)> = members
+            .iter()
+            .map(|m| {
+                let doc = &self.documents[m.doc as usize];
+                match &doc.source {
+                    Some(source) => (true, source.as_str()),
+                    None => (false, doc.id.as_str()),
+                }
+            })
+            .collect();
+        outlets.sort();
+        outlets.dedup();
+        if outlets.len() >= 2 {
+            ClusterKind::Wire
+        } else {
+            ClusterKind::Shared
+        }
+    }
+
+    /// Whether every paragraph the member touches is boilerplate.
+    fn inside_boilerplate(&self, member: &Occurrence) -> bool {
+        let d = member.doc as usize;
+        let mut touched = self.paragraphs[d]
+            .iter()
+            .zip(&self.boilerplate[d])
+            .filter(|(p, _)| p.span.start < member.span.end && member.span.start < p.span.end)
+            .peekable();
+        touched.peek().is_some() && touched.all(|(_, &is)| is)
+    }
+
+    /// Share of the member's bytes inside quotation marks (quotes found per paragraph).
+    fn quoted_share(&self, member: &Occurrence) -> f64 {
+        let d = member.doc as usize;
+        let text = &self.documents[d].text;
+        let mut quoted = 0;
+        for p in &self.paragraphs[d] {
+            let start = p.span.start.max(member.span.start);
+            let end = p.span.end.min(member.span.end);
+            if start < end {
+                let para = p.span.slice(text);
+                quoted += quotes::quoted_bytes(para, start - p.span.start, end - p.span.start);
+            }
+        }
+        quoted as f64 / member.span.len().max(1) as f64
+    }
+
+    /// The speaker most often named in the paragraphs around the members (the first named
+    /// on ties).
+    fn speaker(&self, cluster: &SpanCluster) -> Option<String> {
+        let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut order = 0;
+        for member in &cluster.members {
+            let d = member.doc as usize;
+            for p in &self.paragraphs[d] {
+                if p.span.start < member.span.end && member.span.start < p.span.end {
+                    for name in quotes::speakers(p.span.slice(&self.documents[d].text)) {
+                        let entry = counts.entry(name).or_insert((0, order));
+                        entry.0 += 1;
+                        order += 1;
+                    }
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .max_by(|(ka, (na, oa)), (kb, (nb, ob))| na.cmp(nb).then(ob.cmp(oa)).then(kb.cmp(ka)))
+            .map(|(name, _)| name)
+    }
+
+    fn origin(&self, cluster: &SpanCluster) -> Origin {
+        let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
+        docs.dedup();
+        let mut scores: BTreeMap<String, f64> = BTreeMap::new();
+        let mut evidence = Vec::new();
+        let id_of = |d: u32| self.documents[d as usize].id.as_str();
+        // Agencies each document points to, by its outlet or its credits.
+        let mut agencies_of: HashMap<u32, Vec<String>> = HashMap::new();
+        for &d in &docs {
+            let doc = &self.documents[d as usize];
+            if let Some(agency) = doc.source.as_deref().and_then(|s| self.registry.lookup(s)) {
+                *scores.entry(agency.id.clone()).or_default() += 3.0;
+                agencies_of.entry(d).or_default().push(agency.id.clone());
+                evidence.push(Evidence {
+                    kind: "source-is-agency",
+                    doc: Some(d),
+                    agency: Some(agency.id.clone()),
+                    detail: format!("{} is published by {}", id_of(d), agency.name),
+                });
+            }
+            let mut credited: Vec<(&str, &str)> = self.credits[d as usize]
+                .iter()
+                .map(|c| (c.agency.as_str(), c.kind.name()))
+                .collect();
+            credited.sort();
+            credited.dedup_by(|a, b| a.0 == b.0);
+            for (agency, kind) in credited {
+                *scores.entry(agency.to_string()).or_default() += 2.0;
+                agencies_of.entry(d).or_default().push(agency.to_string());
+                evidence.push(Evidence {
+                    kind: "credit",
+                    doc: Some(d),
+                    agency: Some(agency.to_string()),
+                    detail: format!("{} credits {agency} ({kind})", id_of(d)),
+                });
+            }
+        }
+        let earliest = self.earliest(&docs);
+        if let Some(d) = earliest {
+            let agency = agencies_of.get(&d).and_then(|a| a.first()).cloned();
+            if let Some(agency) = &agency {
+                *scores.entry(agency.clone()).or_default() += 1.0;
+            }
+            evidence.push(Evidence {
+                kind: "earliest",
+                doc: Some(d),
+                agency,
+                detail: format!("{} was published first", id_of(d)),
+            });
+        }
+        let fullest = cluster.members[cluster.representative].doc;
+        if docs.len() >= 2 {
+            let agency = agencies_of.get(&fullest).and_then(|a| a.first()).cloned();
+            if let Some(agency) = &agency {
+                *scores.entry(agency.clone()).or_default() += 1.0;
+            }
+            evidence.push(Evidence {
+                kind: "fullest",
+                doc: Some(fullest),
+                agency,
+                detail: format!(
+                    "{} holds the longest version, which contains the others best",
+                    id_of(fullest)
+                ),
+            });
+        }
+
+        let total: f64 = scores.values().sum();
+        let best = scores
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(agency, score)| (agency.clone(), *score));
+        let Some((agency, score)) = best else {
+            let doc = earliest.or((docs.len() >= 2).then_some(fullest));
+            let confidence = doc.map(|d| {
+                if earliest == Some(d) && fullest == d {
+                    0.25
+                } else {
+                    0.15
+                }
+            });
+            return Origin {
+                agency: None,
+                doc,
+                confidence,
+                evidence,
+            };
+        };
+        if scores.len() >= 2 {
+            let sides: Vec<String> = scores
+                .iter()
+                .map(|(a, s)| format!("{a} (score {s})"))
+                .collect();
+            evidence.push(Evidence {
+                kind: "conflict",
+                doc: None,
+                agency: None,
+                detail: format!(
+                    "evidence points to different agencies: {}",
+                    sides.join(" vs ")
+                ),
+            });
+        }
+        let points_to = |d: &u32| agencies_of.get(d).is_some_and(|a| a.contains(&agency));
+        let doc = docs
+            .iter()
+            .copied()
+            .find(|&d| {
+                self.documents[d as usize]
+                    .source
+                    .as_deref()
+                    .and_then(|s| self.registry.lookup(s))
+                    .is_some_and(|a| a.id == agency)
+            })
+            .or_else(|| earliest.filter(points_to))
+            .or_else(|| docs.iter().copied().find(points_to));
+        Origin {
+            agency: Some(agency),
+            doc,
+            confidence: Some(((score / (total + 1.0)) * 100.0).round() / 100.0),
+            evidence,
+        }
+    }
+
+    /// The single member document published strictly before all others with a date.
+    fn earliest(&self, docs: &[u32]) -> Option<u32> {
+        let mut dated: Vec<(i128, u32)> = docs
+            .iter()
+            .filter_map(|&d| {
+                let published = self.documents[d as usize].published.as_deref()?;
+                Some((parse_published(published)?, d))
+            })
+            .collect();
+        dated.sort();
+        match dated.as_slice() {
+            [(t0, d0), (t1, _), ..] if t0 < t1 => Some(*d0),
+            [(_, d0)] if docs.len() >= 2 => Some(*d0),
+            _ => None,
+        }
+    }
+}
+
+/// Seconds since the epoch (as nanoseconds) of an RFC 3339 time or a plain `YYYY-MM-DD` date
+/// (taken as midnight UTC).
+pub fn parse_published(text: &str) -> Option<i128> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(t.unix_timestamp_nanos());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.get(..10)?, &format).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_times_parse_and_order_across_offsets() {
+        let utc = parse_published("2025-04-28T03:00:00Z").unwrap();
+        let seoul = parse_published("2025-04-28T11:00:00+09:00").unwrap();
+        assert!(seoul < utc, "11:00 in Seoul is 02:00 UTC");
+        assert!(parse_published("2025-04-27").unwrap() < seoul);
+        assert!(parse_published("last Monday").is_none());
+    }
+
+    #[test]
+    fn furniture_lines_are_recognised_whole() {
+        for line in [
+            "ADVERTISEMENT",
+            "Share",
+            "Related Articles",
+            "CLICK HERE TO GET THE FOX NEWS APP",
+            "More: North Korea conducts missile test",
+        ] {
+            assert!(furniture().is_match(line), "{line}");
+        }
+        assert!(
+            !furniture().is_match("Share prices fell sharply on Monday after the announcement.")
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Quotations: how much of a passage is inside quotation marks, and who is quoted.
+//!
+//! In: paragraph text. Out: the byte ranges inside quotation marks, and the speaker named next
+//! to them ("Putin said", "said Putin", "KCNA quoted Kim as saying").
+//!
+//! Quotes are “…”, «…», „…“ and straight "…". News style leaves a quote open at the end of a
+//! paragraph when it continues in the next one, so an unclosed quote runs to the paragraph's
+//! end, and a closing mark with no opening one closes a quote that started before it.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Byte ranges of `paragraph` that lie inside quotation marks (marks included).
+pub fn quoted_ranges(paragraph: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in paragraph.char_indices() {
+        let end = i + c.len_utf8();
+        match (c, open) {
+            ('“' | '«' | '„', None) => open = Some(i),
+            ('”' | '»', Some(start)) => {
+                ranges.push((start, end));
+                open = None;
+            }
+            ('“', Some(start)) if paragraph[start..].starts_with('„') => {
+                ranges.push((start, end));
+                open = None;
+            }
+            ('”' | '»', None) => {
+                // Closes a quote begun in an earlier paragraph.
+                ranges.push((0, end));
+            }
+            ('"', None) => open = Some(i),
+            ('"', Some(start)) => {
+                ranges.push((start, end));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        ranges.push((start, paragraph.len()));
+    }
+    ranges
+}
+
+/// Bytes of `start..end` (relative to `paragraph`) that are inside quotation marks.
+pub fn quoted_bytes(paragraph: &str, start: usize, end: usize) -> usize {
+    quoted_ranges(paragraph)
+        .into_iter()
+        .map(|(s, e)| e.min(end).saturating_sub(s.max(start)))
+        .sum()
+}
+
+fn speaker_patterns() -> &'static [Regex; 3] {
+    static PATTERNS: OnceLock<[Regex; 3]> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let name = r"(?P<name>\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){0,3})";
+        let verbs = "said|says|added|continued|stated|declared|wrote|posted|praised|told";
+        [
+            Regex::new(&format!(r"{name}\s+(?:{verbs})\b")).expect("pattern compiles"),
+            Regex::new(&format!(r"\b(?:said|says|added|continued)\s+{name}"))
+                .expect("pattern compiles"),
+            Regex::new(&format!(r"\bquoted\s+{name}\s+as\s+saying")).expect("pattern compiles"),
+        ]
+    })
+}
+
+/// Words that start a sentence or stand for a person without naming one.
+const NOT_NAMES: &[&str] = &[
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "You",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "In",
+    "On",
+    "A",
+    "An",
+    "But",
+    "And",
+    "Or",
+    "As",
+    "At",
+    "If",
+    "When",
+    "While",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Titles dropped from the front of a name.
+const TITLES: &[&str] = &[
+    "President",
+    "Prime",
+    "Minister",
+    "Chairman",
+    "Leader",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "General",
+    "Secretary",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+];
+
+/// Speakers named in `text`, in order of appearance (possessives and titles stripped).
+pub fn speakers(text: &str) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for pattern in speaker_patterns() {
+        for caps in pattern.captures_iter(text) {
+            let m = caps.name("name").expect("group");
+            let mut words: Vec<&str> = m.as_str().split_whitespace().collect();
+            // "North Korea’s Central Military Commission": keep what follows a possessive.
+            if let Some(owner) = words[..words.len() - 1]
+                .iter()
+                .rposition(|w| w.ends_with("’s") || w.ends_with("'s"))
+            {
+                words.drain(..=owner);
+            }
+            // "Russian President Vladimir Putin": keep what follows the last title.
+            if let Some(last_title) = words.iter().rposition(|w| TITLES.contains(w)) {
+                if last_title + 1 < words.len() {
+                    words.drain(..=last_title);
+                }
+            }
+            let name = words.join(" ");
+            let name = name
+                .strip_suffix("’s")
+                .or_else(|| name.strip_suffix("'s"))
+                .unwrap_or(&name)
+                .to_string();
+            if words.len() == 1 && NOT_NAMES.contains(&name.as_str()) {
+                continue;
+            }
+            found.push((m.start(), name));
+        }
+    }
+    found.sort();
+    found.into_iter().map(|(_, name)| name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_ranges_cover_curly_straight_and_open_quotes() {
+        let p = "He said “we will win” and \"soon\".";
+        let quoted: Vec<&str> = quoted_ranges(p)
+            .into_iter()
+            .map(|(s, e)| &p[s..e])
+            .collect();
+        assert_eq!(quoted, ["“we will win”", "\"soon\""]);
+        // A quote continued into the next paragraph stays open to the end.
+        let p = "“The Russian people will never forget,” Putin said. “We will always honor";
+        let ranges = quoted_ranges(p);
+        assert_eq!(ranges.last().unwrap().1, p.len());
+        // A paragraph that closes a quote opened before it.
+        let p = "heroes of the motherland,” he said.";
+        assert_eq!(quoted_ranges(p)[0].0, 0);
+        assert_eq!(quoted_bytes("a “bc” d", 0, 10), "“bc”".len());
+    }
+
+    #[test]
+    fn speakers_are_found_next_to_their_quotes() {
+        assert_eq!(
+            speakers("“We will always honor the heroes,” Putin said."),
+            ["Putin"]
+        );
+        assert_eq!(
+            speakers("\"They who fought for justice are all heroes,\" KCNA quoted Kim as saying."),
+            ["Kim"]
+        );
+        assert_eq!(
+            speakers("said Russian President Vladimir Putin"),
+            ["Vladimir Putin"]
+        );
+        assert_eq!(speakers("“Not now,” he said."), Vec::<String>::new());
+        assert_eq!(
+            speakers("Putin’s remarks came after it, Putin said."),
+            ["Putin"]
+        );
+        assert_eq!(
+            speakers("North Korea’s Central Military Commission said the leader sent troops."),
+            ["Central Military Commission"]
+        );
+    }
+}
