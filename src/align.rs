@@ -112,6 +112,9 @@ pub struct AlignStats {
     pub alignments: usize,
 }
 
+/// Occurrences of one anchor kept per document (repeats beyond these add nothing but work).
+const MAX_OCCURRENCES_PER_DOCUMENT: usize = 4;
+
 /// One anchor occurrence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Anchor {
@@ -187,8 +190,14 @@ pub fn align_corpus(
             stats.capped_anchors += 1;
             continue;
         }
-        for (i, x) in group.iter().enumerate() {
-            for y in &group[i + 1..] {
+        // A phrase repeated many times inside one document (or one word repeated a million
+        // times) would otherwise make the pairs quadratic: keep its first occurrences only.
+        let kept: Vec<&Anchor> = group
+            .chunk_by(|x, y| x.doc == y.doc)
+            .flat_map(|same_doc| same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT))
+            .collect();
+        for (i, x) in kept.iter().enumerate() {
+            for y in &kept[i + 1..] {
                 if x.doc != y.doc {
                     hits.push((x.doc, y.doc, x.pos, y.pos));
                 }
@@ -242,7 +251,7 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
     for (i, w) in tokens_a.windows(n).enumerate() {
         let h = shingle_hash(w);
         let from = grams_b.partition_point(|&(x, _)| x < h);
-        for &(x, j) in &grams_b[from..] {
+        for &(x, j) in grams_b[from..].iter().take(MAX_OCCURRENCES_PER_DOCUMENT) {
             if x != h {
                 break;
             }
@@ -265,6 +274,11 @@ struct Chain {
 const CHAIN_GAP: u32 = 40;
 /// Largest drift of the diagonal between consecutive anchors of one chain.
 const CHAIN_DRIFT: i64 = 16;
+/// Chains, most recent first, that a new anchor match may extend (keeps chaining linear).
+const OPEN_CHAINS: usize = 8;
+/// Widest spread of diagonals in one chain; wider, and a new chain starts (keeps the banded
+/// alignment's cost linear in the passage length).
+const MAX_CHAIN_BAND: i64 = 64;
 /// Tokens of A added before and after a chain before aligning, so that the alignment can
 /// extend past the outermost anchors.
 const ROW_MARGIN: i64 = 48;
@@ -284,10 +298,11 @@ fn align_pair(
     let mut chains: Vec<Chain> = Vec::new();
     for &(i, j) in &matches {
         let diag = i64::from(j) - i64::from(i);
-        let open = chains
-            .iter_mut()
-            .rev()
-            .find(|c| i - c.last_a <= CHAIN_GAP && (diag - c.last_diag).abs() <= CHAIN_DRIFT);
+        let open = chains.iter_mut().rev().take(OPEN_CHAINS).find(|c| {
+            i - c.last_a <= CHAIN_GAP
+                && (diag - c.last_diag).abs() <= CHAIN_DRIFT
+                && diag.max(c.max_diag) - diag.min(c.min_diag) <= MAX_CHAIN_BAND
+        });
         match open {
             Some(chain) => {
                 chain.last_a = i;
@@ -590,6 +605,18 @@ mod tests {
         let a = tokens("Russia announced a temporary three-day ceasefire to mark the anniversary of the end of the war in Europe.");
         let b = tokens("North Korea confirmed for the first time that it had sent troops to fight for Russia in Kursk.");
         assert!(align_two(&a, &b, &AlignParams::default()).is_empty());
+    }
+
+    #[test]
+    fn a_word_repeated_a_hundred_thousand_times_stays_linear() {
+        let text = "buffalo ".repeat(100_000);
+        let docs = vec![tokens(&text), tokens(&text)];
+        let (found, stats) = align_corpus(&docs, &AlignParams::default(), false);
+        // Without the per-document cap this would be 10^10 anchor pairs.
+        assert!(stats.anchors > 100_000);
+        assert!(!found.is_empty());
+        let found = align_two(&docs[0], &docs[1], &AlignParams::default());
+        assert!(!found.is_empty());
     }
 
     #[test]
