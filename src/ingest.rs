@@ -409,7 +409,7 @@ pub fn floor_char_boundary(text: &str, index: usize) -> usize {
 
 /// The result of turning raw bytes into text.
 #[derive(Debug, PartialEq)]
-enum Decoded {
+pub enum Decoded {
     Text(String, TextEncoding),
     Empty,
     Binary,
@@ -417,7 +417,7 @@ enum Decoded {
 
 /// Decodes one document's bytes: UTF-8 as is, UTF-16 by its byte-order mark, else
 /// Windows-1252. NUL bytes (outside UTF-16) or a high share of control characters mean binary.
-fn decode(bytes: Vec<u8>) -> Decoded {
+pub fn decode(bytes: Vec<u8>) -> Decoded {
     let utf16 = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => Some((encoding_rs::UTF_16LE, TextEncoding::Utf16le)),
         Some([0xFE, 0xFF]) => Some((encoding_rs::UTF_16BE, TextEncoding::Utf16be)),
@@ -460,7 +460,9 @@ fn classify_text(text: String, encoding: TextEncoding) -> Decoded {
     Decoded::Text(text, encoding)
 }
 
-fn read_jsonl(
+/// Reads JSONL records from `reader` (named `display` in warnings; `stem` prefixes the ids of
+/// records without one) into `corpus`. Fails only when the reader itself fails.
+pub fn read_jsonl(
     reader: &mut dyn BufRead,
     display: &str,
     stem: &str,

@@ -5,6 +5,7 @@
 //!   (broken pipe).
 //! - 1: the run failed while working or writing output.
 //! - 2: usage error, unreadable input path, or warnings under `--strict`.
+//! - 130: interrupted (Ctrl-C or SIGTERM); no partial output file is left behind.
 
 mod args;
 mod compare;
@@ -21,6 +22,7 @@ pub mod exit {
     pub const OK: u8 = 0;
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// Find reused text (wire copy, shared quotes, boilerplate) across news articles and say
@@ -64,6 +66,7 @@ impl Failure {
 }
 
 pub fn main() -> ExitCode {
+    output::exit_cleanly_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

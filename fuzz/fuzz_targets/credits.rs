@@ -1,0 +1,20 @@
+//! Credit detection: any text, no panic; every credit lies inside a paragraph, on character
+//! boundaries, and names an agency of the registry.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use wiretrace::attribute::{CreditDetector, Registry};
+use wiretrace::segment;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let paragraphs = segment::paragraphs(&text);
+    let registry = Registry::builtin();
+    let detector = CreditDetector::new(registry);
+    for credit in detector.detect(&text, &paragraphs) {
+        let span = credit.span;
+        assert!(paragraphs.iter().any(|p| p.start <= span.start && span.end <= p.end));
+        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+        assert!(registry.lookup(&credit.agency).is_some());
+    }
+});

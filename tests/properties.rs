@@ -1,0 +1,136 @@
+//! Property tests for the invariants the report relies on.
+
+use proptest::prelude::*;
+use wiretrace::doc::Document;
+use wiretrace::normalize::Normalizer;
+use wiretrace::params::{Language, Params};
+use wiretrace::pipeline;
+use wiretrace::report::{json, Report};
+use wiretrace::segment;
+use wiretrace::verify::similarity;
+
+/// Text made of news-like words, punctuation, quotes, numbers, non-ASCII and line breaks.
+fn newsy_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        6 => prop::sample::select(vec![
+            "Putin", "said", "the", "troops", "Kursk", "région", "North", "Korea’s", "10,000",
+            "ceasefire", "Ukraine", "ＫＣＮＡ", "ﬁnal", "naïve", "e\u{301}tat", "Москва", "北韓",
+            "don't", "3.5", "honour", "honor",
+        ]).prop_map(str::to_string),
+        1 => prop::sample::select(vec![
+            " ", "  ", "\n", "\n\n", ", ", ". ", "“", "”", "\"", " — ", "-", "(AP) —", "\u{a0}", "\t", "\r\n",
+        ]).prop_map(str::to_string),
+        1 => "[a-zA-Z0-9 ,.;:!?'’\n-]{0,12}",
+        1 => any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..120).prop_map(|pieces| pieces.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn paragraph_and_token_spans_slice_back_to_their_text(text in newsy_text()) {
+        let mut normalizer = Normalizer::new(Language::English);
+        let mut alone = Normalizer::new(Language::English);
+        let mut previous_end = 0;
+        for paragraph in segment::paragraphs(&text) {
+            prop_assert!(previous_end <= paragraph.start && paragraph.end <= text.len());
+            prop_assert!(text.is_char_boundary(paragraph.start) && text.is_char_boundary(paragraph.end));
+            previous_end = paragraph.end;
+            let mut tokens = Vec::new();
+            normalizer.tokenize(paragraph.slice(&text), paragraph.start, &mut tokens);
+            for token in tokens {
+                prop_assert!(paragraph.start <= token.span.start && token.span.end <= paragraph.end);
+                // The token's text, normalized on its own, is the same token.
+                let mut again = Vec::new();
+                alone.tokenize(token.span.slice(&text), token.span.start, &mut again);
+                prop_assert_eq!(again.len(), 1);
+                prop_assert_eq!(again[0].id, token.id);
+            }
+        }
+    }
+
+    #[test]
+    fn similarity_is_symmetric(
+        a in prop::collection::btree_set(0u64..200, 0..60),
+        b in prop::collection::btree_set(0u64..200, 0..60),
+    ) {
+        let (a, b): (Vec<u64>, Vec<u64>) = (a.into_iter().collect(), b.into_iter().collect());
+        let ab = similarity(&a, &b);
+        let ba = similarity(&b, &a);
+        prop_assert_eq!(ab.jaccard, ba.jaccard);
+        prop_assert_eq!(ab.containment_a_in_b, ba.containment_b_in_a);
+        prop_assert!((0.0..=1.0).contains(&ab.jaccard));
+    }
+}
+
+fn corpus_from(texts: &[String]) -> Vec<Document> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document::new(format!("d{i}"), t.clone()))
+        .collect()
+}
+
+fn report_json(documents: &[Document], threads: usize) -> String {
+    let params = Params::default().validated().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let result = pool.install(|| pipeline::scan(documents, &params, &|_| {}));
+    let report = Report::build(documents, &[], &params, &result);
+    let mut out = Vec::new();
+    json::write_json(&report, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Articles that share passages: each takes slices of a common pool of sentences.
+fn related_articles() -> impl Strategy<Value = Vec<String>> {
+    let sentences = prop::collection::vec(newsy_text(), 6);
+    (
+        sentences,
+        prop::collection::vec(prop::collection::vec(0usize..6, 1..6), 2..6),
+    )
+        .prop_map(|(sentences, picks)| {
+            picks
+                .into_iter()
+                .map(|p| {
+                    p.into_iter()
+                        .map(|i| sentences[i].clone())
+                        .collect::<Vec<_>>()
+                        .join("\n\n")
+                })
+                .collect()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn reports_are_identical_for_any_thread_count(texts in related_articles()) {
+        let documents = corpus_from(&texts);
+        prop_assert_eq!(report_json(&documents, 1), report_json(&documents, 2));
+    }
+
+    #[test]
+    fn a_document_compared_with_itself_is_one_full_passage(text in newsy_text()) {
+        let doc = Document::new("a", text.clone());
+        let params = Params::default().validated().unwrap();
+        let mut tokens = Vec::new();
+        let mut normalizer = Normalizer::new(Language::English);
+        for p in segment::paragraphs(&text) {
+            normalizer.tokenize(p.slice(&text), p.start, &mut tokens);
+        }
+        let passages = pipeline::compare(&doc, &doc, &params);
+        if tokens.len() >= 40 {
+            let best = passages.iter().max_by_key(|p| p.matched).expect("a passage");
+            // The whole text, token for token, on the diagonal (short repeats may add more).
+            prop_assert_eq!(best.span_a, best.span_b);
+            prop_assert_eq!(best.span_a.start, tokens[0].span.start);
+            prop_assert_eq!(best.span_a.end, tokens[tokens.len() - 1].span.end);
+        }
+    }
+}

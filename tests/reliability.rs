@@ -1,0 +1,232 @@
+//! The bad-input matrix and output safety, through the real binary: every case ends with a
+//! one-line error or counted warnings naming the input, never a panic, and never a partial
+//! report on disk.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn wiretrace() -> Command {
+    Command::cargo_bin("wiretrace").expect("binary built")
+}
+
+fn scan_json(args: &[&str]) -> (Value, String) {
+    let out = wiretrace()
+        .args(["scan", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "scan {args:?} failed: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
+fn warning_kinds(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_dangling_links_are_counted_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("a")).unwrap();
+    fs::write(
+        root.join("a/story.txt"),
+        "A story with enough words to be a document.",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("missing.txt"), root.join("a/dangling.txt")).unwrap();
+    let (report, stderr) = scan_json(&[root.to_str().unwrap()]);
+    assert_eq!(report["documents"].as_array().unwrap().len(), 1);
+    let kinds = warning_kinds(&report);
+    assert_eq!(kinds, ["unreadable", "unreadable"], "{stderr}");
+    assert!(stderr.contains("symbolic link loop"), "{stderr}");
+    assert!(stderr.contains("dangling.txt"), "{stderr}");
+}
+
+#[test]
+fn an_empty_directory_gives_an_empty_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, _) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(report["summary"]["documents"], 0);
+    assert!(report["clusters"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_200_mb_single_line_document_is_cut_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.txt");
+    let line = "Wire copy goes on and on without a single line break in it. ";
+    let mut file = fs::File::create(&path).unwrap();
+    let block = line.repeat(16 * 1024);
+    let mut written = 0;
+    while written < 200 * 1024 * 1024 {
+        file.write_all(block.as_bytes()).unwrap();
+        written += block.len();
+    }
+    drop(file);
+    let (report, stderr) = scan_json(&[path.to_str().unwrap(), "--max-doc-bytes", "1000000"]);
+    let doc = &report["documents"][0];
+    assert_eq!(doc["truncated_from"], written);
+    assert!(doc["bytes"].as_u64().unwrap() <= 1_000_000);
+    assert_eq!(warning_kinds(&report), ["truncated"]);
+    assert!(stderr.contains("huge.txt") && stderr.contains("--max-doc-bytes"));
+}
+
+#[test]
+fn a_million_tiny_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny.jsonl");
+    let mut out = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    for i in 0..1_000_000 {
+        writeln!(out, "{{\"id\":\"d{i}\",\"text\":\"word {}\"}}", i % 977).unwrap();
+    }
+    out.into_inner().unwrap().sync_all().unwrap();
+    let out = wiretrace()
+        .args(["scan", "--format", "jsonl", "--no-align"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let last = String::from_utf8(out.stdout).unwrap();
+    let summary: Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["documents"], 1_000_000);
+}
+
+#[test]
+fn truncated_jsonl_keeps_every_complete_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.jsonl");
+    fs::write(
+        &path,
+        "{\"id\":\"a\",\"text\":\"A complete record with some words in it.\"}\n{\"id\":\"b\",\"text\":\"cut off in the midd",
+    )
+    .unwrap();
+    let (report, stderr) = scan_json(&[path.to_str().unwrap()]);
+    assert_eq!(report["documents"][0]["id"], "a");
+    assert_eq!(warning_kinds(&report), ["malformed-record"]);
+    assert!(stderr.contains("cut.jsonl:2"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly_with_success() {
+    // Enough documents that the report is far larger than a pipe buffer.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "{{\"id\":\"doc-{i}\",\"text\":\"Paragraph number {i} says little.\\n\\nAnother one, {i}.\"}}\n"
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    let mut child = wiretrace()
+        .args(["scan", "--format", "json", "--no-align"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout); // like `| head -c 16`
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_and_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    // Reading stdin that never ends keeps the run busy until the signal arrives.
+    let mut child = wiretrace()
+        .args(["scan", "-", "-o"])
+        .arg(&target)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"Some text that is still arriving")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
+#[test]
+fn the_same_document_twice_is_found_as_a_full_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("tests/fixtures/republished/reuters/kursk-wire.txt").unwrap();
+    fs::write(dir.path().join("one.txt"), &text).unwrap();
+    fs::write(dir.path().join("two.txt"), &text).unwrap();
+    let (report, _) = scan_json(&[dir.path().to_str().unwrap()]);
+    for doc in report["documents"].as_array().unwrap() {
+        assert_eq!(doc["reuse"]["shared_fraction"], 1.0, "{}", doc["id"]);
+    }
+}
+
+#[test]
+fn file_creation_order_in_a_directory_does_not_change_the_report() {
+    let names = ["b.txt", "a.txt", "c/d.txt", "c/a.txt"];
+    let texts: Vec<String> = names
+        .iter()
+        .map(|n| {
+            format!(
+                "Own intro of {n}.\n\n{}",
+                fs::read_to_string("tests/fixtures/republished/reuters/kursk-wire.txt").unwrap()
+            )
+        })
+        .collect();
+    let write_in = |order: &[usize]| {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("c")).unwrap();
+        for &i in order {
+            fs::write(dir.path().join(names[i]), &texts[i]).unwrap();
+        }
+        dir
+    };
+    let (one, two) = (write_in(&[0, 1, 2, 3]), write_in(&[3, 1, 0, 2]));
+    let strip_paths = |dir: &Path| {
+        let (mut report, _) = scan_json(&[dir.to_str().unwrap()]);
+        for doc in report["documents"].as_array_mut().unwrap() {
+            doc["path"] = Value::Null;
+        }
+        report
+    };
+    assert_eq!(strip_paths(one.path()), strip_paths(two.path()));
+}
