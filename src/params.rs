@@ -145,6 +145,32 @@ fn param_error(flag: &'static str, message: impl Into<String>) -> ParamError {
     }
 }
 
+/// `value` must lie in (0, 1].
+fn fraction(flag: &'static str, value: f64) -> Result<(), ParamError> {
+    if value > 0.0 && value <= 1.0 {
+        Ok(())
+    } else {
+        Err(param_error(flag, format!("must be in (0, 1], got {value}")))
+    }
+}
+
+/// `value` must lie in `low..=high` (`usize::MAX` as `high`: no upper bound).
+fn between(flag: &'static str, value: usize, low: usize, high: usize) -> Result<(), ParamError> {
+    if (low..=high).contains(&value) {
+        Ok(())
+    } else if high == usize::MAX {
+        Err(param_error(
+            flag,
+            format!("must be at least {low}, got {value}"),
+        ))
+    } else {
+        Err(param_error(
+            flag,
+            format!("must be between {low} and {high}, got {value}"),
+        ))
+    }
+}
+
 /// Every tunable of a scan. Serialised as the report's `params` object.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Params {
@@ -198,30 +224,23 @@ impl Default for Params {
 impl Params {
     /// Checks every value and fills in the LSH banding derived from `threshold`.
     pub fn validated(mut self) -> Result<Params, ParamError> {
-        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return Err(param_error(
-                "--threshold",
-                format!("must be in (0, 1], got {}", self.threshold),
-            ));
-        }
-        if !(self.containment > 0.0 && self.containment <= 1.0) {
-            return Err(param_error(
-                "--containment",
-                format!("must be in (0, 1], got {}", self.containment),
-            ));
-        }
-        if !(1..=16).contains(&self.shingle_size) {
-            return Err(param_error(
-                "--shingle-size",
-                format!("must be between 1 and 16, got {}", self.shingle_size),
-            ));
-        }
-        if !(8..=1024).contains(&self.permutations) {
-            return Err(param_error(
-                "--permutations",
-                format!("must be between 8 and 1024, got {}", self.permutations),
-            ));
-        }
+        let align = &self.align;
+        fraction("--threshold", self.threshold)?;
+        fraction("--containment", self.containment)?;
+        fraction("--min-identity", align.min_identity)?;
+        between("--shingle-size", self.shingle_size, 1, 16)?;
+        between("--permutations", self.permutations, 8, 1024)?;
+        between("--max-bucket", self.max_bucket, 2, usize::MAX)?;
+        // Token positions are 32-bit.
+        between(
+            "--max-doc-bytes",
+            self.max_doc_bytes,
+            1024,
+            u32::MAX as usize,
+        )?;
+        between("--anchor-size", align.anchor_size, 2, 16)?;
+        between("--anchor-window", align.anchor_window, 1, 64)?;
+        between("--max-anchor-df", align.max_anchor_df, 2, usize::MAX)?;
         if self.min_paragraph_tokens < self.shingle_size {
             return Err(param_error(
                 "--min-tokens",
@@ -231,43 +250,6 @@ impl Params {
                 ),
             ));
         }
-        if self.max_bucket < 2 {
-            return Err(param_error(
-                "--max-bucket",
-                format!("must be at least 2, got {}", self.max_bucket),
-            ));
-        }
-        if self.max_doc_bytes < 1024 {
-            return Err(param_error(
-                "--max-doc-bytes",
-                format!("must be at least 1024, got {}", self.max_doc_bytes),
-            ));
-        }
-        if self.max_doc_bytes > u32::MAX as usize {
-            return Err(param_error(
-                "--max-doc-bytes",
-                format!("must be at most {}, got {}", u32::MAX, self.max_doc_bytes),
-            ));
-        }
-        let align = &self.align;
-        if !(2..=16).contains(&align.anchor_size) {
-            return Err(param_error(
-                "--anchor-size",
-                format!("must be between 2 and 16, got {}", align.anchor_size),
-            ));
-        }
-        if !(1..=64).contains(&align.anchor_window) {
-            return Err(param_error(
-                "--anchor-window",
-                format!("must be between 1 and 64, got {}", align.anchor_window),
-            ));
-        }
-        if align.max_anchor_df < 2 {
-            return Err(param_error(
-                "--max-anchor-df",
-                format!("must be at least 2, got {}", align.max_anchor_df),
-            ));
-        }
         if align.min_tokens < align.anchor_size {
             return Err(param_error(
                 "--min-aligned-tokens",
@@ -275,12 +257,6 @@ impl Params {
                     "must be at least the anchor size ({}), got {}",
                     align.anchor_size, align.min_tokens
                 ),
-            ));
-        }
-        if !(align.min_identity > 0.0 && align.min_identity <= 1.0) {
-            return Err(param_error(
-                "--min-identity",
-                format!("must be in (0, 1], got {}", align.min_identity),
             ));
         }
         let (bands, rows) = lsh::bands_and_rows(self.threshold, self.permutations);
