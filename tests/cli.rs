@@ -26,6 +26,21 @@ fn scan_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
+/// Runs `scan --jsonl -` on `jsonl`, expects success, returns the report.
+fn scan_jsonl_stdin(jsonl: String) -> Report {
+    let out = wiretrace()
+        .args(["scan", "--format", "json", "--jsonl", "-"])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("report matches the JSON contract")
+}
+
 fn scan_json(args: &[&str]) -> Report {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
@@ -405,13 +420,7 @@ fn stdin_takes_one_article_or_jsonl() {
         serde_json::json!({"id": "wire-1", "text": article, "source": "Reuters", "published": "2025-04-28T03:00:00Z"}),
         serde_json::json!({"id": "copy-1", "text": format!("Intro line.\n\n{article}"), "source": "Daily Planet"}),
     );
-    let out = wiretrace()
-        .args(["scan", "--format", "json", "--jsonl", "-"])
-        .write_stdin(jsonl)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_jsonl_stdin(jsonl);
     assert_eq!(report.doc("wire-1").source.as_deref(), Some("Reuters"));
     assert_eq!(
         report.doc("wire-1").published.as_deref(),
@@ -871,13 +880,7 @@ fn outlets_that_are_agencies_and_publication_dates_are_evidence() {
         serde_json::json!({"id": "copy", "text": format!("Our intro.\n\n{body}"), "source": "Daily Planet", "published": "2025-04-28T09:00:00Z"}),
         serde_json::json!({"id": "wire", "text": body, "source": "Agence France-Presse", "published": "2025-04-28T10:00:00+03:00"}),
     );
-    let out = wiretrace()
-        .args(["scan", "--format", "json", "--jsonl", "-"])
-        .write_stdin(jsonl)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let report = scan_jsonl_stdin(jsonl);
     let cluster = report
         .clusters
         .iter()
