@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Side-by-side: wiretrace scan and the datasketch pipeline on the same JSONL corpus, same run.
+# Side-by-side: wiretrace scan and the datasketch and rensa pipelines on the same JSONL corpus,
+# in the same run.
 # Usage: benches/peers/compare.sh CORPUS.jsonl [RUNS]
-# Needs: python3 with datasketch (pip install datasketch), GNU time (/usr/bin/time).
+# Needs: python3 with datasketch and rensa (pip install datasketch rensa), GNU time.
 set -euo pipefail
 corpus=${1:?usage: compare.sh CORPUS.jsonl [RUNS]}
 runs=${2:-3}
@@ -27,4 +28,7 @@ for run in $(seq 1 "$runs"); do
   pairs=$(/usr/bin/time -o "$tmp" -f '%e %M' python3 benches/peers/datasketch_scan.py "$corpus" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["verified_pairs"])')
   row datasketch "$run" "$pairs"
+  pairs=$(/usr/bin/time -o "$tmp" -f '%e %M' python3 benches/peers/rensa_scan.py "$corpus" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["verified_pairs"])')
+  row rensa "$run" "$pairs"
 done
