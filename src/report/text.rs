@@ -43,17 +43,19 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
         .max()
         .unwrap_or(2)
         .clamp(2, 40);
+    let credits: Vec<String> = report.documents.iter().map(credits_cell).collect();
+    let credits_width = credits
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(7)
+        .clamp(7, 40);
     writeln!(
         out,
-        "  {:<id_width$}  {:<16}  {:>6}  {:<24}  origins",
+        "  {:<id_width$}  {:<16}  {:>6}  {:<credits_width$}  origins",
         "id", "outlet", "shared", "credits"
     )?;
-    for doc in &report.documents {
-        let credits: Vec<String> = doc
-            .credits
-            .iter()
-            .map(|c| format!("{} ({})", c.agency, c.kind))
-            .collect();
+    for (doc, credits) in report.documents.iter().zip(&credits) {
         let origins: Vec<String> = doc
             .reuse
             .by_origin
@@ -62,15 +64,11 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
             .collect();
         writeln!(
             out,
-            "  {:<id_width$}  {:<16}  {:>5.0}%  {:<24}  {}",
+            "  {:<id_width$}  {:<16}  {:>5.0}%  {:<credits_width$}  {}",
             truncate(&doc.id, 40),
             truncate(doc.source.as_deref().unwrap_or("-"), 16),
             doc.reuse.shared_fraction * 100.0,
-            if credits.is_empty() {
-                "-".to_string()
-            } else {
-                credits.join(", ")
-            },
+            truncate(credits, 40),
             if origins.is_empty() {
                 "-".to_string()
             } else {
@@ -102,6 +100,25 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
         }
     }
     Ok(())
+}
+
+/// A document's credits, one entry per agency: "Reuters (dateline, signoff)", or "-".
+fn credits_cell(doc: &super::DocumentReport) -> String {
+    let mut by_agency: Vec<(&str, Vec<&str>)> = Vec::new();
+    for credit in &doc.credits {
+        match by_agency.iter_mut().find(|(a, _)| *a == credit.agency) {
+            Some((_, kinds)) => kinds.push(&credit.kind),
+            None => by_agency.push((&credit.agency, vec![&credit.kind])),
+        }
+    }
+    if by_agency.is_empty() {
+        return "-".to_string();
+    }
+    by_agency
+        .iter()
+        .map(|(agency, kinds)| format!("{agency} ({})", kinds.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn write_cluster(
