@@ -207,6 +207,11 @@ pub fn scan_with(
         total: candidates.len() as u64,
     });
     let pairs = verify::verify(&candidates, &shingles, params.threshold, params.containment);
+    progress(Progress {
+        stage: Stage::Verify,
+        done: candidates.len() as u64,
+        total: candidates.len() as u64,
+    });
     stats.verify_time = started.elapsed();
 
     let started = Instant::now();

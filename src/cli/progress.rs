@@ -46,6 +46,18 @@ impl ProgressBarReporter {
             state.1 = Some(progress.stage);
             self.bar.set_message(progress.stage.name());
             self.bar.set_length(progress.total);
+            // A stage that cannot count its work shows a spinner instead of an empty bar.
+            let template = if progress.total == 0 {
+                "{msg:>20} {spinner} ({elapsed})"
+            } else {
+                "{msg:>20} [{bar:40}] {pos}/{len} ({elapsed})"
+            };
+            self.bar.set_style(
+                ProgressStyle::with_template(template)
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            self.bar.enable_steady_tick(Duration::from_millis(120));
         }
         self.bar.set_position(progress.done);
     }
