@@ -327,7 +327,7 @@ fn csv_has_one_row_per_linked_pair() {
     assert_eq!(
         lines.next().unwrap(),
         "doc_a,start_a,end_a,doc_b,start_b,end_b,jaccard,containment_a_in_b,containment_b_in_a,\
-         cluster,method,identity,aligned_tokens"
+         cluster,method,identity,aligned_tokens,score"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let count = |method: &str| rows.iter().filter(|r| r[10] == method).count() as u64;

@@ -2,7 +2,7 @@
 //!
 //! In: a [`Report`]. Out: one table with a header row: linked pairs (one row per verified
 //! paragraph pair — both spans, exact Jaccard, both containments — or aligned passage pair —
-//! both spans, identity, aligned tokens — with the shared cluster and the `method`), or
+//! both spans, identity, aligned tokens, score — with the shared cluster and the `method`), or
 //! documents (one row per document, with its reuse figures).
 
 use std::io::{self, Write};
@@ -33,6 +33,7 @@ fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io:
         "method",
         "identity",
         "aligned_tokens",
+        "score",
     ])?;
     let number = |x: Option<f64>| x.map(|x| round4(x).to_string()).unwrap_or_default();
     for pair in &report.pairs {
@@ -53,6 +54,7 @@ fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io:
             pair.aligned_tokens
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
+            pair.score.map(|n| n.to_string()).unwrap_or_default(),
         ])?;
     }
     Ok(())

@@ -215,6 +215,8 @@ pub struct PairReport {
     pub identity: Option<f64>,
     /// Matching tokens (passage pairs).
     pub aligned_tokens: Option<u32>,
+    /// Local alignment score: +1 per match, −1 per mismatch or gap (passage pairs).
+    pub score: Option<i32>,
     /// The cluster holding both sides, if they ended up in the same one.
     pub cluster: Option<usize>,
 }
@@ -404,6 +406,7 @@ impl Report {
                     similarity: Some(pair.similarity),
                     identity: None,
                     aligned_tokens: None,
+                    score: None,
                     cluster: if ca == cb { ca } else { None },
                 }
             })
@@ -419,6 +422,7 @@ impl Report {
                 similarity: None,
                 identity: Some(al.identity()),
                 aligned_tokens: Some(al.matched),
+                score: Some(al.score),
                 cluster: if ca == cb { ca } else { None },
             }
         }));
