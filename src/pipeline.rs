@@ -362,7 +362,7 @@ fn fingerprint_all(
             |scratch, doc| {
                 let fp = fingerprint_document(doc, params, &hasher, scratch);
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if done % 256 == 0 || done == total {
+                if done.is_multiple_of(256) || done == total {
                     progress(Progress {
                         stage: Stage::Fingerprint,
                         done,
