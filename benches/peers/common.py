@@ -4,6 +4,7 @@ wiretrace uses (paragraphs: blank-line blocks, or lines when a block's lines are
 verification of candidate pairs."""
 import json
 import re
+import time
 
 WORD = re.compile(r"\w+(?:[’']\w+)*", re.UNICODE)
 
@@ -48,3 +49,26 @@ def verified(candidates, nodes, threshold):
         if len(sa & sb) / len(sa | sb) >= threshold:
             count += 1
     return count
+
+
+def run(tool, corpus, k, min_tokens, threshold, lsh, signature):
+    """The whole peer job: shingle every paragraph, sign it with `signature(shingles)`, query
+    `lsh` before inserting (each pair is seen once, from its later member), keep cross-document
+    candidates, verify them exactly. Prints one JSON line with the counts and the seconds."""
+    start = time.perf_counter()
+    docs = read_corpus(corpus)
+    nodes = []
+    candidates = set()
+    for d, shingles in shingled_paragraphs(docs, k, min_tokens):
+        m = signature(shingles)
+        key = len(nodes)
+        for other in lsh.query(m):
+            if nodes[other][0] != d:
+                candidates.add((other, key))
+        nodes.append((d, shingles))
+        lsh.insert(key, m)
+    pairs = verified(sorted(candidates), nodes, threshold)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"tool": tool, "documents": len(docs), "paragraphs": len(nodes),
+                      "candidate_pairs": len(candidates), "verified_pairs": pairs,
+                      "seconds": round(seconds, 3)}))

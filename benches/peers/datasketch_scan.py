@@ -8,13 +8,11 @@ Usage: python3 benches/peers/datasketch_scan.py CORPUS.jsonl [--threshold 0.5] [
 Prints one JSON line: {"tool", "documents", "paragraphs", "candidate_pairs", "verified_pairs", "seconds"}.
 """
 import argparse
-import json
 import sys
-import time
 
 from datasketch import MinHash, MinHashLSH
 
-from common import read_corpus, shingled_paragraphs, verified
+from common import run
 
 
 def main():
@@ -26,26 +24,13 @@ def main():
     ap.add_argument("--min-tokens", type=int, default=8)
     args = ap.parse_args()
 
-    start = time.perf_counter()
-    docs = read_corpus(args.corpus)
-    lsh = MinHashLSH(threshold=args.threshold, num_perm=args.perms)
-    nodes = []
-    candidates = set()
-    for d, shingles in shingled_paragraphs(docs, args.k, args.min_tokens):
+    def signature(shingles):
         m = MinHash(num_perm=args.perms, seed=1)
         m.update_batch([s.encode("utf-8") for s in shingles])
-        key = len(nodes)
-        # Query before inserting: each pair is seen once, from its later member.
-        for other in lsh.query(m):
-            if nodes[other][0] != d:
-                candidates.add((other, key))
-        nodes.append((d, shingles))
-        lsh.insert(key, m)
-    pairs = verified(sorted(candidates), nodes, args.threshold)
-    seconds = time.perf_counter() - start
-    print(json.dumps({"tool": "datasketch", "documents": len(docs), "paragraphs": len(nodes),
-                      "candidate_pairs": len(candidates), "verified_pairs": pairs,
-                      "seconds": round(seconds, 3)}))
+        return m
+
+    lsh = MinHashLSH(threshold=args.threshold, num_perm=args.perms)
+    run("datasketch", args.corpus, args.k, args.min_tokens, args.threshold, lsh, signature)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,11 @@ Usage: python3 benches/peers/rensa_scan.py CORPUS.jsonl [--threshold 0.5] [--per
 Prints one JSON line like datasketch_scan.py.
 """
 import argparse
-import json
 import sys
-import time
 
 from rensa import RMinHash, RMinHashLSH
 
-from common import read_corpus, shingled_paragraphs, verified
+from common import run
 
 
 def main():
@@ -28,25 +26,13 @@ def main():
     ap.add_argument("--min-tokens", type=int, default=8)
     args = ap.parse_args()
 
-    start = time.perf_counter()
-    docs = read_corpus(args.corpus)
-    lsh = RMinHashLSH(args.threshold, args.perms, args.bands)
-    nodes = []
-    candidates = set()
-    for d, shingles in shingled_paragraphs(docs, args.k, args.min_tokens):
+    def signature(shingles):
         m = RMinHash(args.perms, 1)
         m.update(sorted(shingles))
-        key = len(nodes)
-        for other in lsh.query(m):
-            if nodes[other][0] != d:
-                candidates.add((other, key))
-        nodes.append((d, shingles))
-        lsh.insert(key, m)
-    pairs = verified(sorted(candidates), nodes, args.threshold)
-    seconds = time.perf_counter() - start
-    print(json.dumps({"tool": "rensa", "documents": len(docs), "paragraphs": len(nodes),
-                      "candidate_pairs": len(candidates), "verified_pairs": pairs,
-                      "seconds": round(seconds, 3)}))
+        return m
+
+    lsh = RMinHashLSH(args.threshold, args.perms, args.bands)
+    run("rensa", args.corpus, args.k, args.min_tokens, args.threshold, lsh, signature)
 
 
 if __name__ == "__main__":

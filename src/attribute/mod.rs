@@ -382,34 +382,33 @@ impl Context<'_> {
                 });
             }
         }
-        let earliest = self.earliest(&docs);
-        if let Some(d) = earliest {
+        // Earliest and fullest member: one point each to the agency their document points to.
+        let mut tiebreak = |kind: &'static str, d: u32, detail: String| {
             let agency = agencies_of.get(&d).and_then(|a| a.first()).cloned();
             if let Some(agency) = &agency {
                 *scores.entry(agency.clone()).or_default() += 1.0;
             }
             evidence.push(Evidence {
-                kind: "earliest",
+                kind,
                 doc: Some(d),
                 agency,
-                detail: format!("{} was published first", id_of(d)),
+                detail,
             });
+        };
+        let earliest = self.earliest(&docs);
+        if let Some(d) = earliest {
+            tiebreak("earliest", d, format!("{} was published first", id_of(d)));
         }
         let fullest = cluster.members[cluster.representative].doc;
         if docs.len() >= 2 {
-            let agency = agencies_of.get(&fullest).and_then(|a| a.first()).cloned();
-            if let Some(agency) = &agency {
-                *scores.entry(agency.clone()).or_default() += 1.0;
-            }
-            evidence.push(Evidence {
-                kind: "fullest",
-                doc: Some(fullest),
-                agency,
-                detail: format!(
+            tiebreak(
+                "fullest",
+                fullest,
+                format!(
                     "{} holds the longest version, which contains the others best",
                     id_of(fullest)
                 ),
-            });
+            );
         }
 
         let total: f64 = scores.values().sum();

@@ -337,10 +337,11 @@ impl Report {
                 let covered = |spans: &[(Span, usize)]| -> usize {
                     counted.iter().map(|&p| covered_bytes(p, spans)).sum()
                 };
-                shared_paragraphs += counted
+                let reused_per_paragraph: Vec<usize> = counted
                     .iter()
-                    .filter(|&&p| covered_bytes(p, &all_reuse) > 0)
-                    .count();
+                    .map(|&p| covered_bytes(p, &all_reuse))
+                    .collect();
+                shared_paragraphs += reused_per_paragraph.iter().filter(|&&b| b > 0).count();
                 let fraction = |bytes: usize| {
                     if total > 0 {
                         round4(bytes as f64 / total as f64)
@@ -384,7 +385,7 @@ impl Report {
                         })
                         .collect(),
                     reuse: Reuse {
-                        shared_fraction: fraction(covered(&all_reuse)),
+                        shared_fraction: fraction(reused_per_paragraph.iter().sum()),
                         by_origin,
                     },
                 }
