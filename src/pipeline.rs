@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::align::{self, AlignStats, Alignment};
+use crate::attribute::credits::Credit;
 use crate::attribute::{self, Attribution, Registry};
 use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluster};
 use crate::doc::{Document, Paragraph, Span};
@@ -170,27 +171,41 @@ pub fn scan_with(
 
     let started = Instant::now();
     let mut paragraphs = Vec::with_capacity(documents.len());
+    let mut doc_nodes = Vec::with_capacity(documents.len());
+    let mut doc_tokens = Vec::with_capacity(documents.len());
+    for fp in fingerprints {
+        paragraphs.push(fp.paragraphs);
+        doc_nodes.push(fp.nodes);
+        doc_tokens.push(fp.tokens);
+    }
+    stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
+    // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
+    // alignment (credits are the evidence of where text came from, not the text).
+    let boilerplate = attribute::find_boilerplate(documents, &paragraphs);
+    let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
+    if params.align.enabled {
+        mask_for_alignment(&mut doc_tokens, &paragraphs, &boilerplate.marks, &credits);
+    }
     let mut nodes = Vec::new();
     let mut shingles = Vec::new();
     let mut owner = Vec::new();
     let mut entries = Vec::new();
-    let mut doc_tokens = Vec::with_capacity(documents.len());
-    for (doc, fp) in fingerprints.into_iter().enumerate() {
-        doc_tokens.push(fp.tokens);
-        for (paragraph, set, keys) in fp.nodes {
+    for (doc, fp_nodes) in doc_nodes.into_iter().enumerate() {
+        for (paragraph, set, keys) in fp_nodes {
+            if boilerplate.marks[doc][paragraph as usize] {
+                continue;
+            }
             let node = nodes.len() as u32;
             entries.extend(keys.into_iter().map(|key| BandEntry { key, node }));
             nodes.push(Node {
                 doc: doc as u32,
                 paragraph,
-                span: fp.paragraphs[paragraph as usize].span,
+                span: paragraphs[doc][paragraph as usize].span,
             });
             shingles.push(set);
             owner.push(doc as u32);
         }
-        paragraphs.push(fp.paragraphs);
     }
-    stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
     progress(Progress {
         stage: Stage::Candidates,
         done: 0,
@@ -254,7 +269,14 @@ pub fn scan_with(
         done: 0,
         total: 0,
     });
-    let attribution = attribute::attribute(documents, &paragraphs, &clusters, options.agencies);
+    let attribution = attribute::attribute(
+        documents,
+        &paragraphs,
+        &clusters,
+        credits,
+        boilerplate,
+        options.agencies,
+    );
     stats.attribute_time = started.elapsed();
 
     ScanResult {
@@ -314,6 +336,55 @@ fn final_clusters(
         });
     }
     cluster::group_occurrences(&occurrences, &links)
+}
+
+/// Gives every token of a boilerplate paragraph or credit line an id of its own, so that no
+/// alignment anchors in them or runs through them.
+fn mask_for_alignment(
+    doc_tokens: &mut [Vec<Token>],
+    paragraphs: &[Vec<Paragraph>],
+    boilerplate: &[Vec<bool>],
+    credits: &[Vec<Credit>],
+) {
+    doc_tokens
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(doc, tokens)| {
+            let mut masked: Vec<Span> = credits[doc].iter().map(|c| c.span).collect();
+            masked.extend(
+                paragraphs[doc]
+                    .iter()
+                    .zip(&boilerplate[doc])
+                    .filter(|(_, &b)| b)
+                    .map(|(p, _)| p.span),
+            );
+            if masked.is_empty() {
+                return;
+            }
+            // Disjoint and sorted, then one walk along the tokens (which are in text order).
+            masked.sort_unstable();
+            let mut merged: Vec<Span> = Vec::with_capacity(masked.len());
+            for span in masked {
+                match merged.last_mut() {
+                    Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                    _ => merged.push(span),
+                }
+            }
+            let mut next = 0;
+            for (position, token) in tokens.iter_mut().enumerate() {
+                while next < merged.len() && merged[next].end <= token.span.start {
+                    next += 1;
+                }
+                let Some(mask) = merged.get(next) else {
+                    break;
+                };
+                if mask.start <= token.span.start && token.span.end <= mask.end {
+                    // Top bit set: unique per (document, position) below it, and 2^-64 odds
+                    // of meeting a real token's hash.
+                    token.id = 1 << 63 | (doc as u64) << 32 | position as u64;
+                }
+            }
+        });
 }
 
 /// A hash of a paragraph's token sequence: equal for paragraphs that read the same after

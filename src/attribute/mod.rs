@@ -117,24 +117,37 @@ fn furniture() -> &'static Regex {
     })
 }
 
-/// Attributes every cluster and finds credits and boilerplate.
-pub fn attribute(
+/// The credit lines of every document, by document index.
+pub fn find_credits(
     documents: &[Document],
     paragraphs: &[Vec<Paragraph>],
-    clusters: &[SpanCluster],
     registry: &Registry,
-) -> Attribution {
+) -> Vec<Vec<Credit>> {
     let detector = CreditDetector::new(registry);
-    let credits: Vec<Vec<Credit>> = documents
+    documents
         .par_iter()
         .zip(paragraphs)
         .map(|(doc, paras)| {
             let spans: Vec<Span> = paras.iter().map(|p| p.span).collect();
             detector.detect(&doc.text, &spans)
         })
-        .collect();
+        .collect()
+}
 
-    let (boilerplate_clusters, boilerplate) = boilerplate(documents, paragraphs);
+/// Attributes every cluster; `credits` come from [`find_credits`], `boilerplate` from
+/// [`find_boilerplate`].
+pub fn attribute(
+    documents: &[Document],
+    paragraphs: &[Vec<Paragraph>],
+    clusters: &[SpanCluster],
+    credits: Vec<Vec<Credit>>,
+    boilerplate: Boilerplate,
+    registry: &Registry,
+) -> Attribution {
+    let Boilerplate {
+        clusters: boilerplate_clusters,
+        marks: boilerplate,
+    } = boilerplate;
     let context = Context {
         documents,
         paragraphs,
@@ -164,13 +177,18 @@ pub fn attribute(
     }
 }
 
+/// Boilerplate paragraphs and their clusters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Boilerplate {
+    /// One cluster per group of equal boilerplate paragraphs.
+    pub clusters: Vec<SpanCluster>,
+    /// For each document, which paragraphs are boilerplate.
+    pub marks: Vec<Vec<bool>>,
+}
+
 /// Boilerplate among repeated paragraphs (equal after normalization): repeated within one
-/// document, within one outlet, or furniture lines repeated anywhere. Returns the clusters and,
-/// per document, which paragraphs are boilerplate.
-fn boilerplate(
-    documents: &[Document],
-    paragraphs: &[Vec<Paragraph>],
-) -> (Vec<SpanCluster>, Vec<Vec<bool>>) {
+/// document, within one outlet, or furniture lines repeated anywhere.
+pub fn find_boilerplate(documents: &[Document], paragraphs: &[Vec<Paragraph>]) -> Boilerplate {
     let mut marks: Vec<Vec<bool>> = paragraphs.iter().map(|p| vec![false; p.len()]).collect();
     let mut groups: BTreeMap<u64, Vec<(u32, u32)>> = BTreeMap::new();
     for (d, paras) in paragraphs.iter().enumerate() {
@@ -213,7 +231,7 @@ fn boilerplate(
             representative: 0,
         });
     }
-    (clusters, marks)
+    Boilerplate { clusters, marks }
 }
 
 struct Context<'a> {

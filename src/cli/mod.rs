@@ -9,9 +9,11 @@
 
 mod args;
 mod compare;
+mod eval;
 mod output;
 mod progress;
 mod scan;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -40,6 +42,10 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Align two documents and show the passages they share, word by word.
     Compare(compare::CompareArgs),
+    /// Generate a synthetic news corpus with ground truth, for benchmarks and `eval`.
+    Synth(synth::SynthArgs),
+    /// Score a report (wiretrace's or another tool's, in the same format) against ground truth.
+    Eval(eval::EvalArgs),
 }
 
 /// An error that ends the run, with the exit code it calls for.
@@ -82,6 +88,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Synth(args) => synth::run(args),
+        Command::Eval(args) => eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

@@ -7,17 +7,17 @@ use std::sync::Mutex;
 
 use super::{exit, Failure};
 
-/// The temp file being written, if any: removed when the run is interrupted.
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The temp files being written: removed when the run is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-fn set_pending(path: Option<PathBuf>) {
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = path;
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// On Ctrl-C (SIGINT) or SIGTERM: remove the half-written report, if any, and exit with 130.
 pub fn exit_cleanly_on_interrupt() {
     let installed = ctrlc::set_handler(|| {
-        if let Some(path) = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        for path in pending().drain(..) {
             let _ = std::fs::remove_file(path);
         }
         std::process::exit(i32::from(exit::INTERRUPTED));
@@ -51,33 +51,86 @@ fn write_atomically(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let prefix = format!(".{file_name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // A report is an ordinary file: readable as the umask allows, not 0600 like a temp file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    let mut file = AtomicFile::create(path)?;
+    render(&mut file)?;
+    file.commit()
+}
+
+/// A file written under a temp name in its final directory and renamed into place by
+/// [`AtomicFile::commit`]; dropped uncommitted (an error, an interrupt), it is removed.
+pub struct AtomicFile {
+    /// `None` once committed.
+    out: Option<BufWriter<tempfile::NamedTempFile>>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into());
+        let prefix = format!(".{file_name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // An output is an ordinary file: readable as the umask allows, not 0600 like a temp file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir)?;
+        pending().push(temp.path().to_path_buf());
+        Ok(AtomicFile {
+            out: Some(BufWriter::with_capacity(1 << 16, temp)),
+            path: path.to_path_buf(),
+        })
     }
-    let temp = builder.tempfile_in(dir)?;
-    set_pending(Some(temp.path().to_path_buf()));
-    let result = (|| {
-        let mut out = BufWriter::with_capacity(1 << 16, temp);
-        render(&mut out)?;
-        let temp = out.into_inner().map_err(|e| e.into_error())?;
-        temp.as_file().sync_all()?;
-        temp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    })();
-    set_pending(None);
-    result
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> io::Result<()> {
+        let out = self.out.take().expect("an AtomicFile is committed once");
+        let temp_path = out.get_ref().path().to_path_buf();
+        let result = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|temp| {
+                temp.as_file().sync_all()?;
+                temp.persist(&self.path).map(drop).map_err(|e| e.error)
+            });
+        pending().retain(|p| *p != temp_path);
+        result
+    }
+
+    fn out(&mut self) -> &mut BufWriter<tempfile::NamedTempFile> {
+        self.out.as_mut().expect("not yet committed")
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Uncommitted: NamedTempFile removes the file itself; forget it here.
+        if let Some(out) = &self.out {
+            let temp_path = out.get_ref().path().to_path_buf();
+            pending().retain(|p| *p != temp_path);
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out().write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out().write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out().flush()
+    }
 }

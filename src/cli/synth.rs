@@ -1,0 +1,140 @@
+//! `wiretrace synth`: generate a synthetic news ecosystem and its ground truth.
+
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use wiretrace::synth::{self, Base, SynthOptions};
+
+use super::output::{write_output, AtomicFile};
+use super::Failure;
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Base corpus of real articles: JSONL with a "text" field (and optionally "title").
+    #[arg(value_name = "BASE")]
+    base: PathBuf,
+
+    /// Size of the corpus to generate: bytes, or with a unit (10MB, 1GB, 512MiB).
+    #[arg(long, default_value = "10MB", value_parser = parse_size, value_name = "SIZE")]
+    size: u64,
+
+    /// Write the corpus (JSONL) to FILE, atomically, instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Write the ground truth (JSONL) to FILE, atomically.
+    #[arg(long, value_name = "FILE")]
+    truth: PathBuf,
+
+    /// Seed: the same base, options and seed give the same corpus, byte for byte.
+    #[arg(long, default_value_t = SynthOptions::default().seed)]
+    seed: u64,
+
+    /// Number of outlets.
+    #[arg(long, default_value_t = SynthOptions::default().outlets, value_name = "N")]
+    outlets: usize,
+
+    /// Probability that the agency's own copy of a story is in the corpus.
+    #[arg(long, default_value_t = SynthOptions::default().wire_in_corpus, value_name = "P")]
+    wire_in_corpus: f64,
+
+    /// Share of documents that are original articles with no reuse.
+    #[arg(long, default_value_t = SynthOptions::default().original_share, value_name = "P")]
+    original_share: f64,
+
+    /// Print nothing to stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// "10MB" → 10_000_000; units are decimal (kB, MB, GB) or binary (KiB, MiB, GiB).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 10MB or 1GB"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
+            ))
+        }
+    };
+    Ok((number * scale as f64) as u64)
+}
+
+pub fn run(args: SynthArgs) -> Result<(), Failure> {
+    let options = SynthOptions {
+        seed: args.seed,
+        target_bytes: args.size,
+        outlets: args.outlets,
+        wire_in_corpus: args.wire_in_corpus,
+        original_share: args.original_share,
+    };
+    synth::validate(&options).map_err(|e| Failure::usage(e.to_string()))?;
+    let display = args.base.display().to_string();
+    let file = File::open(&args.base).map_err(|e| Failure::usage(format!("{display}: {e}")))?;
+    let base = Base::from_jsonl(BufReader::new(file), &display)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    if base.skipped_lines > 0 && !args.quiet {
+        eprintln!(
+            "wiretrace: warning: {display}: {} line(s) skipped (not JSON, or no text of two paragraphs)",
+            base.skipped_lines
+        );
+    }
+
+    let truth_display = args.truth.display().to_string();
+    let mut truth = AtomicFile::create(&args.truth)
+        .map_err(|e| Failure::failed(format!("{truth_display}: {e}")))?;
+    let mut summary = None;
+    write_output(args.output.as_deref(), |corpus| {
+        let generated = synth::generate(&base, &options, corpus, &mut truth)?;
+        summary = Some(generated);
+        Ok(())
+    })?;
+    truth
+        .flush()
+        .and_then(|()| truth.commit())
+        .map_err(|e| Failure::failed(format!("{truth_display}: {e}")))?;
+    if let Some(summary) = summary.filter(|_| !args.quiet && io::stderr().is_terminal()) {
+        eprintln!(
+            "wiretrace: {} documents ({:.1} MB): {} stories, {} agency copies, {} republications, {} originals",
+            summary.documents,
+            summary.corpus_bytes as f64 / 1e6,
+            summary.stories,
+            summary.wire_documents,
+            summary.copies,
+            summary.originals
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
+        assert_eq!(parse_size("2KiB"), Ok(2048));
+        assert_eq!(parse_size("1.5 kB"), Ok(1500));
+        assert_eq!(parse_size("123"), Ok(123));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("10 parsecs").is_err());
+    }
+}

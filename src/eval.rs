@@ -1,0 +1,597 @@
+//! Scores a report against ground truth (`wiretrace eval`).
+//!
+//! In: a truth file (JSONL written by [`synth`](crate::synth), or by hand in the same shape)
+//! and a report in wiretrace's JSON or JSONL format — from wiretrace or from any tool that
+//! writes `documents[].id` and `clusters[].members[].{doc,start,end}` (`kind`, `origin` and
+//! `documents[].credits` are optional).
+//! Out: [`Scores`]:
+//! - **document pairs**: two documents are truly linked when they carry the same wire story;
+//!   a report links them when one of its clusters (boilerplate clusters excepted) has members
+//!   in both. Precision, recall and F1 over those pairs.
+//! - **ARI**: the Adjusted Rand Index between stories (originals alone) and the report's
+//!   groups of linked documents (connected components).
+//! - **reused bytes**: precision, recall and F1 of the bytes the report marks as shared
+//!   against the bytes of wire paragraphs whose story is in two or more documents; boilerplate
+//!   and credit lines count for neither side.
+//! - **origin**: for each document of a shared story, the agency (and, when the agency's copy
+//!   is in the corpus, the document) its clusters name as origin, weighted by bytes, against
+//!   the truth.
+//! - **credits**: credit lines matched by document, agency and overlapping span.
+//!
+//! Invariants: pair and ARI scores do not depend on how a tool cuts its clusters into
+//! paragraphs or passages, only on which documents it links; a report document missing from
+//! the truth is counted and ignored, never an error.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, BufRead, Read};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::synth::{SegmentKind, TruthDocument, TruthRecord};
+
+/// Why an input cannot be scored.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{input}: {source}")]
+    Read { input: String, source: io::Error },
+    #[error("{input}:{line}: {message}")]
+    Malformed {
+        input: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{input}: {message}")]
+    Invalid { input: String, message: String },
+}
+
+/// The truth: one record per corpus document.
+#[derive(Debug, Default)]
+pub struct Truth {
+    documents: Vec<TruthDocument>,
+    index: HashMap<String, u32>,
+}
+
+impl Truth {
+    pub fn from_jsonl(reader: impl BufRead, display: &str) -> Result<Truth, EvalError> {
+        let mut truth = Truth::default();
+        for (number, line) in reader.lines().enumerate() {
+            let line = line.map_err(|source| EvalError::Read {
+                input: display.to_string(),
+                source,
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: TruthRecord =
+                serde_json::from_str(&line).map_err(|e| EvalError::Malformed {
+                    input: display.to_string(),
+                    line: number + 1,
+                    message: e.to_string(),
+                })?;
+            if let TruthRecord::Document(doc) = record {
+                let id = truth.documents.len() as u32;
+                if truth.index.insert(doc.doc.clone(), id).is_some() {
+                    return Err(EvalError::Malformed {
+                        input: display.to_string(),
+                        line: number + 1,
+                        message: format!("document {:?} appears twice", doc.doc),
+                    });
+                }
+                truth.documents.push(doc);
+            }
+        }
+        if truth.documents.is_empty() {
+            return Err(EvalError::Invalid {
+                input: display.to_string(),
+                message: "no document records (is this a truth file from `wiretrace synth`?)"
+                    .into(),
+            });
+        }
+        Ok(truth)
+    }
+
+    pub fn documents(&self) -> usize {
+        self.documents.len()
+    }
+}
+
+/// The parts of a report that are scored; everything else in it is ignored.
+#[derive(Debug, Default, Deserialize)]
+pub struct ToolReport {
+    pub documents: Vec<ReportDocument>,
+    pub clusters: Vec<ReportCluster>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportDocument {
+    pub id: String,
+    #[serde(default)]
+    pub credits: Vec<ReportCredit>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportCredit {
+    pub agency: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportCluster {
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub members: Vec<ReportMember>,
+    #[serde(default)]
+    pub origin: Option<ReportOrigin>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportMember {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportOrigin {
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// One JSONL report line: only `document` and `cluster` records are read.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum ReportLine {
+    Document(ReportDocument),
+    Cluster(ReportCluster),
+    #[serde(other)]
+    Other,
+}
+
+/// Reads a report: one JSON object, or typed JSONL records (told apart by the first line).
+pub fn read_report(mut reader: impl BufRead, display: &str) -> Result<ToolReport, EvalError> {
+    let read_error = |source| EvalError::Read {
+        input: display.to_string(),
+        source,
+    };
+    let mut first = String::new();
+    reader.read_line(&mut first).map_err(read_error)?;
+    let typed = serde_json::from_str::<serde_json::Value>(&first)
+        .ok()
+        .is_some_and(|v| v.get("type").is_some());
+    if !typed {
+        let whole = io::Cursor::new(first.into_bytes()).chain(reader);
+        return serde_json::from_reader(io::BufReader::new(whole)).map_err(|e| {
+            EvalError::Malformed {
+                input: display.to_string(),
+                line: e.line(),
+                message: e.to_string(),
+            }
+        });
+    }
+    let mut report = ToolReport::default();
+    let mut line = first;
+    let mut number = 1;
+    loop {
+        if !line.trim().is_empty() {
+            let record: ReportLine =
+                serde_json::from_str(&line).map_err(|e| EvalError::Malformed {
+                    input: display.to_string(),
+                    line: number,
+                    message: e.to_string(),
+                })?;
+            match record {
+                ReportLine::Document(doc) => report.documents.push(doc),
+                ReportLine::Cluster(cluster) => report.clusters.push(cluster),
+                ReportLine::Other => {}
+            }
+        }
+        line.clear();
+        number += 1;
+        if reader.read_line(&mut line).map_err(read_error)? == 0 {
+            return Ok(report);
+        }
+    }
+}
+
+/// Precision, recall and F1 from counts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Counts {
+    /// Items in the truth.
+    pub truth: u64,
+    /// Items the report gives.
+    pub predicted: u64,
+    /// Items in both.
+    pub matched: u64,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Counts {
+    fn new(truth: u64, predicted: u64, matched: u64) -> Counts {
+        let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+        let precision = ratio(matched, predicted);
+        let recall = ratio(matched, truth);
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Counts {
+            truth,
+            predicted,
+            matched,
+            precision,
+            recall,
+            f1,
+        }
+    }
+}
+
+/// How often the named origin is right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OriginScore {
+    /// Documents of shared stories (for `doc`: those whose agency copy is in the corpus).
+    pub documents: u64,
+    /// Of those, documents whose clusters name the true origin.
+    pub correct: u64,
+    /// Of those, documents whose clusters name no origin at all.
+    pub unnamed: u64,
+    pub accuracy: f64,
+}
+
+/// Everything `wiretrace eval` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scores {
+    /// Documents in the truth.
+    pub documents: u64,
+    /// Documents of the report found in the truth.
+    pub matched_documents: u64,
+    /// Report documents not in the truth (ignored).
+    pub unknown_documents: u64,
+    /// Documents of stories carried by two or more documents.
+    pub shared_documents: u64,
+    /// Pairs of documents that carry the same story.
+    pub document_pairs: Counts,
+    /// Adjusted Rand Index of linked-document groups against stories.
+    pub ari: f64,
+    pub reused_bytes: Counts,
+    /// Origin agency of each shared document.
+    pub origin_agency: OriginScore,
+    /// Origin document, where the agency's copy is in the corpus.
+    pub origin_document: OriginScore,
+    pub credits: Counts,
+}
+
+/// Byte ranges of one document, sorted and merged.
+type Ranges = Vec<(usize, usize)>;
+
+fn merged(mut ranges: Ranges) -> Ranges {
+    ranges.sort_unstable();
+    let mut out: Ranges = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ if start < end => out.push((start, end)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn total(ranges: &Ranges) -> u64 {
+    ranges.iter().map(|(s, e)| (e - s) as u64).sum()
+}
+
+/// Bytes in both sets of merged ranges.
+fn intersection(a: &Ranges, b: &Ranges) -> u64 {
+    let (mut i, mut j, mut bytes) = (0, 0, 0u64);
+    while i < a.len() && j < b.len() {
+        let start = a[i].0.max(b[j].0);
+        let end = a[i].1.min(b[j].1);
+        if start < end {
+            bytes += (end - start) as u64;
+        }
+        if a[i].1 < b[j].1 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    bytes
+}
+
+/// Bytes of `ranges` (merged) that overlap `start..end`.
+fn overlap(ranges: &Ranges, start: usize, end: usize) -> u64 {
+    intersection(ranges, &vec![(start, end)])
+}
+
+/// Adjusted Rand Index of two labelings of the same items (Hubert and Arabie, 1985).
+fn adjusted_rand_index(truth: &[u64], predicted: &[u64]) -> f64 {
+    let pairs = |n: u64| (n * n.saturating_sub(1) / 2) as f64;
+    let mut cells: FxHashMap<(u64, u64), u64> = FxHashMap::default();
+    let mut rows: FxHashMap<u64, u64> = FxHashMap::default();
+    let mut columns: FxHashMap<u64, u64> = FxHashMap::default();
+    for (&t, &p) in truth.iter().zip(predicted) {
+        *cells.entry((t, p)).or_default() += 1;
+        *rows.entry(t).or_default() += 1;
+        *columns.entry(p).or_default() += 1;
+    }
+    let index: f64 = cells.values().map(|&n| pairs(n)).sum();
+    let row_sum: f64 = rows.values().map(|&n| pairs(n)).sum();
+    let column_sum: f64 = columns.values().map(|&n| pairs(n)).sum();
+    let all = pairs(truth.len() as u64);
+    if all == 0.0 {
+        return 1.0;
+    }
+    let expected = row_sum * column_sum / all;
+    let max = (row_sum + column_sum) / 2.0;
+    if max == expected {
+        // Both labelings put everything alone, or everything together: identical structure.
+        return 1.0;
+    }
+    (index - expected) / (max - expected)
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// Scores `report` against `truth`.
+pub fn evaluate(truth: &Truth, report: &ToolReport) -> Scores {
+    let n = truth.documents.len();
+    let doc_of = |id: &str| truth.index.get(id).copied();
+
+    // Documents per story, and which stories are shared (carried by ≥ 2 documents).
+    let mut story_size: FxHashMap<u64, u64> = FxHashMap::default();
+    for doc in &truth.documents {
+        if let Some(story) = doc.story {
+            *story_size.entry(story).or_default() += 1;
+        }
+    }
+    let shared_story = |doc: &TruthDocument| doc.story.filter(|s| story_size[s] >= 2);
+
+    // Truth ranges per document: reused text, and neutral text (boilerplate, credit lines).
+    let mut reused: Vec<Ranges> = Vec::with_capacity(n);
+    let mut neutral: Vec<Ranges> = Vec::with_capacity(n);
+    for doc in &truth.documents {
+        let ranges_of = |kinds: &[SegmentKind]| {
+            merged(
+                doc.segments
+                    .iter()
+                    .filter(|s| kinds.contains(&s.kind))
+                    .map(|s| (s.start, s.end))
+                    .collect(),
+            )
+        };
+        reused.push(if shared_story(doc).is_some() {
+            ranges_of(&[SegmentKind::Wire])
+        } else {
+            Vec::new()
+        });
+        neutral.push(ranges_of(&[SegmentKind::Boilerplate, SegmentKind::Credit]));
+    }
+
+    // The report's clusters, boilerplate excepted, as documents and ranges.
+    let mut predicted_ranges: Vec<Ranges> = vec![Vec::new(); n];
+    let mut predicted_pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut agency_votes: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
+    let mut doc_votes: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
+    let mut members: Vec<u32> = Vec::new();
+    for cluster in &report.clusters {
+        if cluster.kind.as_deref() == Some("boilerplate") {
+            continue;
+        }
+        members.clear();
+        let origin = cluster.origin.as_ref();
+        for member in &cluster.members {
+            let Some(doc) = doc_of(&member.doc) else {
+                continue;
+            };
+            members.push(doc);
+            predicted_ranges[doc as usize].push((member.start, member.end));
+            let weight = overlap(&reused[doc as usize], member.start, member.end);
+            if weight > 0 {
+                if let Some(agency) = origin.and_then(|o| o.agency.as_ref()) {
+                    *agency_votes[doc as usize]
+                        .entry(agency.to_lowercase())
+                        .or_default() += weight;
+                }
+                if let Some(origin_doc) = origin.and_then(|o| o.doc.as_ref()) {
+                    *doc_votes[doc as usize]
+                        .entry(origin_doc.clone())
+                        .or_default() += weight;
+                }
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                predicted_pairs.insert((a, b));
+            }
+            let (root, other) = (find(&mut parent, a), find(&mut parent, members[0]));
+            parent[root as usize] = other;
+        }
+    }
+
+    // Document pairs.
+    let truth_pairs: u64 = story_size.values().map(|&s| s * (s - 1) / 2).sum();
+    let story_of = |d: u32| truth.documents[d as usize].story;
+    let true_pairs = predicted_pairs
+        .iter()
+        .filter(|&&(a, b)| story_of(a).is_some() && story_of(a) == story_of(b))
+        .count() as u64;
+    let document_pairs = Counts::new(truth_pairs, predicted_pairs.len() as u64, true_pairs);
+
+    // ARI: stories (each original alone) against connected components.
+    let true_labels: Vec<u64> = (0..n)
+        .map(|d| match truth.documents[d].story {
+            Some(story) => story,
+            None => u64::MAX - d as u64,
+        })
+        .collect();
+    let predicted_labels: Vec<u64> = (0..n as u32)
+        .map(|d| u64::from(find(&mut parent, d)))
+        .collect();
+    let ari = adjusted_rand_index(&true_labels, &predicted_labels);
+
+    // Reused bytes.
+    let (mut truth_bytes, mut predicted_bytes, mut matched_bytes) = (0, 0, 0);
+    for d in 0..n {
+        let predicted = merged(std::mem::take(&mut predicted_ranges[d]));
+        let counted = total(&predicted) - intersection(&predicted, &neutral[d]);
+        truth_bytes += total(&reused[d]);
+        predicted_bytes += counted;
+        matched_bytes += intersection(&predicted, &reused[d]);
+    }
+    let reused_bytes = Counts::new(truth_bytes, predicted_bytes, matched_bytes);
+
+    // Origins.
+    let mut origin_agency = OriginScore::default();
+    let mut origin_document = OriginScore::default();
+    let mut shared_documents = 0;
+    for (d, doc) in truth.documents.iter().enumerate() {
+        if shared_story(doc).is_none() {
+            continue;
+        }
+        shared_documents += 1;
+        let top = |votes: &BTreeMap<String, u64>| {
+            votes
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(name, _)| name.clone())
+        };
+        let truth_agency = doc.agency.as_ref().map(|a| a.to_lowercase());
+        origin_agency.add(top(&agency_votes[d]), truth_agency);
+        if doc.origin_doc.is_some() {
+            origin_document.add(top(&doc_votes[d]), doc.origin_doc.clone());
+        }
+    }
+
+    // Credits.
+    let mut truth_credits = 0u64;
+    let mut predicted_credits = 0u64;
+    let mut matched_credits = 0u64;
+    for doc in &truth.documents {
+        truth_credits += doc.credits.len() as u64;
+    }
+    let mut matched_documents = 0;
+    let mut unknown_documents = 0;
+    for report_doc in &report.documents {
+        let Some(d) = doc_of(&report_doc.id) else {
+            unknown_documents += 1;
+            continue;
+        };
+        matched_documents += 1;
+        predicted_credits += report_doc.credits.len() as u64;
+        let mut used = vec![false; truth.documents[d as usize].credits.len()];
+        for credit in &report_doc.credits {
+            let hit = truth.documents[d as usize]
+                .credits
+                .iter()
+                .enumerate()
+                .position(|(i, t)| {
+                    !used[i]
+                        && t.agency.eq_ignore_ascii_case(&credit.agency)
+                        && t.start < credit.end
+                        && credit.start < t.end
+                });
+            if let Some(i) = hit {
+                used[i] = true;
+                matched_credits += 1;
+            }
+        }
+    }
+
+    Scores {
+        documents: n as u64,
+        matched_documents,
+        unknown_documents,
+        shared_documents,
+        document_pairs,
+        ari,
+        reused_bytes,
+        origin_agency: origin_agency.finish(),
+        origin_document: origin_document.finish(),
+        credits: Counts::new(truth_credits, predicted_credits, matched_credits),
+    }
+}
+
+impl Default for OriginScore {
+    fn default() -> Self {
+        OriginScore {
+            documents: 0,
+            correct: 0,
+            unnamed: 0,
+            accuracy: 0.0,
+        }
+    }
+}
+
+impl OriginScore {
+    fn add(&mut self, predicted: Option<String>, truth: Option<String>) {
+        self.documents += 1;
+        match predicted {
+            None => self.unnamed += 1,
+            Some(p) if Some(&p) == truth.as_ref() => self.correct += 1,
+            Some(_) => {}
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        self.accuracy = if self.documents == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.documents as f64
+        };
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ari_is_one_for_identical_partitions_and_near_zero_for_unrelated() {
+        let truth = [1, 1, 2, 2, 3, 3];
+        assert!((adjusted_rand_index(&truth, &[7, 7, 8, 8, 9, 9]) - 1.0).abs() < 1e-12);
+        // Every item alone against pairs: no agreement beyond chance.
+        let ari = adjusted_rand_index(&truth, &[1, 2, 3, 4, 5, 6]);
+        assert!(ari.abs() < 1e-12, "{ari}");
+        // The value scikit-learn's adjusted_rand_score documents for this pair of labelings.
+        let ari = adjusted_rand_index(&[0, 0, 1, 1], &[0, 1, 0, 1]);
+        assert!((ari + 0.5).abs() < 1e-12, "{ari}");
+    }
+
+    #[test]
+    fn ranges_merge_and_intersect() {
+        let a = merged(vec![(5, 10), (0, 3), (8, 12), (12, 12)]);
+        assert_eq!(a, vec![(0, 3), (5, 12)]);
+        let b = merged(vec![(2, 6), (11, 20)]);
+        assert_eq!(intersection(&a, &b), 1 + 1 + 1);
+        assert_eq!(total(&a), 10);
+        assert_eq!(overlap(&a, 0, 100), 10);
+    }
+
+    #[test]
+    fn counts_handle_empty_sides() {
+        let c = Counts::new(0, 0, 0);
+        assert_eq!((c.precision, c.recall, c.f1), (1.0, 1.0, 1.0));
+        let c = Counts::new(10, 0, 0);
+        assert_eq!((c.precision, c.recall), (1.0, 0.0));
+        let c = Counts::new(4, 2, 1);
+        assert_eq!((c.precision, c.recall), (0.5, 0.25));
+        assert!((c.f1 - 1.0 / 3.0).abs() < 1e-12);
+    }
+}

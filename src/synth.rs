@@ -1,0 +1,914 @@
+//! Synthetic news ecosystems with ground truth, for benchmarks and for `wiretrace eval`.
+//!
+//! In: a base corpus of real articles ([`Base`], read from JSONL with a `text` field) and
+//! [`SynthOptions`] (seed, size, number of outlets…).
+//! Out: two JSONL streams written in step: the corpus (`{"id","source","published","title",
+//! "text"}` per document, readable by `wiretrace scan`) and the truth (a header, then one
+//! [`TruthDocument`] per corpus document: which byte spans come from which wire story, which
+//! are the outlet's own text or boilerplate, and where the credit lines are).
+//!
+//! The ecosystem, story by story: a wire agency (AP, Reuters, AFP) files a story (a base
+//! article, rewritten, with a dateline); the agency's own copy is in the corpus or not; 1–25
+//! outlets republish it verbatim, trimmed, lightly edited or interleaved with their own
+//! paragraphs, with or without a credit line (dateline, "contributed to this report", Reuters
+//! sign-off); outlets add their own boilerplate; original articles with no reuse fill about a
+//! third of the corpus.
+//!
+//! Every use of a base article is rewritten: each content word (anything outside the 150
+//! most frequent words of the base) is replaced, with probability 0.85, by a content word drawn
+//! from the base's word stream. A 1 GB corpus reuses each base article hundreds of times; the
+//! rewrite makes two unrelated uses share no run of 8 words (well below one such run per
+//! million pairs of uses), so text shared in the corpus is exactly the text the truth says is
+//! shared. The price: the text reads like English but makes no sense.
+//!
+//! Invariants: the output depends only on the base, the options and the seed (ChaCha8), not on
+//! the machine or the thread count; memory stays flat (one story at a time), whatever the size.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month};
+
+/// Words of the base most frequent enough to be kept as they are (function words).
+const FUNCTION_WORDS: usize = 150;
+/// How much of a text [`Generator::rewrite`] changes.
+#[derive(Debug, Clone, Copy)]
+struct Rewrite {
+    /// Probability that a content word is replaced by another content word.
+    content: f64,
+    /// Probability that a function word is replaced by another function word.
+    function: f64,
+    /// Whether digits are replaced by random digits.
+    digits: bool,
+}
+
+/// Every use of a base article: no two uses share a run of words.
+const REWRITE: Rewrite = Rewrite {
+    content: 0.95,
+    function: 0.7,
+    digits: true,
+};
+/// A copy editor's touch on a wire paragraph.
+const EDIT: Rewrite = Rewrite {
+    content: 0.08,
+    function: 0.0,
+    digits: false,
+};
+/// Stories per simulated day (sets the `published` dates).
+const STORIES_PER_DAY: u64 = 200;
+/// Most outlets that republish one story.
+const MAX_COPIES: usize = 25;
+
+/// What to generate.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynthOptions {
+    pub seed: u64,
+    /// Stop once the corpus stream holds at least this many bytes.
+    pub target_bytes: u64,
+    /// Number of outlets that republish wire copy and publish their own articles.
+    pub outlets: usize,
+    /// Probability that the agency's own copy of a story is in the corpus.
+    pub wire_in_corpus: f64,
+    /// Share of documents that are original articles with no reuse.
+    pub original_share: f64,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        SynthOptions {
+            seed: 1,
+            target_bytes: 10_000_000,
+            outlets: 60,
+            wire_in_corpus: 0.7,
+            original_share: 0.3,
+        }
+    }
+}
+
+/// Why a base corpus cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    #[error("{input}: {source}")]
+    Read { input: String, source: io::Error },
+    #[error("{input}: no usable article (each JSONL line needs a \"text\" with at least two paragraphs of words)")]
+    EmptyBase { input: String },
+    #[error("option {name}: {message}")]
+    Option { name: &'static str, message: String },
+}
+
+/// The base corpus: real articles split into paragraphs, and the word lists the rewrite uses.
+#[derive(Debug)]
+pub struct Base {
+    articles: Vec<Article>,
+    /// Distinct content words of the base, lower case.
+    words: Vec<String>,
+    /// The base's content words in reading order, as indices into `words` (so a draw is
+    /// weighted by frequency).
+    stream: Vec<u32>,
+    /// The most frequent words (function words).
+    function_words: rustc_hash::FxHashSet<String>,
+    /// The function words, and their occurrences in reading order as indices into the list.
+    function_list: Vec<String>,
+    function_stream: Vec<u32>,
+    /// Lines of the base that were skipped (not JSON, no text, too short).
+    pub skipped_lines: usize,
+}
+
+#[derive(Debug)]
+struct Article {
+    title: String,
+    paragraphs: Vec<String>,
+}
+
+impl Base {
+    /// Reads a JSONL base corpus; `display` names it in errors.
+    pub fn from_jsonl(reader: impl BufRead, display: &str) -> Result<Base, SynthError> {
+        let mut articles = Vec::new();
+        let mut skipped_lines = 0;
+        for line in reader.lines() {
+            let line = line.map_err(|source| SynthError::Read {
+                input: display.to_string(),
+                source,
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+                skipped_lines += 1;
+                continue;
+            };
+            let text = value.get("text").and_then(|t| t.as_str()).unwrap_or("");
+            let paragraphs: Vec<String> = text
+                .split("\n\n")
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| p.chars().any(char::is_alphabetic))
+                .collect();
+            if paragraphs.len() < 2 {
+                skipped_lines += 1;
+                continue;
+            }
+            let title = value
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .to_string();
+            articles.push(Article { title, paragraphs });
+        }
+        if articles.is_empty() {
+            return Err(SynthError::EmptyBase {
+                input: display.to_string(),
+            });
+        }
+        Ok(Base::with_articles(articles, skipped_lines))
+    }
+
+    fn with_articles(articles: Vec<Article>, skipped_lines: usize) -> Base {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for article in &articles {
+            for paragraph in &article.paragraphs {
+                for_each_word(paragraph, |word| {
+                    *counts.entry(word.to_lowercase()).or_default() += 1;
+                });
+            }
+        }
+        let mut by_count: Vec<(&String, &u64)> = counts.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let function_list: Vec<String> = by_count
+            .iter()
+            .take(FUNCTION_WORDS)
+            .map(|(w, _)| (*w).clone())
+            .collect();
+        let function_index: HashMap<&str, u32> = function_list
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i as u32))
+            .collect();
+        let function_words: rustc_hash::FxHashSet<String> = function_list.iter().cloned().collect();
+        let mut function_stream = Vec::new();
+        let mut words = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut stream = Vec::new();
+        for article in &articles {
+            for paragraph in &article.paragraphs {
+                for_each_word(paragraph, |word| {
+                    let lower = word.to_lowercase();
+                    if let Some(&id) = function_index.get(lower.as_str()) {
+                        function_stream.push(id);
+                        return;
+                    }
+                    if !lower.chars().all(char::is_alphabetic) {
+                        return;
+                    }
+                    let id = *index.entry(lower).or_insert_with_key(|w| {
+                        words.push(w.clone());
+                        (words.len() - 1) as u32
+                    });
+                    stream.push(id);
+                });
+            }
+        }
+        Base {
+            articles,
+            words,
+            stream,
+            function_words,
+            function_list,
+            function_stream,
+            skipped_lines,
+        }
+    }
+
+    pub fn articles(&self) -> usize {
+        self.articles.len()
+    }
+}
+
+/// Calls `f` with every word (a run of letters and digits, inner apostrophes included).
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    for_each_word_span(text, |start, end| f(&text[start..end]));
+}
+
+/// What a document of the corpus is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    /// The agency's own copy of a wire story.
+    Wire,
+    /// An outlet's republication of a wire story.
+    Copy,
+    /// An outlet's own article, sharing nothing.
+    Original,
+}
+
+/// What a span of a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentKind {
+    /// A paragraph of a wire story (`story`, `paragraph` say which).
+    Wire,
+    /// Text of the outlet's own, shared with nobody.
+    Own,
+    /// The outlet's furniture, repeated in its articles.
+    Boilerplate,
+    /// A credit line standing as its own paragraph.
+    Credit,
+}
+
+/// One paragraph of a truth document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthSegment {
+    pub start: usize,
+    pub end: usize,
+    pub kind: SegmentKind,
+    /// For `wire` segments: the paragraph of the story this one comes from.
+    #[serde(default)]
+    pub paragraph: Option<u32>,
+}
+
+/// A credit line a tool should find.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthCredit {
+    /// Agency id as in data/agencies.json (`AP`, `Reuters`, `AFP`).
+    pub agency: String,
+    /// `dateline`, `contribution` or `signoff`.
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The truth about one corpus document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TruthDocument {
+    pub doc: String,
+    pub source: String,
+    pub published: String,
+    pub kind: DocumentKind,
+    /// The wire story the document carries (none for originals).
+    pub story: Option<u64>,
+    /// The agency that filed the story (id as in data/agencies.json).
+    pub agency: Option<String>,
+    /// The agency's own copy of the story, when it is in the corpus.
+    pub origin_doc: Option<String>,
+    pub segments: Vec<TruthSegment>,
+    pub credits: Vec<TruthCredit>,
+}
+
+/// A line of the truth file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum TruthRecord {
+    Header {
+        wiretrace: String,
+        options: serde_json::Value,
+    },
+    Document(TruthDocument),
+}
+
+/// A line of the corpus.
+#[derive(Debug, Clone, Serialize)]
+struct CorpusRecord<'a> {
+    id: &'a str,
+    source: &'a str,
+    published: &'a str,
+    title: &'a str,
+    text: &'a str,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SynthSummary {
+    pub documents: u64,
+    pub corpus_bytes: u64,
+    pub stories: u64,
+    pub wire_documents: u64,
+    pub copies: u64,
+    pub originals: u64,
+}
+
+struct Agency {
+    id: &'static str,
+    name: &'static str,
+    /// The agency as written in a dateline.
+    dateline: &'static str,
+    dash: &'static str,
+}
+
+const AGENCIES: [Agency; 3] = [
+    Agency {
+        id: "AP",
+        name: "The Associated Press",
+        dateline: "AP",
+        dash: "—",
+    },
+    Agency {
+        id: "Reuters",
+        name: "Reuters",
+        dateline: "Reuters",
+        dash: "-",
+    },
+    Agency {
+        id: "AFP",
+        name: "Agence France-Presse",
+        dateline: "AFP",
+        dash: "-",
+    },
+];
+
+const CITIES: [&str; 16] = [
+    "LONDON",
+    "WASHINGTON",
+    "PARIS",
+    "BERLIN",
+    "TOKYO",
+    "NEW YORK",
+    "BRUSSELS",
+    "MADRID",
+    "ROME",
+    "NAIROBI",
+    "SYDNEY",
+    "TORONTO",
+    "MUMBAI",
+    "CAIRO",
+    "GENEVA",
+    "SEOUL",
+];
+
+const PLACES: [&str; 20] = [
+    "Lakeside",
+    "Riverton",
+    "Northfield",
+    "Harbor",
+    "Summit",
+    "Valley",
+    "Eastport",
+    "Westbrook",
+    "Pine Ridge",
+    "Clearwater",
+    "Oakdale",
+    "Granite",
+    "Bayview",
+    "Highland",
+    "Maple",
+    "Silver",
+    "Stonebridge",
+    "Fairmont",
+    "Redwood",
+    "Cedar",
+];
+
+const TITLES: [&str; 10] = [
+    "Herald",
+    "Gazette",
+    "Courier",
+    "Tribune",
+    "Post",
+    "Times",
+    "Chronicle",
+    "Observer",
+    "Ledger",
+    "Dispatch",
+];
+
+const SURNAMES: [&str; 12] = [
+    "Smith", "Okafor", "Nakamura", "Garcia", "Novak", "Haddad", "Larsen", "Moreau", "Kowalski",
+    "Singh", "Brennan", "Costa",
+];
+
+struct Outlet {
+    name: String,
+    slug: String,
+    boilerplate: Vec<String>,
+}
+
+/// A paragraph of a document being assembled.
+struct Part {
+    text: String,
+    kind: SegmentKind,
+    /// The story paragraph, for `wire` parts.
+    paragraph: Option<u32>,
+    /// (agency id, credit kind) for credit lines.
+    credit: Option<(&'static str, &'static str)>,
+}
+
+/// A document being assembled: paragraphs with what each one is.
+struct Draft {
+    parts: Vec<Part>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft { parts: Vec::new() }
+    }
+
+    fn push(&mut self, text: String, kind: SegmentKind, paragraph: Option<u32>) {
+        self.parts.push(Part {
+            text,
+            kind,
+            paragraph,
+            credit: None,
+        });
+    }
+
+    /// A credit line as its own paragraph.
+    fn push_credit(&mut self, text: String, agency: &'static str, credit_kind: &'static str) {
+        self.parts.push(Part {
+            text,
+            kind: SegmentKind::Credit,
+            paragraph: None,
+            credit: Some((agency, credit_kind)),
+        });
+    }
+
+    /// The text, its segments and its credits; a dateline credit is the first `dateline`
+    /// bytes of the first segment.
+    fn finish(
+        self,
+        dateline: Option<(usize, &'static str)>,
+    ) -> (String, Vec<TruthSegment>, Vec<TruthCredit>) {
+        let mut text = String::new();
+        let mut segments = Vec::with_capacity(self.parts.len());
+        let mut credits = Vec::new();
+        if let Some((len, agency)) = dateline {
+            credits.push(TruthCredit {
+                agency: agency.to_string(),
+                kind: "dateline".into(),
+                start: 0,
+                end: len,
+            });
+        }
+        for Part {
+            text: part,
+            kind,
+            paragraph,
+            credit,
+        } in self.parts
+        {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            let start = text.len();
+            text.push_str(&part);
+            segments.push(TruthSegment {
+                start,
+                end: text.len(),
+                kind,
+                paragraph,
+            });
+            if let Some((agency, credit_kind)) = credit {
+                credits.push(TruthCredit {
+                    agency: agency.to_string(),
+                    kind: credit_kind.to_string(),
+                    start,
+                    end: text.len(),
+                });
+            }
+        }
+        (text, segments, credits)
+    }
+}
+
+/// Generates the ecosystem into `corpus` and `truth` until the corpus holds
+/// `options.target_bytes`.
+pub fn generate(
+    base: &Base,
+    options: &SynthOptions,
+    corpus: &mut dyn Write,
+    truth: &mut dyn Write,
+) -> io::Result<SynthSummary> {
+    let mut generator = Generator::new(base, options);
+    let header = TruthRecord::Header {
+        wiretrace: env!("CARGO_PKG_VERSION").to_string(),
+        options: serde_json::to_value(options).map_err(io::Error::other)?,
+    };
+    serde_json::to_writer(&mut *truth, &header).map_err(io::Error::other)?;
+    truth.write_all(b"\n")?;
+    let mut originals_due = 0.0;
+    let originals_per_document = options.original_share / (1.0 - options.original_share);
+    while generator.summary.corpus_bytes < options.target_bytes {
+        let written = generator.story(corpus, truth)?;
+        originals_due += written as f64 * originals_per_document;
+        while originals_due >= 1.0 && generator.summary.corpus_bytes < options.target_bytes {
+            generator.original(corpus, truth)?;
+            originals_due -= 1.0;
+        }
+    }
+    Ok(generator.summary)
+}
+
+/// Checks the options a user can set.
+pub fn validate(options: &SynthOptions) -> Result<(), SynthError> {
+    let fraction = |name: &'static str, value: f64, upper: f64| {
+        if (0.0..upper).contains(&value) || (upper == 1.0 && value == 1.0) {
+            Ok(())
+        } else {
+            Err(SynthError::Option {
+                name,
+                message: format!("{value} is outside 0..{upper}"),
+            })
+        }
+    };
+    fraction("--wire-in-corpus", options.wire_in_corpus, 1.0)?;
+    fraction("--original-share", options.original_share, 0.95)?;
+    if options.outlets == 0 || options.outlets > PLACES.len() * TITLES.len() {
+        return Err(SynthError::Option {
+            name: "--outlets",
+            message: format!("must be 1 to {}", PLACES.len() * TITLES.len()),
+        });
+    }
+    Ok(())
+}
+
+struct Generator<'a> {
+    base: &'a Base,
+    options: &'a SynthOptions,
+    rng: ChaCha8Rng,
+    outlets: Vec<Outlet>,
+    summary: SynthSummary,
+    line: Vec<u8>,
+}
+
+impl<'a> Generator<'a> {
+    fn new(base: &'a Base, options: &'a SynthOptions) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+        let mut names: Vec<(usize, usize)> = (0..PLACES.len())
+            .flat_map(|p| (0..TITLES.len()).map(move |t| (p, t)))
+            .collect();
+        names.shuffle(&mut rng);
+        let mut generator = Generator {
+            base,
+            options,
+            rng,
+            outlets: Vec::new(),
+            summary: SynthSummary::default(),
+            line: Vec::new(),
+        };
+        for &(p, t) in names.iter().take(options.outlets) {
+            let name = format!("The {} {}", PLACES[p], TITLES[t]);
+            let slug = name.to_lowercase().replace("the ", "").replace(' ', "-");
+            let boilerplate = generator.boilerplate(&name);
+            generator.outlets.push(Outlet {
+                name,
+                slug,
+                boilerplate,
+            });
+        }
+        generator
+    }
+
+    /// An outlet's furniture: a sign-up line and a copyright line, each with a rewritten base
+    /// sentence, so that no two outlets share theirs.
+    fn boilerplate(&mut self, outlet: &str) -> Vec<String> {
+        let base = self.base;
+        let mut sentence = || {
+            let article = self.random_article();
+            self.rewrite(&base.articles[article].paragraphs[0], REWRITE)
+        };
+        let (signup, notice) = (sentence(), sentence());
+        vec![
+            format!("Sign up for {outlet} newsletters: {signup}"),
+            format!("Copyright 2026 {outlet}. All rights reserved. {notice}"),
+        ]
+    }
+
+    fn random_article(&mut self) -> usize {
+        self.rng.random_range(0..self.base.articles.len())
+    }
+
+    /// `text` with words replaced as `how` says, each by a word of the same class (content or
+    /// function) drawn from the base's word stream, keeping its capitalisation.
+    fn rewrite(&mut self, text: &str, how: Rewrite) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut last = 0;
+        let base = self.base;
+        let rng = &mut self.rng;
+        for_each_word_span(text, |start, end| {
+            out.push_str(&text[last..start]);
+            last = end;
+            let word = &text[start..end];
+            if word.chars().any(|c| c.is_ascii_digit()) {
+                if how.digits {
+                    out.extend(word.chars().map(|c| {
+                        if c.is_ascii_digit() {
+                            char::from(b'0' + rng.random_range(0..10u8))
+                        } else {
+                            c
+                        }
+                    }));
+                } else {
+                    out.push_str(word);
+                }
+                return;
+            }
+            let (words, stream, rate) = if base.function_words.contains(&word.to_lowercase()) {
+                (&base.function_list, &base.function_stream, how.function)
+            } else {
+                (&base.words, &base.stream, how.content)
+            };
+            if stream.is_empty() || !rng.random_bool(rate) {
+                out.push_str(word);
+                return;
+            }
+            let replacement = &words[stream[rng.random_range(0..stream.len())] as usize];
+            push_with_case_of(&mut out, replacement, word);
+        });
+        out.push_str(&text[last..]);
+        out
+    }
+
+    fn date(&self, day_offset: u64) -> String {
+        let start = Date::from_calendar_date(2026, Month::January, 1).expect("valid date");
+        let day = self.summary.stories / STORIES_PER_DAY + day_offset;
+        let date = start + Duration::days(day as i64);
+        format!(
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )
+    }
+
+    fn next_id(&mut self, slug: &str) -> String {
+        self.summary.documents += 1;
+        format!("{slug}/{:08}", self.summary.documents)
+    }
+
+    /// One wire story: the agency's copy (or not) and its republications. Returns how many
+    /// documents were written.
+    fn story(&mut self, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<u64> {
+        let story = self.summary.stories;
+        let agency = &AGENCIES[self.rng.random_range(0..AGENCIES.len())];
+        let article = self.random_article();
+        let base = self.base;
+        let title = self.rewrite(&base.articles[article].title, REWRITE);
+        let paragraphs: Vec<String> = base.articles[article]
+            .paragraphs
+            .iter()
+            .map(|p| self.rewrite(p, REWRITE))
+            .collect();
+        let city = *CITIES.choose(&mut self.rng).expect("cities");
+        let dateline = format!("{city} ({}) {} ", agency.dateline, agency.dash);
+        let signoff = format!(
+            "(Reporting by {}; Editing by {})",
+            SURNAMES.choose(&mut self.rng).expect("names"),
+            SURNAMES.choose(&mut self.rng).expect("names")
+        );
+        let mut written = 0;
+
+        let origin_doc = if self.rng.random_bool(self.options.wire_in_corpus) {
+            let id = self.next_id(&agency.id.to_lowercase());
+            let mut draft = Draft::new();
+            for (i, p) in paragraphs.iter().enumerate() {
+                let text = if i == 0 {
+                    format!("{dateline}{p}")
+                } else {
+                    p.clone()
+                };
+                draft.push(text, SegmentKind::Wire, Some(i as u32));
+            }
+            if agency.id == "Reuters" {
+                draft.push_credit(signoff.clone(), agency.id, "signoff");
+            }
+            let (text, segments, credits) =
+                draft.finish(Some((dateline.trim_end().len(), agency.id)));
+            let doc = TruthDocument {
+                doc: id.clone(),
+                source: agency.name.to_string(),
+                published: self.date(0),
+                kind: DocumentKind::Wire,
+                story: Some(story),
+                agency: Some(agency.id.to_string()),
+                origin_doc: Some(id.clone()),
+                segments,
+                credits,
+            };
+            self.emit(&doc, &title, &text, corpus, truth)?;
+            self.summary.wire_documents += 1;
+            written += 1;
+            Some(id)
+        } else {
+            None
+        };
+
+        let copies = (1 + (-(1.0 - self.rng.random::<f64>()).ln() * 3.0) as usize)
+            .min(MAX_COPIES)
+            .min(self.outlets.len());
+        let outlets: Vec<usize> =
+            rand::seq::index::sample(&mut self.rng, self.outlets.len(), copies).into_vec();
+        for outlet in outlets {
+            let mut draft = Draft::new();
+            // Which paragraphs of the story the copy keeps, in order.
+            let style = self.rng.random_range(0..4);
+            let keep = match style {
+                // trimmed: the first paragraphs, at least two
+                1 => self
+                    .rng
+                    .random_range(2.min(paragraphs.len())..=paragraphs.len()),
+                _ => paragraphs.len(),
+            };
+            let credit = if self.rng.random_bool(0.6) {
+                self.rng
+                    .random_range(0..if agency.id == "Reuters" { 3 } else { 2 })
+            } else {
+                3
+            };
+            let keep_dateline = credit == 0;
+            for (i, p) in paragraphs.iter().take(keep).enumerate() {
+                // edited: some paragraphs dropped, others lightly rewritten
+                let text = match style {
+                    2 if i > 0 && self.rng.random_bool(0.1) => continue,
+                    2 if self.rng.random_bool(0.5) => self.rewrite(p, EDIT),
+                    _ => p.clone(),
+                };
+                let text = if i == 0 && keep_dateline {
+                    format!("{dateline}{text}")
+                } else {
+                    text
+                };
+                draft.push(text, SegmentKind::Wire, Some(i as u32));
+                // interleaved: the outlet's own paragraphs between the wire's
+                if style == 3 && self.rng.random_bool(0.4) {
+                    let own = self.random_article();
+                    let own_paragraphs = &self.base.articles[own].paragraphs;
+                    let pick = &own_paragraphs[self.rng.random_range(0..own_paragraphs.len())];
+                    let text = self.rewrite(pick, REWRITE);
+                    draft.push(text, SegmentKind::Own, None);
+                }
+            }
+            match credit {
+                1 => draft.push_credit(
+                    format!("{} contributed to this report.", agency.name),
+                    agency.id,
+                    "contribution",
+                ),
+                2 => draft.push_credit(signoff.clone(), agency.id, "signoff"),
+                _ => {}
+            }
+            self.push_boilerplate(outlet, &mut draft);
+            let (text, segments, credits) =
+                draft.finish(keep_dateline.then_some((dateline.trim_end().len(), agency.id)));
+            let id = self.next_id(&self.outlets[outlet].slug.clone());
+            let day = self.rng.random_range(0..2);
+            let doc = TruthDocument {
+                doc: id,
+                source: self.outlets[outlet].name.clone(),
+                published: self.date(day),
+                kind: DocumentKind::Copy,
+                story: Some(story),
+                agency: Some(agency.id.to_string()),
+                origin_doc: origin_doc.clone(),
+                segments,
+                credits,
+            };
+            self.emit(&doc, &title, &text, corpus, truth)?;
+            self.summary.copies += 1;
+            written += 1;
+        }
+        self.summary.stories += 1;
+        Ok(written)
+    }
+
+    /// The outlet's boilerplate, on most of its articles.
+    fn push_boilerplate(&mut self, outlet: usize, draft: &mut Draft) {
+        if self.rng.random_bool(0.8) {
+            for line in &self.outlets[outlet].boilerplate {
+                draft.push(line.clone(), SegmentKind::Boilerplate, None);
+            }
+        }
+    }
+
+    /// One original article of a random outlet.
+    fn original(&mut self, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<()> {
+        let outlet = self.rng.random_range(0..self.outlets.len());
+        let article = self.random_article();
+        let base = self.base;
+        let title = self.rewrite(&base.articles[article].title, REWRITE);
+        let mut draft = Draft::new();
+        for p in &base.articles[article].paragraphs {
+            let text = self.rewrite(p, REWRITE);
+            draft.push(text, SegmentKind::Own, None);
+        }
+        self.push_boilerplate(outlet, &mut draft);
+        let (text, segments, credits) = draft.finish(None);
+        let id = self.next_id(&self.outlets[outlet].slug.clone());
+        let doc = TruthDocument {
+            doc: id,
+            source: self.outlets[outlet].name.clone(),
+            published: self.date(0),
+            kind: DocumentKind::Original,
+            story: None,
+            agency: None,
+            origin_doc: None,
+            segments,
+            credits,
+        };
+        self.emit(&doc, &title, &text, corpus, truth)?;
+        self.summary.originals += 1;
+        Ok(())
+    }
+
+    fn emit(
+        &mut self,
+        doc: &TruthDocument,
+        title: &str,
+        text: &str,
+        corpus: &mut dyn Write,
+        truth: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.line.clear();
+        let record = CorpusRecord {
+            id: &doc.doc,
+            source: &doc.source,
+            published: &doc.published,
+            title,
+            text,
+        };
+        serde_json::to_writer(&mut self.line, &record).map_err(io::Error::other)?;
+        self.line.push(b'\n');
+        corpus.write_all(&self.line)?;
+        self.summary.corpus_bytes += self.line.len() as u64;
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, &TruthRecord::Document(doc.clone()))
+            .map_err(io::Error::other)?;
+        self.line.push(b'\n');
+        truth.write_all(&self.line)
+    }
+}
+
+/// Calls `f` with the byte range of every word: a run of letters and digits, inner
+/// apostrophes included.
+fn for_each_word_span(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let inner_apostrophe = (c == '\'' || c == '’') && start.is_some();
+        if c.is_alphanumeric() || inner_apostrophe {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            f(s, i);
+        }
+    }
+    if let Some(s) = start {
+        f(s, text.len());
+    }
+}
+
+/// Appends `word` written in the case pattern of `like` (Title, UPPER or lower).
+fn push_with_case_of(out: &mut String, word: &str, like: &str) {
+    let mut chars = like.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    let all_upper = first_upper && like.chars().count() > 1 && chars.all(char::is_uppercase);
+    if all_upper {
+        out.push_str(&word.to_uppercase());
+    } else if first_upper {
+        let mut w = word.chars();
+        if let Some(c) = w.next() {
+            out.extend(c.to_uppercase());
+            out.push_str(w.as_str());
+        }
+    } else {
+        out.push_str(word);
+    }
+}
