@@ -18,6 +18,9 @@
 //!   the truth.
 //! - **credits**: credit lines matched by document, agency and overlapping span.
 //!
+//! With [`EvalOptions::oracle_boilerplate`], members that are mostly boilerplate or credit
+//! lines in the truth are dropped first (for tools without a boilerplate filter).
+//!
 //! Invariants: pair and ARI scores do not depend on how a tool cuts its clusters into
 //! paragraphs or passages, only on which documents it links; a report document missing from
 //! the truth is counted and ignored, never an error.
@@ -345,8 +348,17 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
     x
 }
 
+/// How to score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Ignore report members that lie mostly (≥ half their bytes) in the truth's boilerplate
+    /// and credit lines, as if the tool had a perfect boilerplate filter: for scoring tools
+    /// that do not tell boilerplate apart on their matching alone.
+    pub oracle_boilerplate: bool,
+}
+
 /// Scores `report` against `truth`.
-pub fn evaluate(truth: &Truth, report: &ToolReport) -> Scores {
+pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Scores {
     let n = truth.documents.len();
     let doc_of = |id: &str| truth.index.get(id).copied();
 
@@ -397,6 +409,12 @@ pub fn evaluate(truth: &Truth, report: &ToolReport) -> Scores {
             let Some(doc) = doc_of(&member.doc) else {
                 continue;
             };
+            if options.oracle_boilerplate {
+                let inside = overlap(&neutral[doc as usize], member.start, member.end);
+                if 2 * inside >= member.end.saturating_sub(member.start) as u64 {
+                    continue;
+                }
+            }
             members.push(doc);
             predicted_ranges[doc as usize].push((member.start, member.end));
             let weight = overlap(&reused[doc as usize], member.start, member.end);

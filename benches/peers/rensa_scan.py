@@ -5,7 +5,7 @@ shingle (rensa's exact per-shingle path, no token sampling), `RMinHashLSH` at th
 with 32 bands of 4 rows (wiretrace uses 26 of 4; rensa needs the bands to divide 128), exact
 Jaccard verification of every cross-document candidate (see common.py).
 
-Usage: python3 benches/peers/rensa_scan.py CORPUS.jsonl [--threshold 0.5] [--perms 128] [--bands 32] [-k 3]
+Usage: python3 benches/peers/rensa_scan.py CORPUS.jsonl [--threshold 0.5] [--perms 128] [--bands 32] [-k 3] [--report REPORT.json]
 Prints one JSON line like datasketch_scan.py.
 """
 import argparse
@@ -24,6 +24,7 @@ def main():
     ap.add_argument("--bands", type=int, default=32)
     ap.add_argument("-k", type=int, default=3)
     ap.add_argument("--min-tokens", type=int, default=8)
+    ap.add_argument("--report", help="write a report in wiretrace's JSON format (for wiretrace eval)")
     args = ap.parse_args()
 
     def signature(shingles):
@@ -32,7 +33,8 @@ def main():
         return m
 
     lsh = RMinHashLSH(args.threshold, args.perms, args.bands)
-    run("rensa", args.corpus, args.k, args.min_tokens, args.threshold, lsh, signature)
+    run("rensa", args.corpus, args.k, args.min_tokens, args.threshold, lsh, signature,
+        args.report)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use wiretrace::eval::{self, Counts, OriginScore, Scores, Truth};
+use wiretrace::eval::{self, Counts, EvalOptions, OriginScore, Scores, Truth};
 
 use super::output::write_output;
 use super::Failure;
@@ -29,6 +29,11 @@ pub struct EvalArgs {
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
     format: Option<EvalFormat>,
+
+    /// Ignore report members lying mostly in the truth's boilerplate and credit lines, as if
+    /// the tool had a perfect boilerplate filter (to compare tools that have none).
+    #[arg(long)]
+    oracle_boilerplate: bool,
 
     /// Write the scores to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -54,7 +59,10 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
     };
     let report = eval::read_report(open(&args.report)?, &report_display)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let scores = eval::evaluate(&truth, &report);
+    let options = EvalOptions {
+        oracle_boilerplate: args.oracle_boilerplate,
+    };
+    let scores = eval::evaluate(&truth, &report, options);
     if scores.matched_documents == 0 {
         return Err(Failure::usage(format!(
             "{report_display}: none of its {} document id(s) is in {truth_display}: was it made from the corpus of this truth?",
