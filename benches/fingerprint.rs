@@ -46,7 +46,7 @@ fn fingerprint(documents: &[Document], params: &Params, upto: Upto) -> u64 {
             hasher.signature(&set, &mut signature);
             keys.clear();
             lsh::band_keys(&signature, params.bands, params.rows, &mut keys);
-            checksum ^= keys.first().copied().unwrap_or(0);
+            checksum ^= u64::from(keys.first().copied().unwrap_or(0));
         }
     }
     checksum

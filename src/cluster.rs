@@ -23,6 +23,7 @@
 //! occurrences sorted by document and offset); cluster ids are positions in the output order.
 
 use crate::doc::Span;
+use crate::shingle::ShingleSets;
 use crate::verify::{similarity, Similarity, VerifiedPair};
 
 /// One group of nodes sharing the same text.
@@ -46,7 +47,7 @@ pub struct ClusterStats {
 struct Groups<'a> {
     parent: Vec<u32>,
     representative: Vec<u32>,
-    shingles: &'a [Vec<u64>],
+    shingles: &'a ShingleSets,
 }
 
 impl Groups<'_> {
@@ -61,10 +62,7 @@ impl Groups<'_> {
 
     /// The larger of two nodes by shingle count; the lower node on ties.
     fn larger(&self, a: u32, b: u32) -> u32 {
-        let (la, lb) = (
-            self.shingles[a as usize].len(),
-            self.shingles[b as usize].len(),
-        );
+        let (la, lb) = (self.shingles.get(a).len(), self.shingles.get(b).len());
         if la > lb || (la == lb && a < b) {
             a
         } else {
@@ -76,7 +74,7 @@ impl Groups<'_> {
 /// Groups the nodes joined by `pairs`.
 pub fn cluster(
     pairs: &[VerifiedPair],
-    shingles: &[Vec<u64>],
+    shingles: &ShingleSets,
     owner: &[u32],
     threshold: f64,
     containment: f64,
@@ -102,7 +100,7 @@ pub fn cluster(
         }
         let rep_a = groups.representative[root_a as usize];
         let rep_b = groups.representative[root_b as usize];
-        let reps = similarity(&shingles[rep_a as usize], &shingles[rep_b as usize]);
+        let reps = similarity(shingles.get(rep_a), shingles.get(rep_b));
         if reps.jaccard < threshold && reps.max_containment() < containment {
             stats.refused_merges += 1;
             continue;
@@ -134,10 +132,10 @@ pub fn cluster(
         })
         .map(|(root, members)| {
             let representative = groups.representative[root];
-            let rep_shingles = &shingles[representative as usize];
+            let rep_shingles = shingles.get(representative);
             let members = members
                 .into_iter()
-                .map(|m| (m, similarity(&shingles[m as usize], rep_shingles)))
+                .map(|m| (m, similarity(shingles.get(m), rep_shingles)))
                 .collect();
             Cluster {
                 representative,
@@ -318,7 +316,8 @@ mod tests {
         assert_eq!(group_occurrences(&occurrences, &[(0, 1), (2, 3)]).len(), 2);
     }
 
-    fn run(shingles: &[Vec<u64>], owner: &[u32]) -> (Vec<Vec<u32>>, ClusterStats) {
+    fn run(sets: &[Vec<u32>], owner: &[u32]) -> (Vec<Vec<u32>>, ClusterStats) {
+        let shingles = &ShingleSets::from_sets(sets.iter().cloned());
         let n = shingles.len() as u32;
         let all_pairs: Vec<(u32, u32)> = (0..n)
             .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
@@ -335,9 +334,9 @@ mod tests {
 
     #[test]
     fn copies_across_documents_form_one_cluster() {
-        let text: Vec<u64> = (0..20).collect();
-        let edited: Vec<u64> = (2..22).collect();
-        let other: Vec<u64> = (100..120).collect();
+        let text: Vec<u32> = (0..20).collect();
+        let edited: Vec<u32> = (2..22).collect();
+        let other: Vec<u32> = (100..120).collect();
         let (clusters, _) = run(&[text.clone(), edited, other, text], &[0, 1, 2, 3]);
         assert_eq!(clusters, vec![vec![0, 1, 3]]);
     }
@@ -345,10 +344,10 @@ mod tests {
     #[test]
     fn a_chain_of_weak_links_does_not_glue_unrelated_text() {
         // A ~ B ~ C ~ D with J ≈ 0.54 between neighbours, but A and D share nothing.
-        let a: Vec<u64> = (0..20).collect();
-        let b: Vec<u64> = (6..26).collect();
-        let c: Vec<u64> = (12..32).collect();
-        let d: Vec<u64> = (18..38).collect();
+        let a: Vec<u32> = (0..20).collect();
+        let b: Vec<u32> = (6..26).collect();
+        let c: Vec<u32> = (12..32).collect();
+        let d: Vec<u32> = (18..38).collect();
         let (clusters, stats) = run(&[a, b, c, d], &[0, 1, 2, 3]);
         assert!(stats.refused_merges > 0);
         assert!(clusters.iter().all(|c| c.len() <= 2), "{clusters:?}");
@@ -356,7 +355,7 @@ mod tests {
 
     #[test]
     fn repeats_inside_one_document_are_not_a_cluster() {
-        let text: Vec<u64> = (0..20).collect();
+        let text: Vec<u32> = (0..20).collect();
         let (clusters, _) = run(&[text.clone(), text], &[4, 4]);
         assert!(clusters.is_empty());
     }

@@ -469,33 +469,41 @@ pub fn read_jsonl(
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
+    // Lines are parsed in parallel, a batch at a time, so that the raw lines held at once stay
+    // bounded (BATCH_BYTES) whatever the size of the file.
+    const BATCH_BYTES: usize = 32 << 20;
     let mut lines: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut batch_bytes = 0;
     let mut line_no = 0usize;
     loop {
         let mut buf = Vec::new();
         let n = reader
             .read_until(b'\n', &mut buf)
             .map_err(|e| read_error(Path::new(display), e))?;
+        if n > 0 {
+            line_no += 1;
+            if !buf.iter().all(|b| b.is_ascii_whitespace()) {
+                batch_bytes += buf.len();
+                lines.push((line_no, buf));
+            }
+        }
+        if n == 0 || batch_bytes >= BATCH_BYTES {
+            let parsed: Vec<Result<Document, Warning>> = std::mem::take(&mut lines)
+                .into_par_iter()
+                .map(|(line_no, bytes)| parse_jsonl_record(&bytes, display, stem, line_no, options))
+                .collect();
+            for record in parsed {
+                match record {
+                    Ok(doc) => push_document(doc, options, corpus),
+                    Err(warning) => corpus.warnings.push(warning),
+                }
+            }
+            batch_bytes = 0;
+        }
         if n == 0 {
-            break;
-        }
-        line_no += 1;
-        if buf.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        lines.push((line_no, buf));
-    }
-    let parsed: Vec<Result<Document, Warning>> = lines
-        .into_par_iter()
-        .map(|(line_no, bytes)| parse_jsonl_record(&bytes, display, stem, line_no, options))
-        .collect();
-    for record in parsed {
-        match record {
-            Ok(doc) => push_document(doc, options, corpus),
-            Err(warning) => corpus.warnings.push(warning),
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 fn parse_jsonl_record(

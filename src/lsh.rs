@@ -11,7 +11,8 @@
 //! negatives above the threshold), but weighting misses three times more than false
 //! candidates, because every candidate is verified exactly afterwards.
 //!
-//! Buckets are found by sorting `(band key, node)` entries, not with hash maps of vectors; a
+//! Buckets are found band by band by sorting `(band key, node)` entries, not with hash maps of
+//! vectors; a
 //! bucket larger than `max_bucket` is linked as a star around its first member (linear, keeps
 //! it connected) instead of all its pairs (quadratic).
 //!
@@ -61,51 +62,90 @@ fn integrate(a: f64, b: f64, f: impl Fn(f64) -> f64) -> f64 {
     sum * h / 3.0
 }
 
-/// Appends the `bands` band keys of `signature` to `out`. The band index is mixed into each key,
-/// so keys of different bands never meet in one bucket.
-pub fn band_keys(signature: &[u32], bands: usize, rows: usize, out: &mut Vec<u64>) {
+/// Appends the `bands` band keys of `signature` to `out`: 32 bits per band (the top half of
+/// a 64-bit mix of the band index and its rows). Two unrelated nodes share a band key with
+/// probability 2^-32, which adds a few false candidates per band at a million nodes; every
+/// candidate is verified, so they cost microseconds, never a wrong link.
+pub fn band_keys(signature: &[u32], bands: usize, rows: usize, out: &mut Vec<u32>) {
     for (band, chunk) in signature.chunks_exact(rows).take(bands).enumerate() {
         let mut h = finalize(band as u64 + 1);
         for &value in chunk {
             h = finalize(h ^ u64::from(value));
         }
-        out.push(h);
+        out.push((h >> 32) as u32);
     }
 }
 
-/// One band key of one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct BandEntry {
-    pub key: u64,
-    pub node: u32,
-}
-
-/// Candidate pairs from band entries; `owner[node]` is the document of each node.
+/// Candidate pairs; `keys` holds each node's `bands` band keys, node after node, and
+/// `owner[node]` is the node's document.
+///
+/// Bands are searched one at a time: the band's `(key, node)` entries, packed in one u64 each,
+/// are sorted, and runs of equal keys are buckets. A pair is emitted only by the first band in
+/// which the two nodes collide (a comparison of two rows of `keys`), so near-duplicates, which
+/// collide in every band, cost one pair, not one per band. Memory: one band's entries plus the
+/// pairs.
 pub fn candidate_pairs(
-    mut entries: Vec<BandEntry>,
+    keys: &[u32],
+    bands: usize,
     owner: &[u32],
     max_bucket: usize,
 ) -> Vec<(u32, u32)> {
-    entries.par_sort_unstable();
-    let mut pairs: Vec<(u32, u32)> = entries
-        .par_chunk_by(|a, b| a.key == b.key)
-        .filter(|bucket| bucket.len() > 1)
-        .flat_map_iter(|bucket| bucket_pairs(bucket, owner, max_bucket))
-        .collect();
+    let nodes = owner.len();
+    debug_assert_eq!(keys.len(), nodes * bands);
+    let row = |node: u32| &keys[node as usize * bands..][..bands];
+    // Whether two nodes already collided in a band before `band`.
+    let met_before = |a: u32, b: u32, band: usize| {
+        row(a)[..band]
+            .iter()
+            .zip(&row(b)[..band])
+            .any(|(x, y)| x == y)
+    };
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut entries: Vec<u64> = Vec::with_capacity(nodes);
+    for band in 0..bands {
+        entries.clear();
+        entries.par_extend(
+            (0..nodes as u32)
+                .into_par_iter()
+                .map(|node| u64::from(row(node)[band]) << 32 | u64::from(node)),
+        );
+        entries.par_sort_unstable();
+        pairs.par_extend(
+            entries
+                .par_chunk_by(|a, b| a >> 32 == b >> 32)
+                .filter(|bucket| bucket.len() > 1)
+                .flat_map_iter(|bucket| {
+                    bucket_pairs(bucket, owner, max_bucket, &|a, b| met_before(a, b, band))
+                }),
+        );
+    }
+    // Star buckets may give a pair twice; everything else comes once.
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+        .into_iter()
+        .map(|pair| ((pair >> 32) as u32, pair as u32))
+        .collect()
 }
 
-/// The pairs of one bucket (entries sorted by node): all cross-owner pairs, or a star when the
-/// bucket is larger than `max_bucket`.
-fn bucket_pairs(bucket: &[BandEntry], owner: &[u32], max_bucket: usize) -> Vec<(u32, u32)> {
+/// The pairs of one bucket (entries `key << 32 | node`, sorted by node), packed `a << 32 | b`
+/// with `a < b`: all cross-owner pairs, or a star when the bucket is larger than `max_bucket`.
+/// `seen(a, b)` says whether an earlier band already paired them.
+fn bucket_pairs(
+    bucket: &[u64],
+    owner: &[u32],
+    max_bucket: usize,
+    seen: &dyn Fn(u32, u32) -> bool,
+) -> Vec<u64> {
+    let node = |entry: u64| entry as u32;
+    let owner_of = |entry: u64| owner[node(entry) as usize];
+    let pack = |a: u32, b: u32| u64::from(a.min(b)) << 32 | u64::from(a.max(b));
     let mut pairs = Vec::new();
     if bucket.len() <= max_bucket {
-        for (i, a) in bucket.iter().enumerate() {
-            for b in &bucket[i + 1..] {
-                if owner[a.node as usize] != owner[b.node as usize] {
-                    pairs.push((a.node, b.node));
+        for (i, &a) in bucket.iter().enumerate() {
+            for &b in &bucket[i + 1..] {
+                if owner_of(a) != owner_of(b) && !seen(node(a), node(b)) {
+                    pairs.push(pack(node(a), node(b)));
                 }
             }
         }
@@ -113,19 +153,19 @@ fn bucket_pairs(bucket: &[BandEntry], owner: &[u32], max_bucket: usize) -> Vec<(
     }
     // Star: everything links to the first member; members of the first member's own document
     // link to the first member of another document instead.
-    let hub = bucket[0].node;
+    let hub = bucket[0];
     let other_hub = bucket
         .iter()
-        .find(|e| owner[e.node as usize] != owner[hub as usize])
-        .map(|e| e.node);
-    for entry in &bucket[1..] {
-        let partner = if owner[entry.node as usize] != owner[hub as usize] {
+        .copied()
+        .find(|&e| owner_of(e) != owner_of(hub));
+    for &entry in &bucket[1..] {
+        let partner = if owner_of(entry) != owner_of(hub) {
             Some(hub)
         } else {
             other_hub
         };
         if let Some(partner) = partner {
-            pairs.push((partner.min(entry.node), partner.max(entry.node)));
+            pairs.push(pack(node(partner), node(entry)));
         }
     }
     pairs
@@ -156,26 +196,18 @@ mod tests {
         band_keys(&sig_b, 2, 2, &mut kb);
         assert_eq!(ka[0], kb[0]);
         assert_ne!(ka[1], kb[1]);
-        let mut entries = Vec::new();
-        for (node, keys) in [&ka, &kb, &ka].into_iter().enumerate() {
-            for &key in keys {
-                entries.push(BandEntry {
-                    key,
-                    node: node as u32,
-                });
-            }
-        }
+        let keys: Vec<u32> = [&ka, &kb, &ka].into_iter().flatten().copied().collect();
         // Nodes 0 and 2 belong to the same document: never a pair.
-        let pairs = candidate_pairs(entries, &[0, 1, 0], 100);
+        let pairs = candidate_pairs(&keys, 2, &[0, 1, 0], 100);
         assert_eq!(pairs, [(0, 1), (1, 2)]);
     }
 
     #[test]
     fn oversized_buckets_become_stars() {
-        let entries: Vec<BandEntry> = (0..10).map(|node| BandEntry { key: 5, node }).collect();
         let owner: Vec<u32> = (0..10).collect();
-        assert_eq!(candidate_pairs(entries.clone(), &owner, 100).len(), 45);
-        let star = candidate_pairs(entries, &owner, 4);
+        let same_key = vec![5; 10];
+        assert_eq!(candidate_pairs(&same_key, 1, &owner, 100).len(), 45);
+        let star = candidate_pairs(&same_key, 1, &owner, 4);
         assert_eq!(star.len(), 9);
         assert!(star.iter().all(|&(a, _)| a == 0));
     }

@@ -22,12 +22,12 @@ use crate::attribute::credits::Credit;
 use crate::attribute::{self, Attribution, Registry};
 use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluster};
 use crate::doc::{Document, Paragraph, Span};
-use crate::lsh::{self, BandEntry};
+use crate::lsh;
 use crate::minhash::MinHasher;
 use crate::normalize::{Normalizer, Token};
 use crate::params::Params;
 use crate::segment;
-use crate::shingle;
+use crate::shingle::{self, ShingleSets};
 use crate::verify::{self, VerifiedPair};
 
 /// A stage of the pipeline, as reported to the progress callback.
@@ -95,8 +95,6 @@ pub struct ScanResult {
     /// Paragraphs of each document, by document index.
     pub paragraphs: Vec<Vec<Paragraph>>,
     pub nodes: Vec<Node>,
-    /// Shingle set of each node.
-    pub shingles: Vec<Vec<u64>>,
     pub pairs: Vec<VerifiedPair>,
     /// Clusters of whole paragraphs (the MinHash tier).
     pub paragraph_clusters: Vec<Cluster>,
@@ -112,8 +110,14 @@ pub struct ScanResult {
 /// The fingerprints of one document.
 struct DocFingerprints {
     paragraphs: Vec<Paragraph>,
-    /// (paragraph index, shingle set, band keys) of each fingerprinted paragraph.
-    nodes: Vec<(u32, Vec<u64>, Vec<u64>)>,
+    /// Paragraph index of each fingerprinted paragraph (the document's nodes).
+    nodes: Vec<u32>,
+    /// The nodes' compact shingle sets, back to back; node `i`'s is
+    /// `shingles[set_ends[i - 1]..set_ends[i]]`.
+    shingles: Vec<u32>,
+    set_ends: Vec<u32>,
+    /// The nodes' band keys, `bands` per node.
+    keys: Vec<u32>,
     /// Every token of the document, paragraph after paragraph (kept only for alignment).
     tokens: Vec<Token>,
 }
@@ -122,6 +126,7 @@ struct DocFingerprints {
 struct Scratch {
     normalizer: Normalizer,
     tokens: Vec<Token>,
+    set: Vec<u64>,
     signature: Vec<u32>,
 }
 
@@ -175,7 +180,7 @@ pub fn scan_with(
     let mut doc_tokens = Vec::with_capacity(documents.len());
     for fp in fingerprints {
         paragraphs.push(fp.paragraphs);
-        doc_nodes.push(fp.nodes);
+        doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.keys));
         doc_tokens.push(fp.tokens);
     }
     stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
@@ -187,31 +192,35 @@ pub fn scan_with(
         mask_for_alignment(&mut doc_tokens, &paragraphs, &boilerplate.marks, &credits);
     }
     let mut nodes = Vec::new();
-    let mut shingles = Vec::new();
+    let mut shingles = ShingleSets::default();
     let mut owner = Vec::new();
-    let mut entries = Vec::new();
-    for (doc, fp_nodes) in doc_nodes.into_iter().enumerate() {
-        for (paragraph, set, keys) in fp_nodes {
+    // Every node's band keys, node after node.
+    let mut keys = Vec::new();
+    for (doc, (fp_nodes, fp_shingles, set_ends, doc_keys)) in doc_nodes.into_iter().enumerate() {
+        let slot = shingles.push_document(fp_shingles);
+        let mut start = 0;
+        for (local, (&paragraph, &end)) in fp_nodes.iter().zip(&set_ends).enumerate() {
+            let set_start = std::mem::replace(&mut start, end);
             if boilerplate.marks[doc][paragraph as usize] {
                 continue;
             }
-            let node = nodes.len() as u32;
-            entries.extend(keys.into_iter().map(|key| BandEntry { key, node }));
             nodes.push(Node {
                 doc: doc as u32,
                 paragraph,
                 span: paragraphs[doc][paragraph as usize].span,
             });
-            shingles.push(set);
+            shingles.push_set(slot, set_start, end);
             owner.push(doc as u32);
+            keys.extend_from_slice(&doc_keys[local * params.bands..][..params.bands]);
         }
     }
     progress(Progress {
         stage: Stage::Candidates,
         done: 0,
-        total: entries.len() as u64,
+        total: 0,
     });
-    let candidates = lsh::candidate_pairs(entries, &owner, params.max_bucket);
+    let candidates = lsh::candidate_pairs(&keys, params.bands, &owner, params.max_bucket);
+    drop(keys);
     stats.candidate_pairs = candidates.len();
     stats.candidates_time = started.elapsed();
 
@@ -242,6 +251,7 @@ pub fn scan_with(
         params.threshold,
         params.containment,
     );
+    drop(shingles);
     stats.clustering = clustering;
     stats.cluster_time = started.elapsed();
 
@@ -282,7 +292,6 @@ pub fn scan_with(
     ScanResult {
         paragraphs,
         nodes,
-        shingles,
         pairs,
         paragraph_clusters,
         alignments,
@@ -428,6 +437,7 @@ fn fingerprint_all(
             || Scratch {
                 normalizer: Normalizer::new(params.language),
                 tokens: Vec::with_capacity(512),
+                set: Vec::with_capacity(512),
                 signature: vec![0; params.permutations],
             },
             |scratch, doc| {
@@ -455,6 +465,9 @@ fn fingerprint_document(
     let spans = segment::paragraphs(&doc.text);
     let mut paragraphs = Vec::with_capacity(spans.len());
     let mut nodes = Vec::new();
+    let mut shingles = Vec::new();
+    let mut set_ends = Vec::new();
+    let mut keys = Vec::new();
     let mut tokens = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
         scratch.tokens.clear();
@@ -463,13 +476,13 @@ fn fingerprint_document(
             .tokenize(span.slice(&doc.text), span.start, &mut scratch.tokens);
         let mut fingerprinted = false;
         if scratch.tokens.len() >= params.min_paragraph_tokens {
-            let mut set = Vec::new();
-            shingle::shingle_set(&scratch.tokens, params.shingle_size, &mut set);
-            if !set.is_empty() {
-                hasher.signature(&set, &mut scratch.signature);
-                let mut keys = Vec::with_capacity(params.bands);
+            shingle::shingle_set(&scratch.tokens, params.shingle_size, &mut scratch.set);
+            if !scratch.set.is_empty() {
+                hasher.signature(&scratch.set, &mut scratch.signature);
                 lsh::band_keys(&scratch.signature, params.bands, params.rows, &mut keys);
-                nodes.push((index as u32, set, keys));
+                shingle::push_compact(&scratch.set, &mut shingles);
+                set_ends.push(shingles.len() as u32);
+                nodes.push(index as u32);
                 fingerprinted = true;
             }
         }
@@ -483,9 +496,13 @@ fn fingerprint_document(
             tokens.extend_from_slice(&scratch.tokens);
         }
     }
+    shingles.shrink_to_fit();
     DocFingerprints {
         paragraphs,
         nodes,
+        shingles,
+        set_ends,
+        keys,
         tokens,
     }
 }

@@ -8,6 +8,8 @@
 
 use rayon::prelude::*;
 
+use crate::shingle::ShingleSets;
+
 /// Exact set similarity of two shingle sets A and B.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Similarity {
@@ -27,7 +29,7 @@ impl Similarity {
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -44,7 +46,7 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 }
 
 /// Exact similarity of two sorted, deduplicated shingle sets.
-pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+pub fn similarity<T: Ord>(a: &[T], b: &[T]) -> Similarity {
     let shared = intersection_size(a, b) as f64;
     let union = (a.len() + b.len()) as f64 - shared;
     let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
@@ -63,17 +65,17 @@ pub struct VerifiedPair {
     pub similarity: Similarity,
 }
 
-/// Keeps the candidates that are really similar. `shingles[node]` is each node's set.
+/// Keeps the candidates that are really similar. `shingles.get(node)` is each node's set.
 pub fn verify(
     candidates: &[(u32, u32)],
-    shingles: &[Vec<u64>],
+    shingles: &ShingleSets,
     threshold: f64,
     containment: f64,
 ) -> Vec<VerifiedPair> {
     candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let similarity = similarity(&shingles[a as usize], &shingles[b as usize]);
+            let similarity = similarity(shingles.get(a), shingles.get(b));
             let linked =
                 similarity.jaccard >= threshold || similarity.max_containment() >= containment;
             linked.then_some(VerifiedPair { a, b, similarity })
@@ -96,16 +98,16 @@ mod tests {
         let ba = similarity(&b, &a);
         assert_eq!(ba.jaccard, ab.jaccard);
         assert_eq!(ba.containment_a_in_b, ab.containment_b_in_a);
-        assert_eq!(similarity(&[], &[]).jaccard, 0.0);
+        assert_eq!(similarity::<u32>(&[], &[]).jaccard, 0.0);
     }
 
     #[test]
     fn a_band_collision_alone_is_not_an_edge() {
-        let shingles = vec![
+        let shingles = ShingleSets::from_sets([
             vec![1, 2, 3, 4],
             vec![1, 2, 3, 4],
             vec![4, 5, 6, 7, 8, 9, 10],
-        ];
+        ]);
         let edges = verify(&[(0, 1), (0, 2)], &shingles, 0.5, 0.8);
         assert_eq!(edges.len(), 1);
         assert_eq!((edges[0].a, edges[0].b), (0, 1));
@@ -114,7 +116,7 @@ mod tests {
     #[test]
     fn contained_paragraphs_link_through_containment() {
         // A trimmed copy: B holds all of A plus as much again. Jaccard 0.5 < 0.6, containment 1.
-        let shingles = vec![(0..10).collect(), (0..20).collect()];
+        let shingles = ShingleSets::from_sets([(0..10).collect(), (0..20).collect()]);
         assert_eq!(verify(&[(0, 1)], &shingles, 0.6, 0.8).len(), 1);
         assert_eq!(verify(&[(0, 1)], &shingles, 0.6, 1.01).len(), 0);
     }

@@ -65,8 +65,14 @@ pub struct CreditDetector<'r> {
     copyright: Regex,
     signoff: Regex,
     photo: Regex,
+    /// Words a contribution line cannot do without: a cheap literal search that spares most
+    /// paragraphs the full pattern.
+    contribution_words: Regex,
     signoff_agency: Option<String>,
 }
+
+/// Bytes from a paragraph's start within which a dateline's "(" must appear.
+const DATELINE_REACH: usize = 160;
 
 impl<'r> CreditDetector<'r> {
     pub fn new(registry: &'r Registry) -> Self {
@@ -99,6 +105,7 @@ impl<'r> CreditDetector<'r> {
                 r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
                     .to_string(),
             ),
+            contribution_words: build(r"(?i-u)contributed|reporting".to_string()),
             signoff_agency: registry
                 .agencies()
                 .iter()
@@ -112,9 +119,7 @@ impl<'r> CreditDetector<'r> {
         let mut credits = Vec::new();
         for &paragraph in paragraphs {
             let p = paragraph.slice(text);
-            if self.photo.is_match(p) {
-                continue;
-            }
+            let before = credits.len();
             let at = |start: usize, end: usize| {
                 Span::new(paragraph.start + start, paragraph.start + end)
             };
@@ -127,7 +132,12 @@ impl<'r> CreditDetector<'r> {
                     });
                 }
             };
-            if let Some(caps) = self.dateline.captures(p) {
+            let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
+            if let Some(caps) = early
+                .contains(&b'(')
+                .then(|| self.dateline.captures(p))
+                .flatten()
+            {
                 let whole = caps.get(0).expect("match");
                 found(
                     CreditKind::Dateline,
@@ -135,7 +145,12 @@ impl<'r> CreditDetector<'r> {
                     at(whole.start(), whole.end()),
                 );
             }
-            if let Some(caps) = self.contribution.captures(p) {
+            if let Some(caps) = self
+                .contribution_words
+                .is_match(p)
+                .then(|| self.contribution.captures(p))
+                .flatten()
+            {
                 let whole = caps.get(0).expect("match");
                 let agency = caps.name("agency").or_else(|| caps.name("agency2"));
                 if let Some(agency) = agency {
@@ -147,7 +162,11 @@ impl<'r> CreditDetector<'r> {
                 }
             }
             if let Some(agency) = &self.signoff_agency {
-                if self.signoff.is_match(p) {
+                let opening = p.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+                let may_be_signoff = ["Additional", "Reporting", "Writing", "Compiled"]
+                    .iter()
+                    .any(|word| opening.starts_with(word));
+                if may_be_signoff && self.signoff.is_match(p) {
                     found(CreditKind::Signoff, agency, paragraph);
                 }
             }
@@ -163,6 +182,11 @@ impl<'r> CreditDetector<'r> {
                         at(whole.start(), whole.end()),
                     );
                 }
+            }
+            // A photo caption's credit is not the text's: checked only where a pattern matched,
+            // since most paragraphs have no credit at all.
+            if credits.len() > before && self.photo.is_match(p) {
+                credits.truncate(before);
             }
         }
         credits

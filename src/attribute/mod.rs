@@ -190,16 +190,25 @@ pub struct Boilerplate {
 /// document, within one outlet, or furniture lines repeated anywhere.
 pub fn find_boilerplate(documents: &[Document], paragraphs: &[Vec<Paragraph>]) -> Boilerplate {
     let mut marks: Vec<Vec<bool>> = paragraphs.iter().map(|p| vec![false; p.len()]).collect();
-    let mut groups: BTreeMap<u64, Vec<(u32, u32)>> = BTreeMap::new();
-    for (d, paras) in paragraphs.iter().enumerate() {
-        for (i, p) in paras.iter().enumerate() {
-            if p.key != 0 {
-                groups.entry(p.key).or_default().push((d as u32, i as u32));
-            }
-        }
-    }
+    // Equal paragraphs by sorting (key, document, paragraph): groups come out in key order,
+    // members in document order.
+    let mut keyed: Vec<(u64, u32, u32)> = paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, paras)| {
+            paras
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.key != 0)
+                .map(move |(i, p)| (p.key, d as u32, i as u32))
+        })
+        .collect();
+    keyed.par_sort_unstable();
     let mut clusters = Vec::new();
-    for members in groups.values().filter(|m| m.len() >= 2) {
+    let mut members: Vec<(u32, u32)> = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() >= 2) {
+        members.clear();
+        members.extend(group.iter().map(|&(_, d, i)| (d, i)));
         let (d0, i0) = members[0];
         let text = paragraphs[d0 as usize][i0 as usize]
             .span

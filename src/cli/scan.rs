@@ -187,11 +187,14 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
     progress.finish();
 
     let started_report = Instant::now();
-    let report = Report::build(&corpus.documents, &corpus.warnings, params, &result);
+    let mut report = Report::build(&corpus.documents, &corpus.warnings, params, &result);
     let table = match args.table {
         TableArg::Pairs => CsvTable::Pairs,
         TableArg::Documents => CsvTable::Documents,
     };
+    if format == Format::Csv && table == CsvTable::Pairs {
+        report = report.with_pair_rows(&corpus.documents, &result);
+    }
     write_output(args.output.as_deref(), |out| match format {
         Format::Text => report::text::write_text(&report, &corpus.documents, out),
         Format::Json => report::json::write_json(&report, out),

@@ -58,7 +58,8 @@ pub struct Report {
     pub clusters: Vec<ClusterReport>,
     pub summary: Summary,
     pub warnings: Vec<WarningReport>,
-    /// Verified pairs; rendered by the CSV pairs table, not part of the JSON object.
+    /// Verified pairs and aligned passages, one row each, for the CSV pairs table; empty unless
+    /// filled by [`Report::with_pair_rows`]. Not part of the JSON object.
     #[serde(skip)]
     pub pairs: Vec<PairReport>,
 }
@@ -280,8 +281,6 @@ impl Report {
             })
             .collect();
 
-        // Member spans of each document, with their cluster id, sorted by offset.
-        let mut member_spans: Vec<Vec<(Span, usize)>> = vec![Vec::new(); documents.len()];
         // Spans of reuse (wire and shared clusters) per document, by origin.
         let mut reuse_spans: Vec<BTreeMap<String, Vec<(Span, usize)>>> =
             vec![BTreeMap::new(); documents.len()];
@@ -292,7 +291,6 @@ impl Report {
                 .clone()
                 .unwrap_or_else(|| "unknown".to_string());
             for m in &attributed.cluster.members {
-                member_spans[m.doc as usize].push((m.span, index + 1));
                 if attributed.kind.is_reuse() {
                     reuse_spans[m.doc as usize]
                         .entry(origin.clone())
@@ -301,20 +299,11 @@ impl Report {
                 }
             }
         }
-        for spans in &mut member_spans {
-            spans.sort();
-        }
         for by_origin in &mut reuse_spans {
             for spans in by_origin.values_mut() {
                 spans.sort();
             }
         }
-        let cluster_at = |doc: u32, span: Span| -> Option<usize> {
-            member_spans[doc as usize]
-                .iter()
-                .find(|(s, _)| s.start < span.end && span.start < s.end)
-                .map(|&(_, id)| id)
-        };
 
         let mut shared_paragraphs = 0;
         let document_reports: Vec<DocumentReport> = documents
@@ -392,42 +381,6 @@ impl Report {
             })
             .collect();
 
-        let mut pairs: Vec<PairReport> = result
-            .pairs
-            .iter()
-            .map(|pair| {
-                let (a, b) = (result.nodes[pair.a as usize], result.nodes[pair.b as usize]);
-                let (ca, cb) = (cluster_at(a.doc, a.span), cluster_at(b.doc, b.span));
-                PairReport {
-                    method: "paragraph",
-                    doc_a: documents[a.doc as usize].id.clone(),
-                    span_a: a.span,
-                    doc_b: documents[b.doc as usize].id.clone(),
-                    span_b: b.span,
-                    similarity: Some(pair.similarity),
-                    identity: None,
-                    aligned_tokens: None,
-                    score: None,
-                    cluster: if ca == cb { ca } else { None },
-                }
-            })
-            .collect();
-        pairs.extend(result.alignments.iter().map(|al| {
-            let (ca, cb) = (cluster_at(al.a, al.span_a), cluster_at(al.b, al.span_b));
-            PairReport {
-                method: "passage",
-                doc_a: documents[al.a as usize].id.clone(),
-                span_a: al.span_a,
-                doc_b: documents[al.b as usize].id.clone(),
-                span_b: al.span_b,
-                similarity: None,
-                identity: Some(al.identity()),
-                aligned_tokens: Some(al.matched),
-                score: Some(al.score),
-                cluster: if ca == cb { ca } else { None },
-            }
-        }));
-
         let mut warnings_by_kind = BTreeMap::new();
         for warning in warnings {
             *warnings_by_kind.entry(warning.kind.name()).or_insert(0) += 1;
@@ -475,8 +428,68 @@ impl Report {
                     message: w.message.clone(),
                 })
                 .collect(),
-            pairs,
+            pairs: Vec::new(),
         }
+    }
+
+    /// The report with its pairs table (`pairs`, for the CSV pairs table) filled in: one row
+    /// per verified paragraph pair and per aligned passage. Left out of [`Report::build`]
+    /// because it holds a row per pair, which a large corpus has millions of.
+    pub fn with_pair_rows(mut self, documents: &[Document], result: &ScanResult) -> Report {
+        // Member spans of each document, with their cluster id, sorted by offset.
+        let mut member_spans: Vec<Vec<(Span, usize)>> = vec![Vec::new(); documents.len()];
+        for (index, attributed) in result.attribution.clusters.iter().enumerate() {
+            for m in &attributed.cluster.members {
+                member_spans[m.doc as usize].push((m.span, index + 1));
+            }
+        }
+        for spans in &mut member_spans {
+            spans.sort();
+        }
+        let cluster_at = |doc: u32, span: Span| -> Option<usize> {
+            member_spans[doc as usize]
+                .iter()
+                .find(|(s, _)| s.start < span.end && span.start < s.end)
+                .map(|&(_, id)| id)
+        };
+        let mut pairs: Vec<PairReport> = result
+            .pairs
+            .iter()
+            .map(|pair| {
+                let (a, b) = (result.nodes[pair.a as usize], result.nodes[pair.b as usize]);
+                let (ca, cb) = (cluster_at(a.doc, a.span), cluster_at(b.doc, b.span));
+                PairReport {
+                    method: "paragraph",
+                    doc_a: documents[a.doc as usize].id.clone(),
+                    span_a: a.span,
+                    doc_b: documents[b.doc as usize].id.clone(),
+                    span_b: b.span,
+                    similarity: Some(pair.similarity),
+                    identity: None,
+                    aligned_tokens: None,
+                    score: None,
+                    cluster: if ca == cb { ca } else { None },
+                }
+            })
+            .collect();
+        pairs.extend(result.alignments.iter().map(|al| {
+            let (ca, cb) = (cluster_at(al.a, al.span_a), cluster_at(al.b, al.span_b));
+            PairReport {
+                method: "passage",
+                doc_a: documents[al.a as usize].id.clone(),
+                span_a: al.span_a,
+                doc_b: documents[al.b as usize].id.clone(),
+                span_b: al.span_b,
+                similarity: None,
+                identity: Some(al.identity()),
+                aligned_tokens: Some(al.matched),
+                score: Some(al.score),
+                cluster: if ca == cb { ca } else { None },
+            }
+        }));
+
+        self.pairs = pairs;
+        self
     }
 
     /// The document with this id.
