@@ -1,6 +1,6 @@
 //! Synthetic news ecosystems with ground truth, for benchmarks and for `wiretrace eval`.
 //!
-//! In: a base corpus of real articles ([`Base`], read from JSONL with a `text` field) and
+//! In: a base corpus of real articles ([`Base`], from documents read by `ingest`) and
 //! [`SynthOptions`] (seed, size, number of outlets…).
 //! Out: two JSONL streams written in step: the corpus (`{"id","source","published","title",
 //! "text"}` per document, readable by `wiretrace scan`) and the truth (a header, then one
@@ -25,13 +25,16 @@
 //! the machine or the thread count; memory stays flat (one story at a time), whatever the size.
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month};
+
+use crate::doc::Document;
+use crate::segment;
 
 /// Words of the base most frequent enough to be kept as they are (function words).
 const FUNCTION_WORDS: usize = 150;
@@ -92,10 +95,8 @@ impl Default for SynthOptions {
 /// Why a base corpus cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
-    #[error("{input}: {source}")]
-    Read { input: String, source: io::Error },
-    #[error("{input}: no usable article (each JSONL line needs a \"text\" with at least two paragraphs of words)")]
-    EmptyBase { input: String },
+    #[error("the base has no usable article (each needs at least two paragraphs of words)")]
+    EmptyBase,
     #[error("option {name}: {message}")]
     Option { name: &'static str, message: String },
 }
@@ -114,8 +115,8 @@ pub struct Base {
     /// The function words, and their occurrences in reading order as indices into the list.
     function_list: Vec<String>,
     function_stream: Vec<u32>,
-    /// Lines of the base that were skipped (not JSON, no text, too short).
-    pub skipped_lines: usize,
+    /// Base documents skipped for having fewer than two paragraphs.
+    pub skipped: usize,
 }
 
 #[derive(Debug)]
@@ -125,48 +126,36 @@ struct Article {
 }
 
 impl Base {
-    /// Reads a JSONL base corpus; `display` names it in errors.
-    pub fn from_jsonl(reader: impl BufRead, display: &str) -> Result<Base, SynthError> {
+    /// A base from documents read by [`ingest`](crate::ingest) (plain files, directories or
+    /// JSONL). Documents with fewer than two paragraphs of words are skipped and counted.
+    pub fn from_documents(documents: &[Document]) -> Result<Base, SynthError> {
         let mut articles = Vec::new();
-        let mut skipped_lines = 0;
-        for line in reader.lines() {
-            let line = line.map_err(|source| SynthError::Read {
-                input: display.to_string(),
-                source,
-            })?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
-                skipped_lines += 1;
-                continue;
-            };
-            let text = value.get("text").and_then(|t| t.as_str()).unwrap_or("");
-            let paragraphs: Vec<String> = text
-                .split("\n\n")
-                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        let mut skipped = 0;
+        for doc in documents {
+            let paragraphs: Vec<String> = segment::paragraphs(&doc.text)
+                .into_iter()
+                .map(|span| {
+                    span.slice(&doc.text)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .filter(|p| p.chars().any(char::is_alphabetic))
                 .collect();
             if paragraphs.len() < 2 {
-                skipped_lines += 1;
+                skipped += 1;
                 continue;
             }
-            let title = value
-                .get("title")
-                .and_then(|t| t.as_str())
-                .unwrap_or("")
-                .to_string();
+            let title = doc.title.clone().unwrap_or_default();
             articles.push(Article { title, paragraphs });
         }
         if articles.is_empty() {
-            return Err(SynthError::EmptyBase {
-                input: display.to_string(),
-            });
+            return Err(SynthError::EmptyBase);
         }
-        Ok(Base::with_articles(articles, skipped_lines))
+        Ok(Base::with_articles(articles, skipped))
     }
 
-    fn with_articles(articles: Vec<Article>, skipped_lines: usize) -> Base {
+    fn with_articles(articles: Vec<Article>, skipped: usize) -> Base {
         let mut counts: HashMap<String, u64> = HashMap::new();
         for article in &articles {
             for paragraph in &article.paragraphs {
@@ -218,7 +207,7 @@ impl Base {
             function_words,
             function_list,
             function_stream,
-            skipped_lines,
+            skipped,
         }
     }
 

@@ -1,20 +1,23 @@
 //! `wiretrace synth`: generate a synthetic news ecosystem and its ground truth.
 
-use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use wiretrace::ingest::{self, IngestOptions, Input};
 use wiretrace::synth::{self, Base, SynthOptions};
+
+use super::args::print_warnings;
 
 use super::output::{write_output, AtomicFile};
 use super::Failure;
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Base corpus of real articles: JSONL with a "text" field (and optionally "title").
-    #[arg(value_name = "BASE")]
-    base: PathBuf,
+    /// Base corpus of real articles: JSONL (with "text" and optionally "title"), text files
+    /// or directories, as for `scan`.
+    #[arg(required = true, value_name = "BASE")]
+    base: Vec<PathBuf>,
 
     /// Size of the corpus to generate: bytes, or with a unit (10MB, 1GB, 512MiB).
     #[arg(long, default_value = "10MB", value_parser = parse_size, value_name = "SIZE")]
@@ -85,14 +88,19 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         original_share: args.original_share,
     };
     synth::validate(&options).map_err(|e| Failure::usage(e.to_string()))?;
-    let display = args.base.display().to_string();
-    let file = File::open(&args.base).map_err(|e| Failure::usage(format!("{display}: {e}")))?;
-    let base = Base::from_jsonl(BufReader::new(file), &display)
+    let inputs: Vec<Input> = args.base.iter().cloned().map(Input::Path).collect();
+    let corpus = ingest::ingest(&inputs, &IngestOptions::default())
         .map_err(|e| Failure::usage(e.to_string()))?;
-    if base.skipped_lines > 0 && !args.quiet {
+    if !args.quiet {
+        print_warnings(&corpus.warnings);
+    }
+    let base =
+        Base::from_documents(&corpus.documents).map_err(|e| Failure::usage(e.to_string()))?;
+    drop(corpus);
+    if base.skipped > 0 && !args.quiet {
         eprintln!(
-            "wiretrace: warning: {display}: {} line(s) skipped (not JSON, or no text of two paragraphs)",
-            base.skipped_lines
+            "wiretrace: warning: {} base document(s) skipped: fewer than two paragraphs",
+            base.skipped
         );
     }
 
