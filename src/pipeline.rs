@@ -348,8 +348,9 @@ fn final_clusters(
 }
 
 /// Gives every token of a boilerplate paragraph or credit line an id of its own, so that no
-/// alignment anchors in them or runs through them.
-fn mask_for_alignment(
+/// alignment anchors in them or runs through them. `doc_tokens[d]` holds document `d`'s tokens
+/// in text order.
+pub fn mask_for_alignment(
     doc_tokens: &mut [Vec<Token>],
     paragraphs: &[Vec<Paragraph>],
     boilerplate: &[Vec<bool>],

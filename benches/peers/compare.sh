@@ -37,6 +37,8 @@ tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 for run in $(seq 1 "$runs"); do
   for tool in "${tools[@]}"; do
     report=target/bench-reports/$tool-$size-seed$seed.json
+    # wiretrace writes typed JSONL (compact, the pipeline format); the peers write compact JSON.
+    [[ $tool == wiretrace* ]] && report+=l
     case $tool in
       wiretrace) cmd=("$wt" scan "$corpus" --no-align -q -o "$report") ;;
       wiretrace+align) cmd=("$wt" scan "$corpus" -q -o "$report") ;;
