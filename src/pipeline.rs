@@ -94,6 +94,7 @@ pub struct ScanStats {
 pub struct ScanResult {
     /// Paragraphs of each document, by document index.
     pub paragraphs: Vec<Vec<Paragraph>>,
+    /// The paragraphs that take part in matching: fingerprinted and not boilerplate.
     pub nodes: Vec<Node>,
     pub pairs: Vec<VerifiedPair>,
     /// Clusters of whole paragraphs (the MinHash tier).

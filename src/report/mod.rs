@@ -390,7 +390,12 @@ impl Report {
             documents: documents.len(),
             bytes: stats.bytes,
             paragraphs: stats.paragraphs,
-            fingerprinted_paragraphs: result.nodes.len(),
+            fingerprinted_paragraphs: result
+                .paragraphs
+                .iter()
+                .flatten()
+                .filter(|p| p.fingerprinted)
+                .count(),
             candidate_pairs: stats.candidate_pairs,
             verified_pairs: result.pairs.len(),
             aligned_passages: result.alignments.len(),
