@@ -13,8 +13,12 @@ use super::{Report, VERSION};
 use crate::params::Params;
 
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    // serde_json makes many small writes; a buffer of a concrete type lets them inline instead
+    // of each going through `dyn Write`.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, report)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 #[derive(Serialize)]
@@ -32,7 +36,7 @@ struct Header<'a> {
 }
 
 fn write_record<T: Serialize>(
-    out: &mut dyn Write,
+    out: &mut impl Write,
     kind: &'static str,
     record: &T,
 ) -> io::Result<()> {
@@ -41,6 +45,12 @@ fn write_record<T: Serialize>(
 }
 
 pub fn write_jsonl(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    write_jsonl_records(report, &mut buffered)?;
+    buffered.flush()
+}
+
+fn write_jsonl_records(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let header = Header {
         wiretrace: VERSION,
         params: &report.params,
