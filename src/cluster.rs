@@ -51,13 +51,8 @@ struct Groups<'a> {
 }
 
 impl Groups<'_> {
-    fn find(&mut self, mut node: u32) -> u32 {
-        while self.parent[node as usize] != node {
-            let grandparent = self.parent[self.parent[node as usize] as usize];
-            self.parent[node as usize] = grandparent;
-            node = grandparent;
-        }
-        node
+    fn find(&mut self, node: u32) -> u32 {
+        find_root(&mut self.parent, node)
     }
 
     /// The larger of two nodes by shingle count; the lower node on ties.
@@ -69,6 +64,17 @@ impl Groups<'_> {
             b
         }
     }
+}
+
+/// The root of `node` in a union-find forest (`parent[root] == root`), halving the path on the
+/// way.
+pub(crate) fn find_root(parent: &mut [u32], mut node: u32) -> u32 {
+    while parent[node as usize] != node {
+        let grandparent = parent[parent[node as usize] as usize];
+        parent[node as usize] = grandparent;
+        node = grandparent;
+    }
+    node
 }
 
 /// Groups the nodes joined by `pairs`.

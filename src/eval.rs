@@ -31,6 +31,7 @@ use std::io::{self, BufRead, Read};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::cluster::find_root;
 use crate::synth::{SegmentKind, TruthDocument, TruthRecord};
 
 /// Why an input cannot be scored.
@@ -340,14 +341,6 @@ fn adjusted_rand_index(truth: &[u64], predicted: &[u64]) -> f64 {
     (index - expected) / (max - expected)
 }
 
-fn find(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
-}
-
 /// How to score.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EvalOptions {
@@ -437,7 +430,10 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
             for &b in &members[i + 1..] {
                 predicted_pairs.insert((a, b));
             }
-            let (root, other) = (find(&mut parent, a), find(&mut parent, members[0]));
+            let (root, other) = (
+                find_root(&mut parent, a),
+                find_root(&mut parent, members[0]),
+            );
             parent[root as usize] = other;
         }
     }
@@ -459,7 +455,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         })
         .collect();
     let predicted_labels: Vec<u64> = (0..n as u32)
-        .map(|d| u64::from(find(&mut parent, d)))
+        .map(|d| u64::from(find_root(&mut parent, d)))
         .collect();
     let ari = adjusted_rand_index(&true_labels, &predicted_labels);
 
