@@ -292,7 +292,7 @@ fn total(ranges: &Ranges) -> u64 {
 }
 
 /// Bytes in both sets of merged ranges.
-fn intersection(a: &Ranges, b: &Ranges) -> u64 {
+fn intersection(a: &[(usize, usize)], b: &[(usize, usize)]) -> u64 {
     let (mut i, mut j, mut bytes) = (0, 0, 0u64);
     while i < a.len() && j < b.len() {
         let start = a[i].0.max(b[j].0);
@@ -311,7 +311,7 @@ fn intersection(a: &Ranges, b: &Ranges) -> u64 {
 
 /// Bytes of `ranges` (merged) that overlap `start..end`.
 fn overlap(ranges: &Ranges, start: usize, end: usize) -> u64 {
-    intersection(ranges, &vec![(start, end)])
+    intersection(ranges, &[(start, end)])
 }
 
 /// Adjusted Rand Index of two labelings of the same items (Hubert and Arabie, 1985).
