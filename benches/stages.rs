@@ -156,11 +156,15 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("align", |b| {
-        b.iter(|| align::align_corpus(&tokens, &params.align, false).0.len())
+        b.iter(|| {
+            align::align_corpus(&tokens, &params.align, false, &Default::default())
+                .0
+                .len()
+        })
     });
     group.bench_function("attribute", |b| {
         b.iter(|| {
-            let boilerplate = attribute::find_boilerplate(&documents, &result.paragraphs);
+            let boilerplate = attribute::find_boilerplate(&documents, &result.paragraphs, None);
             let credits = attribute::find_credits(&documents, &result.paragraphs, registry);
             attribute::attribute(
                 &documents,

@@ -24,14 +24,15 @@
 //! thread count.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
 
 use crate::doc::Span;
 use crate::normalize::Token;
 use crate::shingle::shingle_hash;
 
 /// Tunables of the alignment tier (part of [`crate::params::Params`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlignParams {
     /// Whether the alignment tier runs at all.
     pub enabled: bool,
@@ -149,10 +150,13 @@ pub fn winnowed_anchors(tokens: &[Token], n: usize, window: usize) -> Vec<(u64, 
 /// Aligns every pair of documents that share anchors. `tokens[d]` is document `d`'s tokens.
 /// Without `keep_ops`, the edit scripts are dropped as soon as each alignment is made (they
 /// are only needed to show alignments word by word, and they are the bulk of the memory).
+/// Anchors in `capped` are treated as too common whatever their count here (an index knows
+/// their count over documents outside `tokens`).
 pub fn align_corpus(
     tokens: &[Vec<Token>],
     params: &AlignParams,
     keep_ops: bool,
+    capped: &FxHashSet<u64>,
 ) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
     let mut anchors: Vec<Anchor> = tokens
@@ -186,7 +190,7 @@ pub fn align_corpus(
         if docs < 2 {
             continue;
         }
-        if docs > params.max_anchor_df {
+        if docs > params.max_anchor_df || capped.contains(&group[0].hash) {
             stats.capped_anchors += 1;
             continue;
         }
@@ -611,7 +615,8 @@ mod tests {
     fn a_word_repeated_a_hundred_thousand_times_stays_linear() {
         let text = "buffalo ".repeat(100_000);
         let docs = vec![tokens(&text), tokens(&text)];
-        let (found, stats) = align_corpus(&docs, &AlignParams::default(), false);
+        let (found, stats) =
+            align_corpus(&docs, &AlignParams::default(), false, &FxHashSet::default());
         // Without the per-document cap this would be 10^10 anchor pairs.
         assert!(stats.anchors > 100_000);
         assert!(!found.is_empty());
@@ -633,10 +638,10 @@ mod tests {
             max_anchor_df: 3,
             ..AlignParams::default()
         };
-        let (found, stats) = align_corpus(&docs, &params, false);
+        let (found, stats) = align_corpus(&docs, &params, false, &FxHashSet::default());
         assert!(found.is_empty());
         assert!(stats.capped_anchors > 0);
-        let (found, _) = align_corpus(&docs, &AlignParams::default(), false);
+        let (found, _) = align_corpus(&docs, &AlignParams::default(), false, &FxHashSet::default());
         assert_eq!(found.len(), 10, "every pair shares the line");
     }
 }

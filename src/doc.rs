@@ -9,7 +9,7 @@
 //! - When the input was valid UTF-8, `text` is the input's bytes unchanged (a byte-order mark
 //!   included), so spans are offsets into the original file as well.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A byte range `start..end` (end exclusive) into a document's UTF-8 text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,7 +39,7 @@ impl Span {
 }
 
 /// How the bytes of a document were turned into text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextEncoding {
     /// Valid UTF-8: the text is the input unchanged and spans are offsets into the input.
     #[serde(rename = "utf-8")]

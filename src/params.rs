@@ -8,7 +8,7 @@
 //! equal `Params` on equal input give byte-identical reports. The thread count is deliberately
 //! not a parameter here: it never changes results.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,7 +16,7 @@ use crate::align::AlignParams;
 use crate::lsh;
 
 /// Stemming language (Snowball algorithms from `rust-stemmers`), or no stemming.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     None,
@@ -172,7 +172,7 @@ fn between(flag: &'static str, value: usize, low: usize, high: usize) -> Result<
 }
 
 /// Every tunable of a scan. Serialised as the report's `params` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Params {
     /// Stemming language.
     pub language: Language,

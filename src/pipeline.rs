@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::{self, AlignStats, Alignment};
 use crate::attribute::credits::Credit;
@@ -139,6 +140,33 @@ pub struct ScanOptions<'a> {
     pub keep_alignment_ops: bool,
     /// The wire services that credit lines and outlets are matched against.
     pub agencies: &'a Registry,
+    /// What is known about documents outside this scan (from an index), so that a scan of a
+    /// few documents decides boilerplate and common anchors as a scan of everything would.
+    pub prior: Option<&'a Prior>,
+}
+
+/// Decisions about the documents being scanned that depend on documents outside the scan:
+/// an [`index`](crate::index) query scans the new articles with the indexed articles they may
+/// share text with, and the rest of the index speaks through this.
+#[derive(Debug, Clone, Default)]
+pub struct Prior {
+    /// Boilerplate verdicts by paragraph key ([`Paragraph::key`]), decided over every document
+    /// holding the paragraph, indexed or scanned. Keys not here are decided from the scan alone.
+    pub boilerplate: FxHashMap<u64, bool>,
+    /// Anchor hashes found in more than `align.max_anchor_df` documents in all.
+    pub capped_anchors: FxHashSet<u64>,
+}
+
+/// The fingerprints of one document, as an index stores them.
+#[derive(Debug, Clone)]
+pub struct DocumentFingerprint {
+    pub paragraphs: Vec<Paragraph>,
+    /// Paragraph index of each fingerprinted paragraph.
+    pub nodes: Vec<u32>,
+    /// The nodes' band keys, `bands` per node, node after node.
+    pub band_keys: Vec<u32>,
+    /// Every token of the document in text order (empty when alignment is disabled).
+    pub tokens: Vec<Token>,
 }
 
 impl Default for ScanOptions<'static> {
@@ -146,6 +174,7 @@ impl Default for ScanOptions<'static> {
         ScanOptions {
             keep_alignment_ops: true,
             agencies: Registry::builtin(),
+            prior: None,
         }
     }
 }
@@ -187,7 +216,8 @@ pub fn scan_with(
     stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
     // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
     // alignment (credits are the evidence of where text came from, not the text).
-    let boilerplate = attribute::find_boilerplate(documents, &paragraphs);
+    let verdicts = options.prior.map(|prior| &prior.boilerplate);
+    let boilerplate = attribute::find_boilerplate(documents, &paragraphs, verdicts);
     let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
     if params.align.enabled {
         mask_for_alignment(&mut doc_tokens, &paragraphs, &boilerplate.marks, &credits);
@@ -263,8 +293,16 @@ pub fn scan_with(
             done: 0,
             total: 0,
         });
-        let (alignments, align_stats) =
-            align::align_corpus(&doc_tokens, &params.align, options.keep_alignment_ops);
+        let no_capped = FxHashSet::default();
+        let capped = options
+            .prior
+            .map_or(&no_capped, |prior| &prior.capped_anchors);
+        let (alignments, align_stats) = align::align_corpus(
+            &doc_tokens,
+            &params.align,
+            options.keep_alignment_ops,
+            capped,
+        );
         stats.alignment = align_stats;
         alignments
     } else {
@@ -423,6 +461,19 @@ pub fn compare(a: &Document, b: &Document, params: &Params) -> Vec<Alignment> {
     };
     let (tokens_a, tokens_b) = (tokens_of(a), tokens_of(b));
     align::align_two(&tokens_a, &tokens_b, &params.align)
+}
+
+/// Fingerprints every document (in parallel) the way [`scan_with`] does.
+pub fn fingerprint_documents(documents: &[Document], params: &Params) -> Vec<DocumentFingerprint> {
+    fingerprint_all(documents, params, &|_| {})
+        .into_iter()
+        .map(|fp| DocumentFingerprint {
+            paragraphs: fp.paragraphs,
+            nodes: fp.nodes,
+            band_keys: fp.keys,
+            tokens: fp.tokens,
+        })
+        .collect()
 }
 
 fn fingerprint_all(

@@ -36,6 +36,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::cluster::{Method, Occurrence, SpanCluster};
 use crate::doc::{Document, Paragraph, Span};
@@ -187,8 +188,14 @@ pub struct Boilerplate {
 }
 
 /// Boilerplate among repeated paragraphs (equal after normalization): repeated within one
-/// document, within one outlet, or furniture lines repeated anywhere.
-pub fn find_boilerplate(documents: &[Document], paragraphs: &[Vec<Paragraph>]) -> Boilerplate {
+/// document, within one outlet, or furniture lines repeated anywhere. `verdicts` (from an
+/// index, keyed by [`Paragraph::key`]) overrides the decision for the keys it holds, and can
+/// mark a paragraph that occurs only once here.
+pub fn find_boilerplate(
+    documents: &[Document],
+    paragraphs: &[Vec<Paragraph>],
+    verdicts: Option<&FxHashMap<u64, bool>>,
+) -> Boilerplate {
     let mut marks: Vec<Vec<bool>> = paragraphs.iter().map(|p| vec![false; p.len()]).collect();
     // Equal paragraphs by sorting (key, document, paragraph): groups come out in key order,
     // members in document order.
@@ -206,33 +213,42 @@ pub fn find_boilerplate(documents: &[Document], paragraphs: &[Vec<Paragraph>]) -
     keyed.par_sort_unstable();
     let mut clusters = Vec::new();
     let mut members: Vec<(u32, u32)> = Vec::new();
-    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() >= 2) {
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let verdict = verdicts.and_then(|v| v.get(&group[0].0)).copied();
+        if group.len() < 2 && verdict != Some(true) {
+            continue;
+        }
         members.clear();
         members.extend(group.iter().map(|&(_, d, i)| (d, i)));
-        let (d0, i0) = members[0];
-        let text = paragraphs[d0 as usize][i0 as usize]
-            .span
-            .slice(&documents[d0 as usize].text);
-        let one_document = members.iter().all(|&(d, _)| d == d0);
-        let source = documents[d0 as usize].source.as_deref();
-        let one_outlet = source.is_some()
-            && members
-                .iter()
-                .all(|&(d, _)| documents[d as usize].source.as_deref() == source);
-        if !(one_document || one_outlet || furniture().is_match(text.trim())) {
+        let is_boilerplate = verdict.unwrap_or_else(|| {
+            let (d0, i0) = members[0];
+            let text = paragraphs[d0 as usize][i0 as usize]
+                .span
+                .slice(&documents[d0 as usize].text);
+            is_boilerplate_group(
+                members
+                    .iter()
+                    .map(|&(d, _)| (u64::from(d), documents[d as usize].source.as_deref())),
+                text,
+            )
+        });
+        if !is_boilerplate {
+            continue;
+        }
+        for &(d, i) in &members {
+            marks[d as usize][i as usize] = true;
+        }
+        if members.len() < 2 {
             continue;
         }
         let occurrences: Vec<Occurrence> = members
             .iter()
-            .map(|&(d, i)| {
-                marks[d as usize][i as usize] = true;
-                Occurrence {
-                    doc: d,
-                    span: paragraphs[d as usize][i as usize].span,
-                    similarity: 1.0,
-                    containment: 1.0,
-                    method: Method::Paragraph,
-                }
+            .map(|&(d, i)| Occurrence {
+                doc: d,
+                span: paragraphs[d as usize][i as usize].span,
+                similarity: 1.0,
+                containment: 1.0,
+                method: Method::Paragraph,
             })
             .collect();
         clusters.push(SpanCluster {
@@ -241,6 +257,24 @@ pub fn find_boilerplate(documents: &[Document], paragraphs: &[Vec<Paragraph>]) -
         });
     }
     Boilerplate { clusters, marks }
+}
+
+/// Whether a group of equal paragraphs is boilerplate: all in one document, all from one
+/// (named) outlet, or site furniture ("Advertisement", "Read more"). `members` gives each
+/// holder's document (any id unique per document) and outlet; `text` is the paragraph.
+pub fn is_boilerplate_group<'s>(
+    mut members: impl Iterator<Item = (u64, Option<&'s str>)>,
+    text: &str,
+) -> bool {
+    let Some((first_doc, first_source)) = members.next() else {
+        return false;
+    };
+    let (mut one_document, mut one_outlet) = (true, first_source.is_some());
+    for (doc, source) in members {
+        one_document &= doc == first_doc;
+        one_outlet &= source == first_source;
+    }
+    one_document || one_outlet || furniture().is_match(text.trim())
 }
 
 struct Context<'a> {

@@ -10,6 +10,7 @@
 mod args;
 mod compare;
 mod eval;
+mod index;
 mod output;
 mod progress;
 mod scan;
@@ -46,6 +47,8 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Score a report (wiretrace's or another tool's, in the same format) against ground truth.
     Eval(eval::EvalArgs),
+    /// Keep a persistent index of articles and check new ones against it.
+    Index(index::IndexArgs),
 }
 
 /// An error that ends the run, with the exit code it calls for.
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Index(args) => index::run(args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
+use wiretrace::align::Alignment;
 use wiretrace::attribute::Registry;
+use wiretrace::doc::Document;
 use wiretrace::ingest;
 use wiretrace::params::{Language, Params};
-use wiretrace::pipeline::{self, ScanStats};
+use wiretrace::pipeline::{self, ScanResult, ScanStats};
 use wiretrace::report::{self, CsvTable, Format, Report};
 
 use super::args::{print_warnings, AlignArgs, InputArgs};
@@ -32,13 +34,9 @@ enum TableArg {
     Documents,
 }
 
+/// Where the report goes and in which format (shared by `scan` and `index query`).
 #[derive(Debug, Args)]
-pub struct ScanArgs {
-    /// Text files (one article each), directories (walked for .txt/.md), .jsonl/.ndjson files,
-    /// or - for stdin.
-    #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
-
+pub struct ReportArgs {
     /// Output format [default: text on a terminal, else json; with -o, from the extension].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -50,10 +48,11 @@ pub struct ScanArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
 
-    #[command(flatten)]
-    input: InputArgs,
-
+/// Every tunable of the pipeline (shared by `scan` and `index create`).
+#[derive(Debug, Args)]
+pub struct ParamArgs {
     /// Stemming language (name or ISO code, or "none").
     #[arg(long, default_value = "english", value_name = "LANG")]
     lang: Language,
@@ -84,6 +83,23 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     align: AlignArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Text files (one article each), directories (walked for .txt/.md), .jsonl/.ndjson files,
+    /// or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    report: ReportArgs,
+
+    #[command(flatten)]
+    input: InputArgs,
+
+    #[command(flatten)]
+    params: ParamArgs,
 
     /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
@@ -103,8 +119,8 @@ pub struct ScanArgs {
     quiet: bool,
 }
 
-impl ScanArgs {
-    fn params(&self) -> Result<Params, Failure> {
+impl ParamArgs {
+    pub fn params(&self) -> Result<Params, Failure> {
         Params {
             language: self.lang,
             shingle_size: self.shingle_size,
@@ -121,8 +137,10 @@ impl ScanArgs {
         .validated()
         .map_err(|e| Failure::usage(e.to_string()))
     }
+}
 
-    fn format(&self) -> Format {
+impl ReportArgs {
+    pub fn format(&self) -> Format {
         let chosen = self.format.or_else(|| {
             let ext = self.output.as_deref().and_then(Path::extension)?;
             match ext.to_str()?.to_ascii_lowercase().as_str() {
@@ -144,66 +162,111 @@ impl ScanArgs {
             None => Format::Json,
         }
     }
+
+    /// Fills the CSV pair rows when they are asked for, keeps what `focus` keeps (an index
+    /// query's report), and writes the report. `alignments` index into `documents`.
+    pub fn write(
+        &self,
+        report: Report,
+        documents: &[Document],
+        result: &ScanResult,
+        alignments: &[Alignment],
+        focus: impl Fn(Report) -> Report,
+    ) -> Result<(), Failure> {
+        let format = self.format();
+        let table = match self.table {
+            TableArg::Pairs => CsvTable::Pairs,
+            TableArg::Documents => CsvTable::Documents,
+        };
+        let mut report = report;
+        if format == Format::Csv && table == CsvTable::Pairs {
+            report = report.with_pair_rows(documents, result);
+        }
+        let report = focus(report);
+        write_output(self.output.as_deref(), |out| match format {
+            Format::Text => report::text::write_text(&report, documents, out),
+            Format::Json => report::json::write_json(&report, out),
+            Format::Jsonl => report::json::write_jsonl(&report, out),
+            Format::Csv => report::csv::write_csv(&report, table, out),
+            Format::Html => report::html::write_html(&report, documents, alignments, out),
+        })
+    }
+}
+
+/// The agency registry: `--agencies FILE` or the built-in one.
+pub fn registry(agencies: Option<&Path>) -> Result<Registry, Failure> {
+    match agencies {
+        Some(path) => Registry::from_file(path).map_err(|e| Failure::usage(e.to_string())),
+        None => Ok(Registry::builtin().clone()),
+    }
+}
+
+/// A rayon pool of `threads` workers (0: one per core).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Failure> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start worker threads: {e}")))
 }
 
 pub fn run(args: ScanArgs) -> Result<(), Failure> {
-    let params = args.params()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads)
-        .build()
-        .map_err(|e| Failure::failed(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| scan(&args, &params))
+    let params = args.params.params()?;
+    thread_pool(args.threads)?.install(|| scan(&args, &params))
 }
 
-fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
-    let registry = match &args.agencies {
-        Some(path) => Registry::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Registry::builtin().clone(),
-    };
-    let started = Instant::now();
-    let corpus = ingest::ingest(
-        &args.input.inputs(&args.inputs),
-        &args.input.options(params.max_doc_bytes),
-    )
-    .map_err(|e| Failure::usage(e.to_string()))?;
-    let read_time = started.elapsed();
-    if !args.quiet || args.strict {
+/// Reads the inputs with `max_doc_bytes`, prints their warnings unless quiet, and fails under
+/// `strict` when there are any.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    max_doc_bytes: usize,
+    quiet: bool,
+    strict: bool,
+) -> Result<ingest::Corpus, Failure> {
+    let corpus = ingest::ingest(&input.inputs(paths), &input.options(max_doc_bytes))
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    if !quiet || strict {
         print_warnings(&corpus.warnings);
     }
-    if args.strict && !corpus.warnings.is_empty() {
+    if strict && !corpus.warnings.is_empty() {
         return Err(Failure::usage(format!(
             "{} input warning(s) under --strict; no report written",
             corpus.warnings.len()
         )));
     }
+    Ok(corpus)
+}
 
-    let format = args.format();
+fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
+    let registry = registry(args.agencies.as_deref())?;
+    let started = Instant::now();
+    let corpus = read_inputs(
+        &args.inputs,
+        &args.input,
+        params.max_doc_bytes,
+        args.quiet,
+        args.strict,
+    )?;
+    let read_time = started.elapsed();
+
     let options = pipeline::ScanOptions {
-        keep_alignment_ops: format == Format::Html,
+        keep_alignment_ops: args.report.format() == Format::Html,
         agencies: &registry,
+        prior: None,
     };
     let progress = ProgressBarReporter::new(args.quiet);
     let result = pipeline::scan_with(&corpus.documents, params, options, &|p| progress.update(p));
     progress.finish();
 
     let started_report = Instant::now();
-    let mut report = Report::build(&corpus.documents, &corpus.warnings, params, &result);
-    let table = match args.table {
-        TableArg::Pairs => CsvTable::Pairs,
-        TableArg::Documents => CsvTable::Documents,
-    };
-    if format == Format::Csv && table == CsvTable::Pairs {
-        report = report.with_pair_rows(&corpus.documents, &result);
-    }
-    write_output(args.output.as_deref(), |out| match format {
-        Format::Text => report::text::write_text(&report, &corpus.documents, out),
-        Format::Json => report::json::write_json(&report, out),
-        Format::Jsonl => report::json::write_jsonl(&report, out),
-        Format::Csv => report::csv::write_csv(&report, table, out),
-        Format::Html => {
-            report::html::write_html(&report, &corpus.documents, &result.alignments, out)
-        }
-    })?;
+    let report = Report::build(&corpus.documents, &corpus.warnings, params, &result);
+    args.report.write(
+        report,
+        &corpus.documents,
+        &result,
+        &result.alignments,
+        |report| report,
+    )?;
     if args.stats {
         print_stats(
             &result.stats,
@@ -215,7 +278,7 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
     Ok(())
 }
 
-fn print_stats(
+pub fn print_stats(
     stats: &ScanStats,
     read: std::time::Duration,
     report: std::time::Duration,

@@ -17,7 +17,7 @@ pub mod json;
 pub mod passage;
 pub mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -81,6 +81,10 @@ pub struct DocumentReport {
     pub paragraphs: Vec<ParagraphReport>,
     pub credits: Vec<CreditReport>,
     pub reuse: Reuse,
+    /// In `index query` reports: the document comes from the index (a source of the queried
+    /// ones), not from the query. Absent in `scan` reports.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub indexed: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -377,6 +381,7 @@ impl Report {
                         shared_fraction: fraction(reused_per_paragraph.iter().sum()),
                         by_origin,
                     },
+                    indexed: false,
                 }
             })
             .collect();
@@ -494,6 +499,68 @@ impl Report {
         }));
 
         self.pairs = pairs;
+        self
+    }
+
+    /// The report of an index query: `is_query(position)` tells which of the report's
+    /// documents were queried (the others come from the index). Keeps the clusters with a
+    /// queried member (renumbered from 1) and the documents that are queried or take part in
+    /// a kept cluster (`indexed` set on the latter); the document-level counts of the summary
+    /// follow, the pipeline counts (pairs, passages, anchors) stay those of the whole scan.
+    /// An indexed document's `reuse` covers the scanned documents only.
+    pub fn for_queries(mut self, is_query: impl Fn(usize) -> bool) -> Report {
+        let queried: HashSet<String> = self
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| is_query(*i))
+            .map(|(_, d)| d.id.clone())
+            .collect();
+        let mut renumbered: HashMap<usize, usize> = HashMap::new();
+        self.clusters
+            .retain(|c| c.members.iter().any(|m| queried.contains(&m.doc)));
+        let mut cited: HashSet<String> = HashSet::new();
+        for (index, cluster) in self.clusters.iter_mut().enumerate() {
+            renumbered.insert(cluster.id, index + 1);
+            cluster.id = index + 1;
+            cited.extend(cluster.members.iter().map(|m| m.doc.clone()));
+            cited.extend(cluster.origin.doc.clone());
+            cited.extend(cluster.origin.evidence.iter().filter_map(|e| e.doc.clone()));
+        }
+        self.documents
+            .retain(|d| queried.contains(&d.id) || cited.contains(&d.id));
+        for document in &mut self.documents {
+            document.indexed = !queried.contains(&document.id);
+        }
+        self.pairs
+            .retain(|p| queried.contains(&p.doc_a) || queried.contains(&p.doc_b));
+        for pair in &mut self.pairs {
+            pair.cluster = pair.cluster.and_then(|id| renumbered.get(&id).copied());
+        }
+        let summary = &mut self.summary;
+        summary.documents = self.documents.len();
+        summary.bytes = self.documents.iter().map(|d| d.bytes as u64).sum();
+        summary.paragraphs = self.documents.iter().map(|d| d.paragraphs.len()).sum();
+        summary.fingerprinted_paragraphs = self
+            .documents
+            .iter()
+            .flat_map(|d| &d.paragraphs)
+            .filter(|p| p.fingerprinted)
+            .count();
+        summary.clusters = self.clusters.len();
+        summary.clusters_by_kind.clear();
+        for cluster in &self.clusters {
+            *summary
+                .clusters_by_kind
+                .entry(cluster.kind.clone())
+                .or_insert(0) += 1;
+        }
+        summary.credits = self.documents.iter().map(|d| d.credits.len()).sum();
+        summary.documents_with_reuse = self
+            .documents
+            .iter()
+            .filter(|d| d.reuse.shared_fraction > 0.0)
+            .count();
         self
     }
 

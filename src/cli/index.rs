@@ -1,0 +1,306 @@
+//! `wiretrace index create|add|query|stats|remove`: a persistent reference index.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, Subcommand, ValueEnum};
+use wiretrace::attribute::parse_published;
+use wiretrace::index::{Access, Index, IndexError, Removal};
+use wiretrace::pipeline::ScanOptions;
+use wiretrace::report::{Format, Report};
+
+use super::args::InputArgs;
+use super::output::write_output;
+use super::progress::ProgressBarReporter;
+use super::scan::{print_stats, read_inputs, registry, thread_pool, ParamArgs, ReportArgs};
+use super::Failure;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(subcommand)]
+    command: IndexCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexCommand {
+    /// Create an empty index in DIR; the pipeline flags given here hold for its whole life.
+    Create(CreateArgs),
+    /// Add articles to the index, all of them or (on any failure or kill) none.
+    Add(AddArgs),
+    /// Check articles against the index: which passages come from which indexed articles.
+    Query(QueryArgs),
+    /// Counts and sizes of the index.
+    Stats(StatsArgs),
+    /// Remove articles by id or by publication date.
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+struct CreateArgs {
+    /// Directory of the index (created if missing).
+    dir: PathBuf,
+    #[command(flatten)]
+    params: ParamArgs,
+}
+
+#[derive(Debug, Args)]
+struct AddArgs {
+    /// Directory of the index.
+    dir: PathBuf,
+    /// Text files, directories, .jsonl/.ndjson files, or - for stdin (as for `scan`).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// SQLite page cache of the writer, in MiB (more makes large adds faster).
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    cache_mib: usize,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// Fail (exit 2, nothing added) if any input was skipped or altered.
+    #[arg(long)]
+    strict: bool,
+    /// Print no warnings, progress or summary to stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct QueryArgs {
+    /// Directory of the index.
+    dir: PathBuf,
+    /// Articles to check: text files, directories, .jsonl/.ndjson files, or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    agencies: Option<PathBuf>,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// Fail (exit 2, no report) if any input was skipped or altered.
+    #[arg(long)]
+    strict: bool,
+    /// Print stage timings to stderr.
+    #[arg(long)]
+    stats: bool,
+    /// Print no warnings or progress to stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// Directory of the index.
+    dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: StatsFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["id", "before"])))]
+struct RemoveArgs {
+    /// Directory of the index.
+    dir: PathBuf,
+    /// Remove the document with this id (repeatable).
+    #[arg(long, value_name = "ID")]
+    id: Vec<String>,
+    /// Remove documents published before this time (RFC 3339 or YYYY-MM-DD); documents
+    /// without a publication time are kept.
+    #[arg(long, value_name = "DATE", conflicts_with = "id")]
+    before: Option<String>,
+    /// Print nothing to stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn failure(error: IndexError) -> Failure {
+    match error {
+        IndexError::Missing { .. } | IndexError::Exists { .. } | IndexError::Version { .. } => {
+            Failure::usage(error.to_string())
+        }
+        _ => Failure::failed(error.to_string()),
+    }
+}
+
+pub fn run(args: IndexArgs) -> Result<(), Failure> {
+    match args.command {
+        IndexCommand::Create(args) => create(args),
+        IndexCommand::Add(args) => thread_pool(args.threads)?.install(|| add(args)),
+        IndexCommand::Query(args) => thread_pool(args.threads)?.install(|| query(args)),
+        IndexCommand::Stats(args) => stats(args),
+        IndexCommand::Remove(args) => remove(args),
+    }
+}
+
+fn create(args: CreateArgs) -> Result<(), Failure> {
+    let params = args.params.params()?;
+    Index::create(&args.dir, &params).map_err(failure)?;
+    Ok(())
+}
+
+fn add(args: AddArgs) -> Result<(), Failure> {
+    let mut index = Index::open(&args.dir, Access::Write).map_err(failure)?;
+    index.set_cache_mib(args.cache_mib).map_err(failure)?;
+    let max_doc_bytes = index.params().max_doc_bytes;
+    let corpus = read_inputs(
+        &args.inputs,
+        &args.input,
+        max_doc_bytes,
+        args.quiet,
+        args.strict,
+    )?;
+    let started = Instant::now();
+    let progress = ProgressBarReporter::new(args.quiet);
+    let summary = index
+        .add(&corpus.documents, &|p| progress.update(p))
+        .map_err(failure)?;
+    progress.finish();
+    if !args.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "wiretrace: added {} documents ({} paragraphs, {:.1} MB) in {seconds:.1}s",
+            summary.added,
+            summary.paragraphs,
+            summary.bytes as f64 / 1e6
+        );
+        if !summary.skipped_ids.is_empty() {
+            eprintln!(
+                "wiretrace: warning: {} documents skipped: their id is already indexed or repeated (first: {})",
+                summary.skipped_ids.len(),
+                summary.skipped_ids[0]
+            );
+        }
+    }
+    Ok(())
+}
+
+fn query(args: QueryArgs) -> Result<(), Failure> {
+    let registry = registry(args.agencies.as_deref())?;
+    let index = Index::open(&args.dir, Access::Read).map_err(failure)?;
+    let params = index.params().clone();
+    let started = Instant::now();
+    let corpus = read_inputs(
+        &args.inputs,
+        &args.input,
+        params.max_doc_bytes,
+        args.quiet,
+        args.strict,
+    )?;
+    let read_time = started.elapsed();
+    let options = ScanOptions {
+        keep_alignment_ops: args.report.format() == Format::Html,
+        agencies: &registry,
+        prior: None,
+    };
+    let progress = ProgressBarReporter::new(args.quiet);
+    let found = index
+        .query(&corpus.documents, options, &|p| progress.update(p))
+        .map_err(failure)?;
+    progress.finish();
+    let started_report = Instant::now();
+    let report = Report::build(&found.documents, &corpus.warnings, &params, &found.result);
+    let alignments: Vec<_> = found
+        .result
+        .alignments
+        .iter()
+        .filter(|al| found.is_query(al.a as usize) || found.is_query(al.b as usize))
+        .cloned()
+        .collect();
+    args.report.write(
+        report,
+        &found.documents,
+        &found.result,
+        &alignments,
+        |report| report.for_queries(|position| found.is_query(position)),
+    )?;
+    if args.stats {
+        eprintln!(
+            "stats: {} queried documents, {} indexed candidates",
+            corpus.documents.len(),
+            found.indexed
+        );
+        print_stats(
+            &found.result.stats,
+            read_time,
+            started_report.elapsed(),
+            started.elapsed(),
+        );
+    }
+    Ok(())
+}
+
+fn stats(args: StatsArgs) -> Result<(), Failure> {
+    let index = Index::open(&args.dir, Access::Read).map_err(failure)?;
+    let stats = index.stats().map_err(failure)?;
+    write_output(None, |out| match args.format {
+        StatsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &stats)?;
+            writeln!(out)
+        }
+        StatsFormat::Text => {
+            writeln!(out, "index            {}", args.dir.display())?;
+            writeln!(out, "format version   {}", stats.format_version)?;
+            writeln!(out, "documents        {}", stats.documents)?;
+            writeln!(out, "paragraphs       {}", stats.paragraphs)?;
+            writeln!(
+                out,
+                "text             {:.1} MB",
+                stats.text_bytes as f64 / 1e6
+            )?;
+            writeln!(
+                out,
+                "on disk          {:.1} MB ({} bytes per paragraph)",
+                stats.disk_bytes as f64 / 1e6,
+                stats.disk_bytes_per_paragraph
+            )?;
+            writeln!(
+                out,
+                "rows             {} band keys, {} anchors, {} paragraph keys",
+                stats.band_rows, stats.anchor_rows, stats.paragraph_key_rows
+            )?;
+            writeln!(
+                out,
+                "published        {} .. {}",
+                stats.earliest_published.as_deref().unwrap_or("-"),
+                stats.latest_published.as_deref().unwrap_or("-")
+            )
+        }
+    })
+}
+
+fn remove(args: RemoveArgs) -> Result<(), Failure> {
+    let removal = match &args.before {
+        Some(date) => Removal::PublishedBefore(parse_published(date).ok_or_else(|| {
+            Failure::usage(format!(
+                "--before: '{date}' is not an RFC 3339 time or a YYYY-MM-DD date"
+            ))
+        })?),
+        None => Removal::Ids(args.id.clone()),
+    };
+    let mut index = Index::open(&args.dir, Access::Write).map_err(failure)?;
+    let summary = index.remove(&removal).map_err(failure)?;
+    if !args.quiet {
+        eprintln!("wiretrace: removed {} documents", summary.removed);
+        if !summary.not_found.is_empty() {
+            eprintln!(
+                "wiretrace: warning: {} ids not in the index: {}",
+                summary.not_found.len(),
+                summary.not_found.join(", ")
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,908 @@
+//! The persistent reference index: articles seen before, kept on disk, that new articles are
+//! checked against without rescanning the archive.
+//!
+//! In: documents to add (fingerprinted here with the index's own [`Params`]), or documents to
+//! query. Out: for a query, a [`QueryResult`]: the pipeline's [`ScanResult`] over the queried
+//! documents plus the indexed documents they may share text with, so that queries report in
+//! every format a scan does.
+//!
+//! Storage is one SQLite database (`DIR/index.sqlite`, bundled SQLite, WAL journal):
+//!
+//! | table | rows | what for |
+//! |---|---|---|
+//! | `meta` | format version, parameters | refuse an index of another version; same fingerprints |
+//! | `documents` | one per article: metadata, zstd-compressed text | rebuild candidates, reports |
+//! | `bands` | (band key, document) per fingerprinted paragraph and band | LSH candidates |
+//! | `anchors` | (winnowed anchor, document), once per document | alignment candidates |
+//! | `paragraph_keys` | (normalized paragraph hash, document) | boilerplate verdicts |
+//!
+//! Paragraph spans and tokens are not stored: segmentation and normalization are
+//! deterministic, so they are recomputed from the stored text of the few candidates a query
+//! fetches (storing them would double the index for nothing).
+//!
+//! A query fingerprints the new articles, looks their band keys, anchors and paragraph hashes
+//! up, fetches the indexed articles that share any of them, and scans new and fetched articles
+//! together, with a [`Prior`] carrying what the rest of the index says: which repeated
+//! paragraphs are boilerplate, and which anchors are too common. Indexed articles come first,
+//! in the order they were added, so a query decides as a scan of the index followed by the new
+//! articles would (`tests/index.rs` checks this on a split corpus).
+//!
+//! Invariants: an [`Index::add`] or [`Index::remove`] is one transaction (a crash or kill at
+//! any point leaves the index as before it); readers in other processes see the last committed
+//! state while a writer works (WAL); an index of another format version is refused.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::align;
+use crate::attribute::{self, parse_published};
+use crate::doc::{Document, TextEncoding};
+use crate::params::Params;
+use crate::pipeline::{self, DocumentFingerprint, Prior, Progress, ScanOptions, ScanResult};
+
+/// The on-disk format this build reads and writes. Bump it with any change to the tables or to
+/// how keys are computed, and say so in the changelog.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The database file inside an index directory.
+pub const DATABASE_FILE: &str = "index.sqlite";
+
+/// Documents fingerprinted and written per step of an add (bounds the add's memory).
+const ADD_CHUNK_DOCUMENTS: usize = 20_000;
+
+/// How long a reader or writer waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What can go wrong with an index; every message names the index directory.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{dir}: not a wiretrace index (no {DATABASE_FILE}); create one with `wiretrace index create {dir}`")]
+    Missing { dir: String },
+    #[error("{dir}: an index already exists here")]
+    Exists { dir: String },
+    #[error("{dir}: index format version {found}, but this wiretrace reads version {FORMAT_VERSION}; rebuild the index with this version")]
+    Version { dir: String, found: String },
+    #[error("{dir}: {message}")]
+    Corrupt { dir: String, message: String },
+    #[error("{dir}: {source}")]
+    Io { dir: String, source: std::io::Error },
+    #[error("{dir}: {source}")]
+    Database {
+        dir: String,
+        source: rusqlite::Error,
+    },
+}
+
+/// How an index is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Queries and statistics only; never blocks a writer, never blocked by one.
+    Read,
+    /// Adds and removals; one writer at a time (a second waits, then fails).
+    Write,
+}
+
+/// A persistent index.
+pub struct Index {
+    dir: PathBuf,
+    conn: Connection,
+    params: Params,
+}
+
+/// What an [`Index::add`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddSummary {
+    pub added: usize,
+    /// Documents whose id was already indexed (or repeated in the input): not added again.
+    pub skipped_ids: Vec<String>,
+    pub paragraphs: usize,
+    pub bytes: u64,
+}
+
+/// What an [`Index::remove`] removes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Removal {
+    /// These document ids (ids not in the index are reported, not an error).
+    Ids(Vec<String>),
+    /// Documents published strictly before this time (nanoseconds since the epoch, as
+    /// [`parse_published`] gives). Documents without a date are kept.
+    PublishedBefore(i128),
+}
+
+/// What an [`Index::remove`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoveSummary {
+    pub removed: usize,
+    /// Requested ids that were not in the index.
+    pub not_found: Vec<String>,
+}
+
+/// Counts and sizes of an index.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IndexStats {
+    pub format_version: u32,
+    pub documents: u64,
+    pub paragraphs: u64,
+    /// Bytes of article text (uncompressed).
+    pub text_bytes: u64,
+    pub band_rows: u64,
+    pub anchor_rows: u64,
+    pub paragraph_key_rows: u64,
+    /// Size on disk: the database file and its write-ahead log.
+    pub disk_bytes: u64,
+    /// `disk_bytes / paragraphs`.
+    pub disk_bytes_per_paragraph: f64,
+    /// Earliest and latest publication dates among the documents that have one.
+    pub earliest_published: Option<String>,
+    pub latest_published: Option<String>,
+    pub params: Params,
+}
+
+/// A query's scan: `documents` holds the fetched indexed documents first (in the order they
+/// were added), then the queried documents; `result` indexes into it.
+pub struct QueryResult {
+    pub documents: Vec<Document>,
+    /// How many of `documents` come from the index (they come first).
+    pub indexed: usize,
+    pub result: ScanResult,
+}
+
+impl QueryResult {
+    /// Whether `documents[position]` is one of the queried documents.
+    pub fn is_query(&self, position: usize) -> bool {
+        position >= self.indexed
+    }
+}
+
+/// Keys as stored: band keys tagged with their band, anchors cut to 48 bits (an SQLite integer
+/// of 6 bytes; 2^-48 odds that two different anchors share a key, and a shared key only
+/// fetches a candidate, it never makes a link).
+fn band_row_key(band: usize, key: u32) -> i64 {
+    ((band as i64) << 32) | i64::from(key)
+}
+
+fn anchor_row_key(hash: u64) -> i64 {
+    (hash >> 16) as i64
+}
+
+/// The index keys of one document.
+#[derive(Default)]
+struct DocumentKeys {
+    bands: Vec<i64>,
+    anchors: Vec<i64>,
+    paragraph_keys: Vec<i64>,
+    paragraphs: usize,
+}
+
+fn document_keys(fp: &DocumentFingerprint, params: &Params) -> DocumentKeys {
+    let mut bands: Vec<i64> = fp
+        .band_keys
+        .chunks_exact(params.bands)
+        .flat_map(|keys| keys.iter().enumerate().map(|(b, &k)| band_row_key(b, k)))
+        .collect();
+    bands.sort_unstable();
+    bands.dedup();
+    let mut anchors: Vec<i64> = if params.align.enabled {
+        align::winnowed_anchors(
+            &fp.tokens,
+            params.align.anchor_size,
+            params.align.anchor_window,
+        )
+        .into_iter()
+        .map(|(hash, _)| anchor_row_key(hash))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    anchors.sort_unstable();
+    anchors.dedup();
+    let mut paragraph_keys: Vec<i64> = fp
+        .paragraphs
+        .iter()
+        .filter(|p| p.key != 0)
+        .map(|p| p.key as i64)
+        .collect();
+    paragraph_keys.sort_unstable();
+    paragraph_keys.dedup();
+    DocumentKeys {
+        bands,
+        anchors,
+        paragraph_keys,
+        paragraphs: fp.paragraphs.len(),
+    }
+}
+
+/// Turns an SQLite error into an [`IndexError`] naming `dir`.
+fn database_error(dir: &Path) -> impl Fn(rusqlite::Error) -> IndexError {
+    let dir = dir.display().to_string();
+    move |source| IndexError::Database {
+        dir: dir.clone(),
+        source,
+    }
+}
+
+fn database_path(dir: &Path) -> PathBuf {
+    dir.join(DATABASE_FILE)
+}
+
+impl Index {
+    /// Creates an empty index in `dir` (created if missing) that fingerprints with `params`.
+    pub fn create(dir: &Path, params: &Params) -> Result<Index, IndexError> {
+        let name = dir.display().to_string();
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            dir: name.clone(),
+            source,
+        })?;
+        let path = database_path(dir);
+        if path.exists() {
+            return Err(IndexError::Exists { dir: name });
+        }
+        let db = |source| IndexError::Database {
+            dir: name.clone(),
+            source,
+        };
+        // Built under a temporary name and renamed: a crash never leaves a half-made index.
+        let building = dir.join(format!("{DATABASE_FILE}.creating"));
+        let _ = std::fs::remove_file(&building);
+        {
+            let conn = Connection::open(&building).map_err(db)?;
+            let params_json = serde_json::to_string(params).expect("params serialize");
+            conn.execute_batch(
+                "PRAGMA journal_mode = DELETE;
+                 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                 CREATE TABLE documents(
+                     doc INTEGER PRIMARY KEY,
+                     id TEXT NOT NULL UNIQUE,
+                     path TEXT NOT NULL,
+                     source TEXT,
+                     published TEXT,
+                     published_at INTEGER,
+                     title TEXT,
+                     url TEXT,
+                     encoding TEXT NOT NULL,
+                     truncated_from INTEGER,
+                     bytes INTEGER NOT NULL,
+                     paragraphs INTEGER NOT NULL,
+                     text BLOB NOT NULL);
+                 CREATE INDEX documents_by_date ON documents(published_at);
+                 CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                     PRIMARY KEY(key, doc)) WITHOUT ROWID;
+                 CREATE TABLE anchors(key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                     PRIMARY KEY(key, doc)) WITHOUT ROWID;
+                 CREATE TABLE paragraph_keys(key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                     PRIMARY KEY(key, doc)) WITHOUT ROWID;",
+            )
+            .map_err(db)?;
+            conn.execute(
+                "INSERT INTO meta(name, value) VALUES ('format_version', ?1), ('params', ?2)",
+                params![FORMAT_VERSION.to_string(), params_json],
+            )
+            .map_err(db)?;
+        }
+        std::fs::rename(&building, &path).map_err(|source| IndexError::Io {
+            dir: name.clone(),
+            source,
+        })?;
+        Index::open(dir, Access::Write)
+    }
+
+    /// Opens the index in `dir`, checking its format version.
+    pub fn open(dir: &Path, access: Access) -> Result<Index, IndexError> {
+        let name = dir.display().to_string();
+        let path = database_path(dir);
+        if !path.is_file() {
+            return Err(IndexError::Missing { dir: name });
+        }
+        let db = |source| IndexError::Database {
+            dir: name.clone(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+        let version: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE name = 'format_version'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| IndexError::Corrupt {
+                dir: name.clone(),
+                message: format!("not a wiretrace index ({e})"),
+            })?;
+        let version = version.ok_or_else(|| IndexError::Corrupt {
+            dir: name.clone(),
+            message: "not a wiretrace index (no format version)".into(),
+        })?;
+        if version != FORMAT_VERSION.to_string() {
+            return Err(IndexError::Version {
+                dir: name,
+                found: version,
+            });
+        }
+        let params_json: String = conn
+            .query_row("SELECT value FROM meta WHERE name = 'params'", [], |row| {
+                row.get(0)
+            })
+            .map_err(db)?;
+        let params: Params = serde_json::from_str::<Params>(&params_json)
+            .ok()
+            .and_then(|p| p.validated().ok())
+            .ok_or_else(|| IndexError::Corrupt {
+                dir: name.clone(),
+                message: "stored parameters are unreadable".into(),
+            })?;
+        // WAL: readers see the last commit while a writer works. FULL: a commit is on disk
+        // when `add` returns. Both are per-connection or persistent settings, set every open.
+        if access == Access::Write {
+            conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                .map_err(db)?;
+        }
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            conn,
+            params,
+        })
+    }
+
+    /// The parameters every document of this index is fingerprinted with.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Sets SQLite's page cache (per connection) in MiB; more makes large adds faster.
+    pub fn set_cache_mib(&self, mib: usize) -> Result<(), IndexError> {
+        let kib = (mib.max(1) * 1024) as i64;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{kib};"))
+            .map_err(|e| self.db_error(e))
+    }
+
+    fn name(&self) -> String {
+        self.dir.display().to_string()
+    }
+
+    fn db_error(&self, source: rusqlite::Error) -> IndexError {
+        IndexError::Database {
+            dir: self.name(),
+            source,
+        }
+    }
+
+    /// Adds `documents` in one transaction: all of them or, on any failure or kill, none.
+    /// Documents whose id is already indexed are skipped (listed in the summary).
+    pub fn add(
+        &mut self,
+        documents: &[Document],
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<AddSummary, IndexError> {
+        let params = self.params.clone();
+        let db = &database_error(&self.dir);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let mut summary = AddSummary::default();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut fresh: Vec<&Document> = Vec::with_capacity(documents.len());
+        {
+            let mut known = tx
+                .prepare("SELECT 1 FROM documents WHERE id = ?1")
+                .map_err(db)?;
+            for doc in documents {
+                if !seen.insert(doc.id.as_str()) || known.exists([&doc.id]).map_err(db)? {
+                    summary.skipped_ids.push(doc.id.clone());
+                } else {
+                    fresh.push(doc);
+                }
+            }
+        }
+        let mut next_doc: i64 = tx
+            .query_row("SELECT COALESCE(MAX(doc), 0) + 1 FROM documents", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        let total = fresh.len() as u64;
+        for chunk in fresh.chunks(ADD_CHUNK_DOCUMENTS) {
+            let owned: Vec<Document> = chunk.iter().map(|&d| d.clone()).collect();
+            let prepared: Vec<(DocumentKeys, Vec<u8>)> =
+                pipeline::fingerprint_documents(&owned, &params)
+                    .into_par_iter()
+                    .zip(owned.par_iter())
+                    .map(|(fp, doc)| {
+                        let keys = document_keys(&fp, &params);
+                        let text = zstd::bulk::compress(doc.text.as_bytes(), 3)
+                            .expect("compressing to memory cannot fail");
+                        (keys, text)
+                    })
+                    .collect();
+            let first_doc = next_doc;
+            next_doc += chunk.len() as i64;
+            write_chunk(&tx, &owned, &prepared, first_doc).map_err(db)?;
+            summary.added += chunk.len();
+            summary.paragraphs += prepared.iter().map(|(k, _)| k.paragraphs).sum::<usize>();
+            summary.bytes += owned.iter().map(|d| d.text.len() as u64).sum::<u64>();
+            progress(Progress {
+                stage: pipeline::Stage::Fingerprint,
+                done: summary.added as u64,
+                total,
+            });
+        }
+        tx.commit().map_err(db)?;
+        Ok(summary)
+    }
+
+    /// Removes documents in one transaction.
+    pub fn remove(&mut self, removal: &Removal) -> Result<RemoveSummary, IndexError> {
+        let params = self.params.clone();
+        let db = &database_error(&self.dir);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let mut summary = RemoveSummary::default();
+        let mut targets: Vec<(i64, Document)> = Vec::new();
+        match removal {
+            Removal::Ids(ids) => {
+                let mut by_id = tx
+                    .prepare(&format!("{SELECT_DOCUMENT} WHERE id = ?1"))
+                    .map_err(db)?;
+                for id in ids {
+                    match by_id
+                        .query_row([id], read_document)
+                        .optional()
+                        .map_err(db)?
+                    {
+                        Some(found) => targets.push(found),
+                        None => summary.not_found.push(id.clone()),
+                    }
+                }
+            }
+            Removal::PublishedBefore(time) => {
+                let seconds = (time / 1_000_000_000) as i64;
+                let mut before = tx
+                    .prepare(&format!(
+                        "{SELECT_DOCUMENT} WHERE published_at < ?1 ORDER BY doc"
+                    ))
+                    .map_err(db)?;
+                let rows = before.query_map([seconds], read_document).map_err(db)?;
+                for row in rows {
+                    targets.push(row.map_err(db)?);
+                }
+            }
+        }
+        targets.sort_by_key(|(doc, _)| *doc);
+        targets.dedup_by_key(|(doc, _)| *doc);
+        for chunk in targets.chunks(ADD_CHUNK_DOCUMENTS) {
+            let documents: Vec<Document> = chunk.iter().map(|(_, d)| d.clone()).collect();
+            let keys: Vec<DocumentKeys> = pipeline::fingerprint_documents(&documents, &params)
+                .par_iter()
+                .map(|fp| document_keys(fp, &params))
+                .collect();
+            let delete = |table: &str, rows: &mut dyn Iterator<Item = (i64, i64)>| {
+                let mut statement =
+                    tx.prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))?;
+                for (key, doc) in rows {
+                    statement.execute([key, doc])?;
+                }
+                Ok::<(), rusqlite::Error>(())
+            };
+            for ((doc, _), keys) in chunk.iter().zip(&keys) {
+                delete("bands", &mut keys.bands.iter().map(|&k| (k, *doc))).map_err(db)?;
+                delete("anchors", &mut keys.anchors.iter().map(|&k| (k, *doc))).map_err(db)?;
+                delete(
+                    "paragraph_keys",
+                    &mut keys.paragraph_keys.iter().map(|&k| (k, *doc)),
+                )
+                .map_err(db)?;
+                tx.execute("DELETE FROM documents WHERE doc = ?1", [doc])
+                    .map_err(db)?;
+            }
+            summary.removed += chunk.len();
+        }
+        tx.commit().map_err(db)?;
+        Ok(summary)
+    }
+
+    /// Counts and sizes.
+    pub fn stats(&self) -> Result<IndexStats, IndexError> {
+        let db = |source| self.db_error(source);
+        let count = |sql: &str| -> Result<u64, IndexError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(db)
+        };
+        let documents = count("SELECT COUNT(*) FROM documents")?;
+        let paragraphs = count("SELECT COALESCE(SUM(paragraphs), 0) FROM documents")?;
+        let text_bytes = count("SELECT COALESCE(SUM(bytes), 0) FROM documents")?;
+        let band_rows = count("SELECT COUNT(*) FROM bands")?;
+        let anchor_rows = count("SELECT COUNT(*) FROM anchors")?;
+        let paragraph_key_rows = count("SELECT COUNT(*) FROM paragraph_keys")?;
+        let published = |order: &str| -> Result<Option<String>, IndexError> {
+            self.conn
+                .query_row(
+                    &format!(
+                        "SELECT published FROM documents WHERE published_at IS NOT NULL \
+                         ORDER BY published_at {order}, doc LIMIT 1"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)
+        };
+        let path = database_path(&self.dir);
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        let disk_bytes = size(&path) + size(Path::new(&wal));
+        Ok(IndexStats {
+            format_version: FORMAT_VERSION,
+            documents,
+            paragraphs,
+            text_bytes,
+            band_rows,
+            anchor_rows,
+            paragraph_key_rows,
+            disk_bytes,
+            disk_bytes_per_paragraph: if paragraphs == 0 {
+                0.0
+            } else {
+                (disk_bytes as f64 / paragraphs as f64 * 10.0).round() / 10.0
+            },
+            earliest_published: published("ASC")?,
+            latest_published: published("DESC")?,
+            params: self.params.clone(),
+        })
+    }
+
+    /// Checks `documents` against the index: scans them together with the indexed documents
+    /// they may share text with. An indexed document with the id of a queried one is left out
+    /// (a document is not its own source).
+    pub fn query(
+        &self,
+        documents: &[Document],
+        options: ScanOptions<'_>,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<QueryResult, IndexError> {
+        let params = &self.params;
+        let fingerprints = pipeline::fingerprint_documents(documents, params);
+        let lookup = Lookup {
+            index: self,
+            excluded: self.documents_with_ids(documents)?,
+        };
+        let mut candidates: FxHashSet<i64> = FxHashSet::default();
+        let mut prior = Prior::default();
+        lookup.repeated_paragraphs(documents, &fingerprints, &mut candidates, &mut prior)?;
+        lookup.shared_bands(&fingerprints, &mut candidates, &prior)?;
+        if params.align.enabled {
+            lookup.shared_anchors(&fingerprints, &mut candidates, &mut prior)?;
+        }
+
+        let mut candidates: Vec<i64> = candidates.into_iter().collect();
+        candidates.sort_unstable();
+        let mut corpus = Vec::with_capacity(candidates.len() + documents.len());
+        {
+            let mut fetch = self
+                .conn
+                .prepare_cached(&format!("{SELECT_DOCUMENT} WHERE doc = ?1"))
+                .map_err(|e| self.db_error(e))?;
+            for doc in &candidates {
+                let (_, document) = fetch
+                    .query_row([doc], read_document)
+                    .map_err(|e| self.db_error(e))?;
+                corpus.push(document);
+            }
+        }
+        let indexed = corpus.len();
+        corpus.extend(documents.iter().cloned());
+        let options = ScanOptions {
+            prior: Some(&prior),
+            ..options
+        };
+        let result = pipeline::scan_with(&corpus, params, options, progress);
+        Ok(QueryResult {
+            documents: corpus,
+            indexed,
+            result,
+        })
+    }
+
+    /// Numbers of the indexed documents that have the id of one of `documents`.
+    fn documents_with_ids(&self, documents: &[Document]) -> Result<FxHashSet<i64>, IndexError> {
+        let mut by_id = self
+            .conn
+            .prepare_cached("SELECT doc FROM documents WHERE id = ?1")
+            .map_err(|e| self.db_error(e))?;
+        let mut found = FxHashSet::default();
+        for doc in documents {
+            let number = by_id
+                .query_row([&doc.id], |r| r.get::<_, i64>(0))
+                .optional()
+                .map_err(|e| self.db_error(e))?;
+            found.extend(number);
+        }
+        Ok(found)
+    }
+}
+
+/// One queried document's copy of a paragraph.
+struct Holder<'a> {
+    doc: usize,
+    source: Option<&'a str>,
+    paragraph: usize,
+}
+
+/// The lookups of one query.
+struct Lookup<'a> {
+    index: &'a Index,
+    /// Indexed documents never fetched (they are the queried documents themselves).
+    excluded: FxHashSet<i64>,
+}
+
+impl Lookup<'_> {
+    /// The indexed documents in the rows of `sql` (with `?1` the key, `?2` a limit).
+    fn documents(&self, sql: &str, key: i64, limit: usize) -> Result<Vec<i64>, IndexError> {
+        let db = |e| self.index.db_error(e);
+        let mut statement = self.index.conn.prepare_cached(sql).map_err(db)?;
+        let rows = statement
+            .query_map(params![key, limit as i64], |r| r.get::<_, i64>(0))
+            .map_err(db)?;
+        let mut docs = Vec::new();
+        for row in rows {
+            let doc = row.map_err(db)?;
+            if !self.excluded.contains(&doc) {
+                docs.push(doc);
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Paragraphs that the index holds word for word: the boilerplate verdict over every
+    /// holder, indexed or queried, goes into `prior`; the earliest indexed holder becomes a
+    /// candidate (exact copies are always found). Groups larger than `max_bucket` are judged
+    /// on their first `max_bucket` indexed holders.
+    fn repeated_paragraphs(
+        &self,
+        documents: &[Document],
+        fingerprints: &[DocumentFingerprint],
+        candidates: &mut FxHashSet<i64>,
+        prior: &mut Prior,
+    ) -> Result<(), IndexError> {
+        let db = |e| self.index.db_error(e);
+        let mut holders_here: FxHashMap<u64, Vec<Holder<'_>>> = FxHashMap::default();
+        for (doc, fp) in fingerprints.iter().enumerate() {
+            for (paragraph, p) in fp.paragraphs.iter().enumerate().filter(|(_, p)| p.key != 0) {
+                holders_here.entry(p.key).or_default().push(Holder {
+                    doc,
+                    source: documents[doc].source.as_deref(),
+                    paragraph,
+                });
+            }
+        }
+        let mut keys: Vec<u64> = holders_here.keys().copied().collect();
+        keys.sort_unstable();
+        let mut holders = self
+            .index
+            .conn
+            .prepare_cached(
+                "SELECT p.doc, d.source FROM paragraph_keys p JOIN documents d ON d.doc = p.doc \
+                 WHERE p.key = ?1 ORDER BY p.doc LIMIT ?2",
+            )
+            .map_err(db)?;
+        for key in keys {
+            let rows = holders
+                .query_map(
+                    params![key as i64, self.index.params.max_bucket as i64],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+                )
+                .map_err(db)?;
+            let mut indexed: Vec<(i64, Option<String>)> = Vec::new();
+            for row in rows {
+                let (doc, source) = row.map_err(db)?;
+                if !self.excluded.contains(&doc) {
+                    indexed.push((doc, source));
+                }
+            }
+            let Some(&(first, _)) = indexed.first() else {
+                continue;
+            };
+            candidates.insert(first);
+            let here = &holders_here[&key];
+            // Queried documents are numbered after every indexed one.
+            let members = indexed
+                .iter()
+                .map(|(doc, source)| (*doc as u64, source.as_deref()))
+                .chain(here.iter().map(|h| (u64::MAX / 2 + h.doc as u64, h.source)));
+            let text = fingerprints[here[0].doc].paragraphs[here[0].paragraph]
+                .span
+                .slice(&documents[here[0].doc].text);
+            prior
+                .boilerplate
+                .insert(key, attribute::is_boilerplate_group(members, text));
+        }
+        Ok(())
+    }
+
+    /// Indexed documents with a paragraph sharing an LSH band with a queried paragraph (not
+    /// boilerplate). A bucket larger than `max_bucket` gives its first member only, as a
+    /// scan's star does.
+    fn shared_bands(
+        &self,
+        fingerprints: &[DocumentFingerprint],
+        candidates: &mut FxHashSet<i64>,
+        prior: &Prior,
+    ) -> Result<(), IndexError> {
+        let params = &self.index.params;
+        let mut keys: Vec<i64> = Vec::new();
+        for fp in fingerprints {
+            for (node, band_keys) in fp.nodes.iter().zip(fp.band_keys.chunks_exact(params.bands)) {
+                let key = fp.paragraphs[*node as usize].key;
+                if prior.boilerplate.get(&key) != Some(&true) {
+                    keys.extend(
+                        band_keys
+                            .iter()
+                            .enumerate()
+                            .map(|(b, &k)| band_row_key(b, k)),
+                    );
+                }
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let docs = self.documents(
+                "SELECT doc FROM bands WHERE key = ?1 ORDER BY doc LIMIT ?2",
+                key,
+                params.max_bucket + 1,
+            )?;
+            if docs.len() > params.max_bucket {
+                candidates.insert(docs[0]);
+            } else {
+                candidates.extend(docs);
+            }
+        }
+        Ok(())
+    }
+
+    /// Indexed documents sharing an alignment anchor with a queried one, unless the anchor is
+    /// in more than `max_anchor_df` documents in all; such anchors are capped in `prior`.
+    fn shared_anchors(
+        &self,
+        fingerprints: &[DocumentFingerprint],
+        candidates: &mut FxHashSet<i64>,
+        prior: &mut Prior,
+    ) -> Result<(), IndexError> {
+        let align = &self.index.params.align;
+        // Queried documents holding each anchor.
+        let mut holders_here: FxHashMap<u64, usize> = FxHashMap::default();
+        for fp in fingerprints {
+            let mut hashes: Vec<u64> =
+                align::winnowed_anchors(&fp.tokens, align.anchor_size, align.anchor_window)
+                    .into_iter()
+                    .map(|(hash, _)| hash)
+                    .collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            for hash in hashes {
+                *holders_here.entry(hash).or_default() += 1;
+            }
+        }
+        let mut hashes: Vec<(u64, usize)> = holders_here.into_iter().collect();
+        hashes.sort_unstable();
+        for (hash, here) in hashes {
+            let docs = self.documents(
+                "SELECT doc FROM anchors WHERE key = ?1 ORDER BY doc LIMIT ?2",
+                anchor_row_key(hash),
+                align.max_anchor_df + 1,
+            )?;
+            if docs.len() + here > align.max_anchor_df {
+                prior.capped_anchors.insert(hash);
+            } else {
+                candidates.extend(docs);
+            }
+        }
+        Ok(())
+    }
+}
+
+const SELECT_DOCUMENT: &str = "SELECT doc, id, path, source, published, title, url, encoding, \
+     truncated_from, bytes, text FROM documents";
+
+/// One row of [`SELECT_DOCUMENT`] as `(doc number, document)`.
+fn read_document(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Document)> {
+    let bytes: i64 = row.get(9)?;
+    let compressed: Vec<u8> = row.get(10)?;
+    let corrupt = |message: String| {
+        rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Blob, message.into())
+    };
+    let text = zstd::bulk::decompress(&compressed, bytes as usize)
+        .map_err(|e| corrupt(format!("stored text does not decompress: {e}")))?;
+    let text = String::from_utf8(text).map_err(|e| corrupt(format!("stored text: {e}")))?;
+    let encoding: String = row.get(7)?;
+    let encoding: TextEncoding = serde_json::from_str(&encoding)
+        .map_err(|e| corrupt(format!("stored encoding {encoding}: {e}")))?;
+    let truncated_from: Option<i64> = row.get(8)?;
+    Ok((
+        row.get(0)?,
+        Document {
+            id: row.get(1)?,
+            path: row.get(2)?,
+            source: row.get(3)?,
+            published: row.get(4)?,
+            title: row.get(5)?,
+            url: row.get(6)?,
+            text,
+            encoding,
+            truncated_from: truncated_from.map(|n| n as usize),
+        },
+    ))
+}
+
+/// Writes one chunk of documents (numbered from `first_doc`) and their keys, each table's rows
+/// in key order (B-tree inserts in order fill pages densely and touch each page once).
+fn write_chunk(
+    tx: &Transaction<'_>,
+    documents: &[Document],
+    prepared: &[(DocumentKeys, Vec<u8>)],
+    first_doc: i64,
+) -> rusqlite::Result<()> {
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO documents(doc, id, path, source, published, published_at, title, url, \
+             encoding, truncated_from, bytes, paragraphs, text) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for (i, (doc, (keys, text))) in documents.iter().zip(prepared).enumerate() {
+            let published_at = doc
+                .published
+                .as_deref()
+                .and_then(parse_published)
+                .map(|t| (t / 1_000_000_000) as i64);
+            insert.execute(params![
+                first_doc + i as i64,
+                doc.id,
+                doc.path,
+                doc.source,
+                doc.published,
+                published_at,
+                doc.title,
+                doc.url,
+                serde_json::to_string(&doc.encoding).expect("encoding serializes"),
+                doc.truncated_from.map(|n| n as i64),
+                doc.text.len() as i64,
+                keys.paragraphs as i64,
+                text,
+            ])?;
+        }
+    }
+    type KeysOf = fn(&DocumentKeys) -> &[i64];
+    let tables: [(&str, KeysOf); 3] = [
+        ("bands", |k| &k.bands),
+        ("anchors", |k| &k.anchors),
+        ("paragraph_keys", |k| &k.paragraph_keys),
+    ];
+    for (table, keys_of) in tables {
+        let mut rows: Vec<(i64, i64)> = prepared
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, (keys, _))| {
+                keys_of(keys)
+                    .iter()
+                    .map(move |&k| (k, first_doc + i as i64))
+            })
+            .collect();
+        rows.par_sort_unstable();
+        let mut insert =
+            tx.prepare_cached(&format!("INSERT INTO {table}(key, doc) VALUES (?1, ?2)"))?;
+        for (key, doc) in rows {
+            insert.execute([key, doc])?;
+        }
+    }
+    Ok(())
+}
