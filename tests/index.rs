@@ -1,0 +1,443 @@
+//! `wiretrace index` as a user runs it: every subcommand, bad indexes, a kill during `add`,
+//! readers during a write, and a split corpus on which `index query` agrees with `scan`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn wiretrace() -> Command {
+    Command::cargo_bin("wiretrace").expect("binary builds")
+}
+
+fn run_ok(args: &[&str]) -> Vec<u8> {
+    let out = wiretrace().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "wiretrace {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn stats(dir: &str) -> Value {
+    serde_json::from_slice(&run_ok(&["index", "stats", dir, "--format", "json"])).unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A synthetic corpus of about `size` from data/sample, split into odd and even lines (the
+/// synthesizer writes a story's copies together, so each half gets copies of every story).
+fn split_corpus(dir: &Path, size: &str, seed: &str) -> (PathBuf, PathBuf) {
+    let corpus = dir.join("corpus.jsonl");
+    run_ok(&[
+        "synth",
+        "data/sample",
+        "--size",
+        size,
+        "--seed",
+        seed,
+        "-q",
+        "-o",
+        path(&corpus),
+        "--truth",
+        path(&dir.join("truth.jsonl")),
+    ]);
+    let text = fs::read_to_string(&corpus).unwrap();
+    let (mut odd, mut even) = (String::new(), String::new());
+    for (i, line) in text.lines().enumerate() {
+        let half = if i % 2 == 0 { &mut odd } else { &mut even };
+        half.push_str(line);
+        half.push('\n');
+    }
+    let (a, b) = (dir.join("indexed.jsonl"), dir.join("queried.jsonl"));
+    fs::write(&a, odd).unwrap();
+    fs::write(&b, even).unwrap();
+    (a, b)
+}
+
+/// Document pairs (sorted ids) that share a non-boilerplate cluster, one side in `left`.
+fn cross_pairs(report: &Value, left: &BTreeSet<String>) -> BTreeSet<(String, String)> {
+    let mut pairs = BTreeSet::new();
+    for cluster in report["clusters"].as_array().unwrap() {
+        if cluster["kind"] == "boilerplate" {
+            continue;
+        }
+        let docs: BTreeSet<String> = cluster["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["doc"].as_str().unwrap().to_string())
+            .collect();
+        for a in &docs {
+            for b in &docs {
+                if a < b && left.contains(a) != left.contains(b) {
+                    pairs.insert((a.clone(), b.clone()));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+fn ids_of(jsonl: &Path) -> BTreeSet<String> {
+    fs::read_to_string(jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn create_add_and_stats_and_a_second_add_of_the_same_ids_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("ix");
+    run_ok(&["index", "create", path(&index)]);
+    let empty = stats(path(&index));
+    assert_eq!(empty["documents"], 0);
+    assert_eq!(empty["format_version"], 1);
+
+    let out = wiretrace()
+        .args(["index", "add", path(&index), "data/sample"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("added 5 documents"));
+    let after = stats(path(&index));
+    assert_eq!(after["documents"], 5);
+    assert_eq!(after["paragraphs"], 202);
+    assert!(after["band_rows"].as_u64().unwrap() > 1000);
+    assert!(after["anchor_rows"].as_u64().unwrap() > 1000);
+
+    let again = wiretrace()
+        .args(["index", "add", path(&index), "data/sample"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("5 documents skipped"));
+    assert_eq!(stats(path(&index))["documents"], 5);
+
+    let text = String::from_utf8(run_ok(&["index", "stats", path(&index)])).unwrap();
+    assert!(text.contains("documents        5"), "{text}");
+}
+
+#[test]
+fn missing_existing_and_foreign_version_indexes_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("ix");
+    let missing = wiretrace()
+        .args(["index", "stats", path(&index)])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not a wiretrace index"));
+
+    run_ok(&["index", "create", path(&index)]);
+    let twice = wiretrace()
+        .args(["index", "create", path(&index)])
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already exists"));
+
+    let db = rusqlite::Connection::open(index.join("index.sqlite")).unwrap();
+    db.execute(
+        "UPDATE meta SET value = '999' WHERE name = 'format_version'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    for args in [
+        vec!["index", "stats", path(&index)],
+        vec!["index", "add", path(&index), "data/sample"],
+        vec!["index", "query", path(&index), "data/sample"],
+    ] {
+        let out = wiretrace().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("format version 999"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn query_names_indexed_sources_and_writes_every_scan_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("ix");
+    let (indexed, queried) = (dir.path().join("indexed"), dir.path().join("queried"));
+    fs::create_dir_all(&indexed).unwrap();
+    fs::create_dir_all(&queried).unwrap();
+    let mut files: Vec<PathBuf> = fs::read_dir("data/sample")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    for (i, file) in files.iter().enumerate() {
+        let to = if i == 0 { &queried } else { &indexed };
+        fs::copy(file, to.join(file.file_name().unwrap())).unwrap();
+    }
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
+
+    let report: Value = serde_json::from_slice(&run_ok(&[
+        "index",
+        "query",
+        path(&index),
+        path(&queried),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let queried_id = files[0].file_stem().unwrap().to_str().unwrap();
+    let documents = report["documents"].as_array().unwrap();
+    let query_doc = documents.iter().find(|d| d["id"] == queried_id).unwrap();
+    assert!(query_doc.get("indexed").is_none());
+    assert!(query_doc["reuse"]["shared_fraction"].as_f64().unwrap() > 0.0);
+    let sources: Vec<&Value> = documents.iter().filter(|d| d["indexed"] == true).collect();
+    assert!(
+        sources.len() >= 2,
+        "the queried article shares text with several"
+    );
+    let clusters = report["clusters"].as_array().unwrap();
+    assert!(!clusters.is_empty());
+    for cluster in clusters {
+        let members = cluster["members"].as_array().unwrap();
+        assert!(members.iter().any(|m| m["doc"] == queried_id));
+    }
+    assert!(
+        clusters
+            .iter()
+            .any(|c| c["origin"]["doc"].as_str().is_some_and(|d| d != queried_id)),
+        "an indexed article is named as an origin"
+    );
+    assert_eq!(report["summary"]["clusters"], clusters.len());
+
+    // The same links as one scan of everything.
+    let whole: Value = serde_json::from_slice(&run_ok(&[
+        "scan",
+        path(&indexed),
+        path(&queried),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let left: BTreeSet<String> = [queried_id.to_string()].into();
+    assert_eq!(cross_pairs(&report, &left), cross_pairs(&whole, &left));
+
+    for format in ["jsonl", "csv", "text", "html"] {
+        let out = run_ok(&[
+            "index",
+            "query",
+            path(&index),
+            path(&queried),
+            "--format",
+            format,
+        ]);
+        assert!(
+            String::from_utf8_lossy(&out).contains(queried_id),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn a_split_corpus_finds_the_same_cross_half_links_as_one_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (indexed, queried) = split_corpus(dir.path(), "400kB", "5");
+    let index = dir.path().join("ix");
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
+    let query: Value = serde_json::from_slice(&run_ok(&[
+        "index",
+        "query",
+        path(&index),
+        path(&queried),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let whole: Value = serde_json::from_slice(&run_ok(&[
+        "scan",
+        path(&indexed),
+        path(&queried),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let left = ids_of(&indexed);
+    let expected = cross_pairs(&whole, &left);
+    assert!(expected.len() > 50, "{} cross-half pairs", expected.len());
+    assert_eq!(cross_pairs(&query, &left), expected);
+}
+
+#[test]
+fn remove_by_id_and_by_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (indexed, _) = split_corpus(dir.path(), "200kB", "9");
+    let index = dir.path().join("ix");
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
+    let before = stats(path(&index));
+    let total = before["documents"].as_u64().unwrap();
+    assert_eq!(before["earliest_published"], "2026-01-01");
+
+    let ids: Vec<String> = ids_of(&indexed).into_iter().collect();
+    let out = wiretrace()
+        .args([
+            "index",
+            "remove",
+            path(&index),
+            "--id",
+            &ids[0],
+            "--id",
+            "no-such-id",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("removed 1 documents") && err.contains("no-such-id"),
+        "{err}"
+    );
+    assert_eq!(stats(path(&index))["documents"], total - 1);
+
+    run_ok(&["index", "remove", path(&index), "--before", "2026-01-02"]);
+    let after = stats(path(&index));
+    assert!(after["documents"].as_u64().unwrap() < total - 1);
+    assert!(after["earliest_published"].as_str().unwrap() >= "2026-01-02");
+
+    // Removal leaves no keys behind: removing the rest empties every table.
+    run_ok(&["index", "remove", path(&index), "--before", "2100-01-01"]);
+    let empty = stats(path(&index));
+    for field in [
+        "documents",
+        "band_rows",
+        "anchor_rows",
+        "paragraph_key_rows",
+    ] {
+        assert_eq!(empty[field], 0, "{field}");
+    }
+
+    let bad = wiretrace()
+        .args(["index", "remove", path(&index), "--before", "last tuesday"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Starts `index add` of `input` with a 1 MiB page cache (so it writes to the log long
+/// before it commits) and waits until its uncommitted pages reach the write-ahead log.
+fn start_add_and_wait_for_the_log(index: &Path, input: &Path) -> Child {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
+        .args([
+            "index",
+            "add",
+            "-q",
+            "--cache-mib",
+            "1",
+            path(index),
+            path(input),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wal = index.join("index.sqlite-wal");
+    let started = Instant::now();
+    while fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "add never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child
+}
+
+fn table_counts(index: &Path) -> Vec<i64> {
+    let db = rusqlite::Connection::open(index.join("index.sqlite")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    ["documents", "bands", "anchors", "paragraph_keys"]
+        .iter()
+        .map(|t| {
+            db.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_kill_during_add_leaves_the_index_as_it_was() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = split_corpus(dir.path(), "3MB", "4");
+    let index = dir.path().join("ix");
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(&first)]);
+    let before = table_counts(&index);
+
+    let mut add = start_add_and_wait_for_the_log(&index, &second);
+    add.kill().unwrap(); // SIGKILL
+    let status = add.wait().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "the add finished before it could be killed; the test needs a larger input"
+    );
+    assert_eq!(
+        table_counts(&index),
+        before,
+        "nothing of the killed add remains"
+    );
+
+    // The index works: the same add now completes, and equals an index built in one go.
+    run_ok(&["index", "add", "-q", path(&index), path(&second)]);
+    let clean = dir.path().join("clean");
+    run_ok(&["index", "create", path(&clean)]);
+    run_ok(&["index", "add", "-q", path(&clean), path(&first)]);
+    run_ok(&["index", "add", "-q", path(&clean), path(&second)]);
+    assert_eq!(table_counts(&index), table_counts(&clean));
+}
+
+#[test]
+fn readers_see_the_last_commit_while_a_writer_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = split_corpus(dir.path(), "3MB", "6");
+    let index = dir.path().join("ix");
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(&first)]);
+    let committed = stats(path(&index))["documents"].clone();
+
+    let add = start_add_and_wait_for_the_log(&index, &second);
+    // While the add is under way: statistics and a query run, and see the last commit.
+    assert_eq!(stats(path(&index))["documents"], committed);
+    let report: Value = serde_json::from_slice(&run_ok(&[
+        "index",
+        "query",
+        path(&index),
+        "data/sample",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(report["summary"]["documents"].as_u64().unwrap() >= 5);
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(stats(path(&index))["documents"].as_u64().unwrap() > committed.as_u64().unwrap());
+}
