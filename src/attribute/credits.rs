@@ -56,9 +56,16 @@ pub struct Credit {
 /// Longest paragraph, in bytes, that can be a byline or copyright line on its own.
 const SHORT_LINE: usize = 160;
 
-/// Compiled credit patterns for one registry.
+/// Finds credit lines with the compiled patterns of one registry (compiled once per registry:
+/// see [`Registry::credit_patterns`]).
 pub struct CreditDetector<'r> {
     registry: &'r Registry,
+    patterns: &'r CreditPatterns,
+}
+
+/// The credit-line patterns of one registry, compiled.
+#[derive(Debug, Clone)]
+pub struct CreditPatterns {
     dateline: Regex,
     contribution: Regex,
     byline: Regex,
@@ -76,6 +83,15 @@ const DATELINE_REACH: usize = 160;
 
 impl<'r> CreditDetector<'r> {
     pub fn new(registry: &'r Registry) -> Self {
+        CreditDetector {
+            registry,
+            patterns: registry.credit_patterns(),
+        }
+    }
+}
+
+impl CreditPatterns {
+    pub fn new(registry: &Registry) -> Self {
         let aliases = registry
             .aliases_longest_first()
             .into_iter()
@@ -83,8 +99,7 @@ impl<'r> CreditDetector<'r> {
             .collect::<Vec<_>>()
             .join("|");
         let build = |pattern: String| Regex::new(&pattern).expect("credit pattern compiles");
-        CreditDetector {
-            registry,
+        CreditPatterns {
             dateline: build(format!(
                 r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
             )),
@@ -113,7 +128,9 @@ impl<'r> CreditDetector<'r> {
                 .map(|a| a.id.clone()),
         }
     }
+}
 
+impl<'r> CreditDetector<'r> {
     /// The credits in `text`, looking at each paragraph in `paragraphs`.
     pub fn detect(&self, text: &str, paragraphs: &[Span]) -> Vec<Credit> {
         let mut credits = Vec::new();
@@ -135,7 +152,7 @@ impl<'r> CreditDetector<'r> {
             let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
             if let Some(caps) = early
                 .contains(&b'(')
-                .then(|| self.dateline.captures(p))
+                .then(|| self.patterns.dateline.captures(p))
                 .flatten()
             {
                 let whole = caps.get(0).expect("match");
@@ -146,9 +163,10 @@ impl<'r> CreditDetector<'r> {
                 );
             }
             if let Some(caps) = self
+                .patterns
                 .contribution_words
                 .is_match(p)
-                .then(|| self.contribution.captures(p))
+                .then(|| self.patterns.contribution.captures(p))
                 .flatten()
             {
                 let whole = caps.get(0).expect("match");
@@ -161,20 +179,20 @@ impl<'r> CreditDetector<'r> {
                     );
                 }
             }
-            if let Some(agency) = &self.signoff_agency {
+            if let Some(agency) = &self.patterns.signoff_agency {
                 let opening = p.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
                 let may_be_signoff = ["Additional", "Reporting", "Writing", "Compiled"]
                     .iter()
                     .any(|word| opening.starts_with(word));
-                if may_be_signoff && self.signoff.is_match(p) {
+                if may_be_signoff && self.patterns.signoff.is_match(p) {
                     found(CreditKind::Signoff, agency, paragraph);
                 }
             }
             if p.len() <= SHORT_LINE {
-                if let Some(caps) = self.byline.captures(p) {
+                if let Some(caps) = self.patterns.byline.captures(p) {
                     found(CreditKind::Byline, &caps["agency"], paragraph);
                 }
-                if let Some(caps) = self.copyright.captures(p) {
+                if let Some(caps) = self.patterns.copyright.captures(p) {
                     let whole = caps.get(0).expect("match");
                     found(
                         CreditKind::Copyright,
@@ -185,7 +203,7 @@ impl<'r> CreditDetector<'r> {
             }
             // A photo caption's credit is not the text's: checked only where a pattern matched,
             // since most paragraphs have no credit at all.
-            if credits.len() > before && self.photo.is_match(p) {
+            if credits.len() > before && self.patterns.photo.is_match(p) {
                 credits.truncate(before);
             }
         }

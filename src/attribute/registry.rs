@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::credits::CreditPatterns;
+
 /// The built-in registry, compiled into the binary.
 const BUILTIN_JSON: &str = include_str!("../../data/agencies.json");
 
@@ -46,9 +48,17 @@ pub enum RegistryError {
 pub struct Registry {
     agencies: Vec<Agency>,
     by_alias: HashMap<String, usize>,
+    /// Compiled on first use, then shared by every scan with this registry.
+    credit_patterns: OnceLock<CreditPatterns>,
 }
 
 impl Registry {
+    /// The credit-line patterns for this registry's agencies, compiled once.
+    pub fn credit_patterns(&self) -> &CreditPatterns {
+        self.credit_patterns
+            .get_or_init(|| CreditPatterns::new(self))
+    }
+
     /// The registry bundled with wiretrace (`data/agencies.json`).
     pub fn builtin() -> &'static Registry {
         static BUILTIN: OnceLock<Registry> = OnceLock::new();
@@ -93,6 +103,7 @@ impl Registry {
         Ok(Registry {
             agencies: file.agencies,
             by_alias,
+            credit_patterns: OnceLock::new(),
         })
     }
 
