@@ -914,3 +914,119 @@ fn write_chunk(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "North Korea confirmed for the first time on Monday that it had sent \
+        troops to fight for Russia in the war in Ukraine under orders from leader Kim Jong Un.";
+    const FOOTER: &str = "Subscribe to the Daily Courier newsletter for the latest headlines \
+        from our newsroom every single morning.";
+
+    fn courier(id: &str, own: &str) -> Document {
+        Document::new(id, format!("{own}\n\n{FOOTER}")).with_source("Daily Courier")
+    }
+
+    fn fresh_index() -> (tempfile::TempDir, Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let params = Params::default().validated().unwrap();
+        let index = Index::create(&dir.path().join("ix"), &params).unwrap();
+        (dir, index)
+    }
+
+    #[test]
+    fn a_query_finds_its_indexed_source_and_never_itself() {
+        let (_dir, mut index) = fresh_index();
+        let wire = Document::new("reuters-1", WIRE)
+            .with_source("Reuters")
+            .with_published("2026-01-01");
+        let other = Document::new(
+            "unrelated",
+            "A story about the weather in a small town today.",
+        );
+        index.add(&[wire.clone(), other], &|_| {}).unwrap();
+
+        let copy = Document::new("outlet-1", format!("Our own intro line here.\n\n{WIRE}"));
+        let found = index
+            .query(&[copy], ScanOptions::default(), &|_| {})
+            .unwrap();
+        assert_eq!(found.indexed, 1, "only the wire story is fetched");
+        assert_eq!(found.documents[0].id, "reuters-1");
+        assert_eq!(found.documents[0].text, WIRE, "stored text round-trips");
+        assert!(found.is_query(1) && !found.is_query(0));
+        assert!(!found.result.clusters.is_empty());
+
+        // The indexed article queried again is not its own source.
+        let again = index
+            .query(&[wire], ScanOptions::default(), &|_| {})
+            .unwrap();
+        assert_eq!(again.indexed, 0);
+    }
+
+    #[test]
+    fn an_outlet_footer_held_by_the_index_is_boilerplate_in_a_single_query() {
+        let (_dir, mut index) = fresh_index();
+        index
+            .add(
+                &[
+                    courier(
+                        "c1",
+                        "The council met on Tuesday to discuss the new bridge plans.",
+                    ),
+                    courier(
+                        "c2",
+                        "Local schools reopened after the long summer holiday break.",
+                    ),
+                ],
+                &|_| {},
+            )
+            .unwrap();
+        let query = courier(
+            "c3",
+            "A new bakery opened on the high street this weekend, owners said.",
+        );
+        let found = index
+            .query(&[query], ScanOptions::default(), &|_| {})
+            .unwrap();
+        let position = found.documents.len() - 1;
+        let marks = &found.result.attribution.boilerplate[position];
+        assert_eq!(
+            marks,
+            &[false, true],
+            "the footer is the outlet's boilerplate"
+        );
+        assert!(found
+            .result
+            .attribution
+            .clusters
+            .iter()
+            .all(|c| !c.kind.is_reuse()));
+    }
+
+    #[test]
+    fn removing_a_document_removes_it_from_queries() {
+        let (_dir, mut index) = fresh_index();
+        index
+            .add(&[Document::new("reuters-1", WIRE)], &|_| {})
+            .unwrap();
+        let removed = index
+            .remove(&Removal::Ids(vec!["reuters-1".into(), "missing".into()]))
+            .unwrap();
+        assert_eq!(removed.removed, 1);
+        assert_eq!(removed.not_found, vec!["missing".to_string()]);
+        let stats = index.stats().unwrap();
+        assert_eq!(
+            (stats.documents, stats.band_rows, stats.anchor_rows),
+            (0, 0, 0)
+        );
+        let found = index
+            .query(
+                &[Document::new("copy", WIRE)],
+                ScanOptions::default(),
+                &|_| {},
+            )
+            .unwrap();
+        assert_eq!(found.indexed, 0);
+    }
+}
