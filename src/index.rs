@@ -416,11 +416,10 @@ impl Index {
             .map_err(db)?;
         let total = fresh.len() as u64;
         for chunk in fresh.chunks(ADD_CHUNK_DOCUMENTS) {
-            let owned: Vec<Document> = chunk.iter().map(|&d| d.clone()).collect();
             let prepared: Vec<(DocumentKeys, Vec<u8>)> =
-                pipeline::fingerprint_documents(&owned, &params)
+                pipeline::fingerprint_documents(chunk, &params)
                     .into_par_iter()
-                    .zip(owned.par_iter())
+                    .zip(chunk.par_iter())
                     .map(|(fp, doc)| {
                         let keys = document_keys(&fp, &params);
                         let text = zstd::bulk::compress(doc.text.as_bytes(), 3)
@@ -430,10 +429,10 @@ impl Index {
                     .collect();
             let first_doc = next_doc;
             next_doc += chunk.len() as i64;
-            write_chunk(&tx, &owned, &prepared, first_doc).map_err(db)?;
+            write_chunk(&tx, chunk, &prepared, first_doc).map_err(db)?;
             summary.added += chunk.len();
             summary.paragraphs += prepared.iter().map(|(k, _)| k.paragraphs).sum::<usize>();
-            summary.bytes += owned.iter().map(|d| d.text.len() as u64).sum::<u64>();
+            summary.bytes += chunk.iter().map(|d| d.text.len() as u64).sum::<u64>();
             progress(Progress {
                 stage: pipeline::Stage::Fingerprint,
                 done: summary.added as u64,
@@ -856,7 +855,7 @@ fn read_document(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Document)> {
 /// in key order (B-tree inserts in order fill pages densely and touch each page once).
 fn write_chunk(
     tx: &Transaction<'_>,
-    documents: &[Document],
+    documents: &[&Document],
     prepared: &[(DocumentKeys, Vec<u8>)],
     first_doc: i64,
 ) -> rusqlite::Result<()> {

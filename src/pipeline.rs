@@ -12,6 +12,7 @@
 //! Invariants: no printing, no thread creation (the caller picks the rayon pool), results are
 //! identical for any number of threads. Progress is reported through a callback.
 
+use std::borrow::Borrow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -464,7 +465,10 @@ pub fn compare(a: &Document, b: &Document, params: &Params) -> Vec<Alignment> {
 }
 
 /// Fingerprints every document (in parallel) the way [`scan_with`] does.
-pub fn fingerprint_documents(documents: &[Document], params: &Params) -> Vec<DocumentFingerprint> {
+pub fn fingerprint_documents<D: Borrow<Document> + Sync>(
+    documents: &[D],
+    params: &Params,
+) -> Vec<DocumentFingerprint> {
     fingerprint_all(documents, params, &|_| {})
         .into_iter()
         .map(|fp| DocumentFingerprint {
@@ -476,8 +480,8 @@ pub fn fingerprint_documents(documents: &[Document], params: &Params) -> Vec<Doc
         .collect()
 }
 
-fn fingerprint_all(
-    documents: &[Document],
+fn fingerprint_all<D: Borrow<Document> + Sync>(
+    documents: &[D],
     params: &Params,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<DocFingerprints> {
@@ -494,7 +498,7 @@ fn fingerprint_all(
                 signature: vec![0; params.permutations],
             },
             |scratch, doc| {
-                let fp = fingerprint_document(doc, params, &hasher, scratch);
+                let fp = fingerprint_document(doc.borrow(), params, &hasher, scratch);
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if done.is_multiple_of(256) || done == total {
                     progress(Progress {

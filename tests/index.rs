@@ -24,8 +24,20 @@ fn run_ok(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+fn json_of(args: &[&str]) -> Value {
+    serde_json::from_slice(&run_ok(args)).expect("JSON output")
+}
+
+/// A fresh index at `dir/name` holding `input`.
+fn index_of(dir: &Path, name: &str, input: &Path) -> PathBuf {
+    let index = dir.join(name);
+    run_ok(&["index", "create", path(&index)]);
+    run_ok(&["index", "add", "-q", path(&index), path(input)]);
+    index
+}
+
 fn stats(dir: &str) -> Value {
-    serde_json::from_slice(&run_ok(&["index", "stats", dir, "--format", "json"])).unwrap()
+    json_of(&["index", "stats", dir, "--format", "json"])
 }
 
 fn path(p: &Path) -> &str {
@@ -174,7 +186,6 @@ fn missing_existing_and_foreign_version_indexes_are_clear_errors() {
 #[test]
 fn query_names_indexed_sources_and_writes_every_scan_format() {
     let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("ix");
     let (indexed, queried) = (dir.path().join("indexed"), dir.path().join("queried"));
     fs::create_dir_all(&indexed).unwrap();
     fs::create_dir_all(&queried).unwrap();
@@ -188,18 +199,15 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
         let to = if i == 0 { &queried } else { &indexed };
         fs::copy(file, to.join(file.file_name().unwrap())).unwrap();
     }
-    run_ok(&["index", "create", path(&index)]);
-    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
-
-    let report: Value = serde_json::from_slice(&run_ok(&[
+    let index = index_of(dir.path(), "ix", &indexed);
+    let report = json_of(&[
         "index",
         "query",
         path(&index),
         path(&queried),
         "--format",
         "json",
-    ]))
-    .unwrap();
+    ]);
     let queried_id = files[0].file_stem().unwrap().to_str().unwrap();
     let documents = report["documents"].as_array().unwrap();
     let query_doc = documents.iter().find(|d| d["id"] == queried_id).unwrap();
@@ -225,14 +233,7 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
     assert_eq!(report["summary"]["clusters"], clusters.len());
 
     // The same links as one scan of everything.
-    let whole: Value = serde_json::from_slice(&run_ok(&[
-        "scan",
-        path(&indexed),
-        path(&queried),
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    let whole = json_of(&["scan", path(&indexed), path(&queried), "--format", "json"]);
     let left: BTreeSet<String> = [queried_id.to_string()].into();
     assert_eq!(cross_pairs(&report, &left), cross_pairs(&whole, &left));
 
@@ -256,26 +257,16 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
 fn a_split_corpus_finds_the_same_cross_half_links_as_one_scan() {
     let dir = tempfile::tempdir().unwrap();
     let (indexed, queried) = split_corpus(dir.path(), "400kB", "5");
-    let index = dir.path().join("ix");
-    run_ok(&["index", "create", path(&index)]);
-    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
-    let query: Value = serde_json::from_slice(&run_ok(&[
+    let index = index_of(dir.path(), "ix", &indexed);
+    let query = json_of(&[
         "index",
         "query",
         path(&index),
         path(&queried),
         "--format",
         "json",
-    ]))
-    .unwrap();
-    let whole: Value = serde_json::from_slice(&run_ok(&[
-        "scan",
-        path(&indexed),
-        path(&queried),
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    ]);
+    let whole = json_of(&["scan", path(&indexed), path(&queried), "--format", "json"]);
     let left = ids_of(&indexed);
     let expected = cross_pairs(&whole, &left);
     assert!(expected.len() > 50, "{} cross-half pairs", expected.len());
@@ -286,9 +277,7 @@ fn a_split_corpus_finds_the_same_cross_half_links_as_one_scan() {
 fn remove_by_id_and_by_date() {
     let dir = tempfile::tempdir().unwrap();
     let (indexed, _) = split_corpus(dir.path(), "200kB", "9");
-    let index = dir.path().join("ix");
-    run_ok(&["index", "create", path(&index)]);
-    run_ok(&["index", "add", "-q", path(&index), path(&indexed)]);
+    let index = index_of(dir.path(), "ix", &indexed);
     let before = stats(path(&index));
     let total = before["documents"].as_u64().unwrap();
     assert_eq!(before["earliest_published"], "2026-01-01");
@@ -387,9 +376,7 @@ fn a_kill_during_add_leaves_the_index_as_it_was() {
     use std::os::unix::process::ExitStatusExt;
     let dir = tempfile::tempdir().unwrap();
     let (first, second) = split_corpus(dir.path(), "3MB", "4");
-    let index = dir.path().join("ix");
-    run_ok(&["index", "create", path(&index)]);
-    run_ok(&["index", "add", "-q", path(&index), path(&first)]);
+    let index = index_of(dir.path(), "ix", &first);
     let before = table_counts(&index);
 
     let mut add = start_add_and_wait_for_the_log(&index, &second);
@@ -408,9 +395,7 @@ fn a_kill_during_add_leaves_the_index_as_it_was() {
 
     // The index works: the same add now completes, and equals an index built in one go.
     run_ok(&["index", "add", "-q", path(&index), path(&second)]);
-    let clean = dir.path().join("clean");
-    run_ok(&["index", "create", path(&clean)]);
-    run_ok(&["index", "add", "-q", path(&clean), path(&first)]);
+    let clean = index_of(dir.path(), "clean", &first);
     run_ok(&["index", "add", "-q", path(&clean), path(&second)]);
     assert_eq!(table_counts(&index), table_counts(&clean));
 }
@@ -419,23 +404,20 @@ fn a_kill_during_add_leaves_the_index_as_it_was() {
 fn readers_see_the_last_commit_while_a_writer_adds() {
     let dir = tempfile::tempdir().unwrap();
     let (first, second) = split_corpus(dir.path(), "3MB", "6");
-    let index = dir.path().join("ix");
-    run_ok(&["index", "create", path(&index)]);
-    run_ok(&["index", "add", "-q", path(&index), path(&first)]);
+    let index = index_of(dir.path(), "ix", &first);
     let committed = stats(path(&index))["documents"].clone();
 
     let add = start_add_and_wait_for_the_log(&index, &second);
     // While the add is under way: statistics and a query run, and see the last commit.
     assert_eq!(stats(path(&index))["documents"], committed);
-    let report: Value = serde_json::from_slice(&run_ok(&[
+    let report = json_of(&[
         "index",
         "query",
         path(&index),
         "data/sample",
         "--format",
         "json",
-    ]))
-    .unwrap();
+    ]);
     assert!(report["summary"]["documents"].as_u64().unwrap() >= 5);
     let out = add.wait_with_output().unwrap();
     assert!(out.status.success());
