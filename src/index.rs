@@ -381,6 +381,15 @@ impl Index {
         }
     }
 
+    /// Starts the one write transaction of an add or remove, taking the writer's lock now
+    /// (waiting up to the busy timeout for another writer).
+    fn begin_write(&mut self) -> Result<Transaction<'_>, IndexError> {
+        let db = database_error(&self.dir);
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db)
+    }
+
     /// Adds `documents` in one transaction: all of them or, on any failure or kill, none.
     /// Documents whose id is already indexed are skipped (listed in the summary).
     pub fn add(
@@ -390,10 +399,7 @@ impl Index {
     ) -> Result<AddSummary, IndexError> {
         let params = self.params.clone();
         let db = &database_error(&self.dir);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(db)?;
+        let tx = self.begin_write()?;
         let mut summary = AddSummary::default();
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut fresh: Vec<&Document> = Vec::with_capacity(documents.len());
@@ -447,10 +453,7 @@ impl Index {
     pub fn remove(&mut self, removal: &Removal) -> Result<RemoveSummary, IndexError> {
         let params = self.params.clone();
         let db = &database_error(&self.dir);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(db)?;
+        let tx = self.begin_write()?;
         let mut summary = RemoveSummary::default();
         let mut targets: Vec<(i64, Document)> = Vec::new();
         match removal {
@@ -607,12 +610,16 @@ impl Index {
             }
         }
         let indexed = corpus.len();
+        // The queried documents' fingerprints serve the scan too; only the fetched are new.
+        let mut all_fingerprints = pipeline::fingerprint_documents(&corpus, params);
+        all_fingerprints.extend(fingerprints);
         corpus.extend(documents.iter().cloned());
         let options = ScanOptions {
             prior: Some(&prior),
             ..options
         };
-        let result = pipeline::scan_with(&corpus, params, options, progress);
+        let result =
+            pipeline::scan_with_fingerprints(&corpus, all_fingerprints, params, options, progress);
         Ok(QueryResult {
             documents: corpus,
             indexed,

@@ -110,21 +110,6 @@ pub struct ScanResult {
     pub stats: ScanStats,
 }
 
-/// The fingerprints of one document.
-struct DocFingerprints {
-    paragraphs: Vec<Paragraph>,
-    /// Paragraph index of each fingerprinted paragraph (the document's nodes).
-    nodes: Vec<u32>,
-    /// The nodes' compact shingle sets, back to back; node `i`'s is
-    /// `shingles[set_ends[i - 1]..set_ends[i]]`.
-    shingles: Vec<u32>,
-    set_ends: Vec<u32>,
-    /// The nodes' band keys, `bands` per node.
-    keys: Vec<u32>,
-    /// Every token of the document, paragraph after paragraph (kept only for alignment).
-    tokens: Vec<Token>,
-}
-
 /// Per-thread scratch space, so that the hot loop allocates nothing per token.
 struct Scratch {
     normalizer: Normalizer,
@@ -158,16 +143,21 @@ pub struct Prior {
     pub capped_anchors: FxHashSet<u64>,
 }
 
-/// The fingerprints of one document, as an index stores them.
+/// The fingerprints of one document: what [`scan_with_fingerprints`] matches, and what an
+/// index stores keys of.
 #[derive(Debug, Clone)]
 pub struct DocumentFingerprint {
     pub paragraphs: Vec<Paragraph>,
-    /// Paragraph index of each fingerprinted paragraph.
+    /// Paragraph index of each fingerprinted paragraph (the document's nodes).
     pub nodes: Vec<u32>,
     /// The nodes' band keys, `bands` per node, node after node.
     pub band_keys: Vec<u32>,
     /// Every token of the document in text order (empty when alignment is disabled).
     pub tokens: Vec<Token>,
+    /// The nodes' compact shingle sets, back to back; node `i`'s is
+    /// `shingles[set_ends[i - 1]..set_ends[i]]`.
+    shingles: Vec<u32>,
+    set_ends: Vec<u32>,
 }
 
 impl Default for ScanOptions<'static> {
@@ -196,14 +186,29 @@ pub fn scan_with(
     options: ScanOptions<'_>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> ScanResult {
+    let started = Instant::now();
+    let fingerprints = fingerprint_all(documents, params, progress);
+    let fingerprint_time = started.elapsed();
+    let mut result = scan_with_fingerprints(documents, fingerprints, params, options, progress);
+    result.stats.fingerprint_time = fingerprint_time;
+    result
+}
+
+/// Runs the pipeline after fingerprinting: `fingerprints[d]` is document `d`'s, made by
+/// [`fingerprint_documents`] with the same `params` (an index query fingerprints its documents
+/// once, for its lookups and for this scan).
+pub fn scan_with_fingerprints(
+    documents: &[Document],
+    fingerprints: Vec<DocumentFingerprint>,
+    params: &Params,
+    options: ScanOptions<'_>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> ScanResult {
+    debug_assert_eq!(documents.len(), fingerprints.len());
     let mut stats = ScanStats {
         bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
         ..ScanStats::default()
     };
-
-    let started = Instant::now();
-    let fingerprints = fingerprint_all(documents, params, progress);
-    stats.fingerprint_time = started.elapsed();
 
     let started = Instant::now();
     let mut paragraphs = Vec::with_capacity(documents.len());
@@ -211,7 +216,7 @@ pub fn scan_with(
     let mut doc_tokens = Vec::with_capacity(documents.len());
     for fp in fingerprints {
         paragraphs.push(fp.paragraphs);
-        doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.keys));
+        doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.band_keys));
         doc_tokens.push(fp.tokens);
     }
     stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
@@ -470,21 +475,13 @@ pub fn fingerprint_documents<D: Borrow<Document> + Sync>(
     params: &Params,
 ) -> Vec<DocumentFingerprint> {
     fingerprint_all(documents, params, &|_| {})
-        .into_iter()
-        .map(|fp| DocumentFingerprint {
-            paragraphs: fp.paragraphs,
-            nodes: fp.nodes,
-            band_keys: fp.keys,
-            tokens: fp.tokens,
-        })
-        .collect()
 }
 
 fn fingerprint_all<D: Borrow<Document> + Sync>(
     documents: &[D],
     params: &Params,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Vec<DocFingerprints> {
+) -> Vec<DocumentFingerprint> {
     let hasher = MinHasher::new(params.permutations, params.seed);
     let done = AtomicU64::new(0);
     let total = documents.len() as u64;
@@ -518,7 +515,7 @@ fn fingerprint_document(
     params: &Params,
     hasher: &MinHasher,
     scratch: &mut Scratch,
-) -> DocFingerprints {
+) -> DocumentFingerprint {
     let spans = segment::paragraphs(&doc.text);
     let mut paragraphs = Vec::with_capacity(spans.len());
     let mut nodes = Vec::new();
@@ -554,12 +551,12 @@ fn fingerprint_document(
         }
     }
     shingles.shrink_to_fit();
-    DocFingerprints {
+    DocumentFingerprint {
         paragraphs,
         nodes,
+        band_keys: keys,
+        tokens,
         shingles,
         set_ends,
-        keys,
-        tokens,
     }
 }

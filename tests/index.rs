@@ -36,6 +36,11 @@ fn index_of(dir: &Path, name: &str, input: &Path) -> PathBuf {
     index
 }
 
+/// `index query INDEX INPUT --format json`.
+fn query_json(index: &Path, input: &str) -> Value {
+    json_of(&["index", "query", path(index), input, "--format", "json"])
+}
+
 fn stats(dir: &str) -> Value {
     json_of(&["index", "stats", dir, "--format", "json"])
 }
@@ -200,14 +205,7 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
         fs::copy(file, to.join(file.file_name().unwrap())).unwrap();
     }
     let index = index_of(dir.path(), "ix", &indexed);
-    let report = json_of(&[
-        "index",
-        "query",
-        path(&index),
-        path(&queried),
-        "--format",
-        "json",
-    ]);
+    let report = query_json(&index, path(&queried));
     let queried_id = files[0].file_stem().unwrap().to_str().unwrap();
     let documents = report["documents"].as_array().unwrap();
     let query_doc = documents.iter().find(|d| d["id"] == queried_id).unwrap();
@@ -258,14 +256,7 @@ fn a_split_corpus_finds_the_same_cross_half_links_as_one_scan() {
     let dir = tempfile::tempdir().unwrap();
     let (indexed, queried) = split_corpus(dir.path(), "400kB", "5");
     let index = index_of(dir.path(), "ix", &indexed);
-    let query = json_of(&[
-        "index",
-        "query",
-        path(&index),
-        path(&queried),
-        "--format",
-        "json",
-    ]);
+    let query = query_json(&index, path(&queried));
     let whole = json_of(&["scan", path(&indexed), path(&queried), "--format", "json"]);
     let left = ids_of(&indexed);
     let expected = cross_pairs(&whole, &left);
@@ -410,14 +401,7 @@ fn readers_see_the_last_commit_while_a_writer_adds() {
     let add = start_add_and_wait_for_the_log(&index, &second);
     // While the add is under way: statistics and a query run, and see the last commit.
     assert_eq!(stats(path(&index))["documents"], committed);
-    let report = json_of(&[
-        "index",
-        "query",
-        path(&index),
-        "data/sample",
-        "--format",
-        "json",
-    ]);
+    let report = query_json(&index, "data/sample");
     assert!(report["summary"]["documents"].as_u64().unwrap() >= 5);
     let out = add.wait_with_output().unwrap();
     assert!(out.status.success());
