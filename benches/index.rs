@@ -8,6 +8,15 @@
 //! Run: `cargo bench --bench index -- CORPUS.jsonl [QUERIES]`, e.g. on a corpus from
 //! `wiretrace synth ../shared/corpora/bbc/bbc.jsonl --size 1GB --seed 1 -o … --truth …`.
 //! Without a corpus it synthesizes 20 MB from the bundled sample (a smoke run).
+//!
+//! Grow mode, for an index larger than one scan can hold in memory (1 M articles):
+//! `cargo bench --bench index -- grow CORPUS.jsonl [QUERIES] [SCAN_MB] [BATCH]` keeps every
+//! 100th article for the queries, adds the rest in batches of BATCH (100,000) articles, one
+//! transaction each, queries, then scans the first SCAN_MB (1000) MB of the added articles for
+//! the throughput to compare with.
+//!
+//! Query mode: `cargo bench --bench index -- query INDEX_DIR CORPUS.jsonl [QUERIES]` times
+//! queries of every 100th article of CORPUS against an existing index (the grow mode's split). The index goes in a temporary directory under `$INDEX_BENCH_DIR` (or `.`).
 
 mod common;
 
@@ -57,8 +66,30 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let (documents, name) = corpus(args.first().map(String::as_str));
-    let queries: usize = args.get(1).map_or(500, |n| n.parse().expect("QUERIES"));
+    if args.first().map(String::as_str) == Some("grow") {
+        let path = args
+            .get(1)
+            .expect("grow CORPUS.jsonl [QUERIES] [SCAN_MB] [BATCH]");
+        let queries = args.get(2).map_or(500, |n| n.parse().expect("QUERIES"));
+        let scan_mb = args.get(3).map_or(1000.0, |n| n.parse().expect("SCAN_MB"));
+        let batch = args.get(4).map_or(100_000, |n| n.parse().expect("BATCH"));
+        grow(path, queries, scan_mb, batch);
+    } else if args.first().map(String::as_str) == Some("query") {
+        let usage = "query INDEX_DIR CORPUS.jsonl [QUERIES]";
+        let dir = args.get(1).expect(usage);
+        let (documents, _) = corpus(Some(args.get(2).expect(usage)));
+        let queries = args.get(3).map_or(500, |n| n.parse().expect("QUERIES"));
+        let queried: Vec<Document> = documents.into_iter().skip(99).step_by(100).collect();
+        measure_index(std::path::Path::new(dir), &queried, queries);
+    } else {
+        let (documents, name) = corpus(args.first().map(String::as_str));
+        let queries = args.get(1).map_or(500, |n| n.parse().expect("QUERIES"));
+        split(documents, &name, queries);
+    }
+}
+
+/// Split mode: the indexed half scanned, then added in one `add`, then queried.
+fn split(documents: Vec<Document>, name: &str, queries: usize) {
     let (mut indexed, mut queried) = (Vec::new(), Vec::new());
     for (i, doc) in documents.into_iter().enumerate() {
         if i % 2 == 0 {
@@ -75,16 +106,7 @@ fn main() {
         mb(&indexed),
         rayon::current_num_threads()
     );
-
-    let started = Instant::now();
-    let result = pipeline::scan(&indexed, &params, &|_| {});
-    let scan_s = started.elapsed().as_secs_f64();
-    println!(
-        "scan of the indexed half: {scan_s:.1} s, {:.1} MB/s ({} clusters)",
-        mb(&indexed) / scan_s,
-        result.clusters.len()
-    );
-    drop(result);
+    let scan_s = time_scan(&indexed, &params);
 
     let dir = tempfile::tempdir().unwrap();
     let mut index = Index::create(dir.path(), &params).unwrap();
@@ -100,12 +122,96 @@ fn main() {
         add_s / scan_s
     );
     drop(index);
-    let index = Index::open(dir.path(), Access::Read).unwrap();
+    measure_index(dir.path(), &queried, queries);
+}
+
+/// Grow mode, for indexes larger than a scan can hold: every 100th article is kept for the
+/// queries, the rest are added in batches of `batch` articles (one `add`, one transaction each,
+/// as daily adds would be). Add throughput is set against the scan throughput of the first
+/// `scan_mb` MB of the indexed articles, measured in the same run after the queries.
+fn grow(path: &str, queries: usize, scan_mb: f64, batch: usize) {
+    let (documents, _) = corpus(Some(path));
+    let (mut indexed, mut queried) = (Vec::new(), Vec::new());
+    for (i, doc) in documents.into_iter().enumerate() {
+        if i % 100 == 99 {
+            &mut queried
+        } else {
+            &mut indexed
+        }
+        .push(doc);
+    }
+    let params = Params::default().validated().unwrap();
+    println!(
+        "corpus: {path}; indexed {} documents, {:.1} MB, in batches of {batch}; {} threads",
+        indexed.len(),
+        mb(&indexed),
+        rayon::current_num_threads()
+    );
+
+    let dir = tempfile::tempdir_in(std::env::var("INDEX_BENCH_DIR").unwrap_or(".".into())).unwrap();
+    let mut index = Index::create(dir.path(), &params).unwrap();
+    index.set_cache_mib(256).unwrap();
+    let (mut total_s, mut total_mb, mut total_docs) = (0.0, 0.0, 0);
+    for chunk in indexed.chunks(batch) {
+        let started = Instant::now();
+        let added = index.add(chunk, &|_| {}).unwrap();
+        let add_s = started.elapsed().as_secs_f64();
+        total_s += add_s;
+        total_mb += mb(chunk);
+        total_docs += added.added;
+        println!(
+            "add {} documents: {add_s:.1} s, {:.1} MB/s; index {total_docs} documents, {:.1} MB/s overall",
+            added.added,
+            mb(chunk) / add_s,
+            total_mb / total_s
+        );
+    }
+    drop(index);
+    // The scan comes last: its memory would otherwise crowd the index out of the page cache.
+    let mut scanned_bytes = 0.0;
+    let scanned = indexed
+        .iter()
+        .take_while(|d| {
+            scanned_bytes += d.text.len() as f64 / 1e6;
+            scanned_bytes <= scan_mb
+        })
+        .count();
+    indexed.truncate(scanned);
+    measure_index(dir.path(), &queried, queries);
+    drop(dir);
+
+    let scan_s = time_scan(&indexed, &params);
+    let scan_rate = mb(&indexed) / scan_s;
+    println!(
+        "index add overall: {total_s:.1} s, {:.1} MB/s; scan {scan_rate:.1} MB/s; add/scan time per MB {:.2}x",
+        total_mb / total_s,
+        scan_rate / (total_mb / total_s)
+    );
+}
+
+/// Times one scan of `documents` and prints its throughput.
+fn time_scan(documents: &[Document], params: &Params) -> f64 {
+    let started = Instant::now();
+    let result = pipeline::scan(documents, params, &|_| {});
+    let scan_s = started.elapsed().as_secs_f64();
+    println!(
+        "scan of {} indexed documents: {scan_s:.1} s, {:.1} MB/s ({} clusters)",
+        documents.len(),
+        mb(documents) / scan_s,
+        result.clusters.len()
+    );
+    scan_s
+}
+
+/// The index's size on disk and the latency of querying `queries` articles one at a time.
+fn measure_index(dir: &std::path::Path, queried: &[Document], queries: usize) {
+    let index = Index::open(dir, Access::Read).unwrap();
     let stats = index.stats().unwrap();
     println!(
-        "index on disk: {:.1} MB, {} bytes per paragraph ({} band rows, {} anchor rows)",
+        "index on disk: {:.1} MB, {} bytes per paragraph ({} paragraphs, {} band rows, {} anchor rows)",
         stats.disk_bytes as f64 / 1e6,
         stats.disk_bytes_per_paragraph,
+        stats.paragraphs,
         stats.band_rows,
         stats.anchor_rows
     );

@@ -16,6 +16,9 @@
 //!   so stemming and hashing happen once per distinct word; the cache is cleared when it
 //!   reaches [`Normalizer::MAX_CACHED_WORDS`], which bounds its memory on adversarial input.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::Mutex;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
@@ -92,6 +95,62 @@ impl Normalizer {
             });
         }
         out
+    }
+}
+
+/// Normalizers kept between runs, so that their word caches stay warm: a fresh [`Normalizer`]
+/// stems and hashes every word it meets once, which for a handful of articles (an index query)
+/// is most of the fingerprinting time. [`NormalizerPool::take`] lends one; it comes back when the
+/// loan is dropped. Holds at most as many normalizers as were ever lent at once (one per
+/// thread), each bounded by [`Normalizer::MAX_CACHED_WORDS`].
+pub struct NormalizerPool {
+    language: Language,
+    idle: Mutex<Vec<Normalizer>>,
+}
+
+impl NormalizerPool {
+    pub fn new(language: Language) -> Self {
+        NormalizerPool {
+            language,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A normalizer for this pool's language: an idle one, or a new one.
+    pub fn take(&self) -> PooledNormalizer<'_> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        PooledNormalizer {
+            pool: self,
+            normalizer: Some(idle.unwrap_or_else(|| Normalizer::new(self.language))),
+        }
+    }
+}
+
+/// A normalizer lent by a [`NormalizerPool`]; dropping it gives it back.
+pub struct PooledNormalizer<'a> {
+    pool: &'a NormalizerPool,
+    normalizer: Option<Normalizer>,
+}
+
+impl Deref for PooledNormalizer<'_> {
+    type Target = Normalizer;
+    fn deref(&self) -> &Normalizer {
+        self.normalizer.as_ref().expect("lent until dropped")
+    }
+}
+
+impl DerefMut for PooledNormalizer<'_> {
+    fn deref_mut(&mut self) -> &mut Normalizer {
+        self.normalizer.as_mut().expect("lent until dropped")
+    }
+}
+
+impl Drop for PooledNormalizer<'_> {
+    fn drop(&mut self) {
+        if let Some(normalizer) = self.normalizer.take() {
+            let mut idle = self.pool.idle.lock().unwrap_or_else(|e| e.into_inner());
+            idle.push(normalizer);
+        }
     }
 }
 

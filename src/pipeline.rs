@@ -26,7 +26,7 @@ use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluste
 use crate::doc::{Document, Paragraph, Span};
 use crate::lsh;
 use crate::minhash::MinHasher;
-use crate::normalize::{Normalizer, Token};
+use crate::normalize::{Normalizer, NormalizerPool, PooledNormalizer, Token};
 use crate::params::Params;
 use crate::segment;
 use crate::shingle::{self, ShingleSets};
@@ -111,8 +111,8 @@ pub struct ScanResult {
 }
 
 /// Per-thread scratch space, so that the hot loop allocates nothing per token.
-struct Scratch {
-    normalizer: Normalizer,
+struct Scratch<'a> {
+    normalizer: PooledNormalizer<'a>,
     tokens: Vec<Token>,
     set: Vec<u64>,
     signature: Vec<u32>,
@@ -187,7 +187,8 @@ pub fn scan_with(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> ScanResult {
     let started = Instant::now();
-    let fingerprints = fingerprint_all(documents, params, progress);
+    let normalizers = NormalizerPool::new(params.language);
+    let fingerprints = fingerprint_all(documents, params, &normalizers, progress);
     let fingerprint_time = started.elapsed();
     let mut result = scan_with_fingerprints(documents, fingerprints, params, options, progress);
     result.stats.fingerprint_time = fingerprint_time;
@@ -469,17 +470,21 @@ pub fn compare(a: &Document, b: &Document, params: &Params) -> Vec<Alignment> {
     align::align_two(&tokens_a, &tokens_b, &params.align)
 }
 
-/// Fingerprints every document (in parallel) the way [`scan_with`] does.
+/// Fingerprints every document (in parallel) the way [`scan_with`] does, with normalizers
+/// from `normalizers` (whose language must be `params.language`; a pool kept between calls
+/// keeps their word caches warm).
 pub fn fingerprint_documents<D: Borrow<Document> + Sync>(
     documents: &[D],
     params: &Params,
+    normalizers: &NormalizerPool,
 ) -> Vec<DocumentFingerprint> {
-    fingerprint_all(documents, params, &|_| {})
+    fingerprint_all(documents, params, normalizers, &|_| {})
 }
 
 fn fingerprint_all<D: Borrow<Document> + Sync>(
     documents: &[D],
     params: &Params,
+    normalizers: &NormalizerPool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<DocumentFingerprint> {
     let hasher = MinHasher::new(params.permutations, params.seed);
@@ -489,7 +494,7 @@ fn fingerprint_all<D: Borrow<Document> + Sync>(
         .par_iter()
         .map_init(
             || Scratch {
-                normalizer: Normalizer::new(params.language),
+                normalizer: normalizers.take(),
                 tokens: Vec::with_capacity(512),
                 set: Vec::with_capacity(512),
                 signature: vec![0; params.permutations],

@@ -123,7 +123,7 @@ fn create_add_and_stats_and_a_second_add_of_the_same_ids_adds_nothing() {
     run_ok(&["index", "create", path(&index)]);
     let empty = stats(path(&index));
     assert_eq!(empty["documents"], 0);
-    assert_eq!(empty["format_version"], 1);
+    assert_eq!(empty["format_version"], wiretrace::index::FORMAT_VERSION);
 
     let out = wiretrace()
         .args(["index", "add", path(&index), "data/sample"])
