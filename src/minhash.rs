@@ -61,17 +61,79 @@ impl MinHasher {
         self.signature_portable(shingles, out);
     }
 
+    /// The AVX2 kernel: eight permutations at a time (two vectors of four 64-bit lanes) held
+    /// in registers while the whole set streams past, so the inner loop touches no memory but
+    /// the set. AVX2 has no 64-bit multiply, so `a·x` mod 2^64 is put together from three
+    /// 32×32→64-bit multiplies: `al·xl + ((ah·xl + al·xh) << 32)`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn signature_avx2(&self, shingles: &[u64], out: &mut [u32]) {
-        self.signature_portable(shingles, out);
+        use std::arch::x86_64::*;
+        const LANES: usize = 8;
+        let blocks = self.permutations() / LANES;
+        // Macros rather than closures: closures would not inherit `avx2` and not be inlined.
+        macro_rules! load {
+            ($values:expr, $at:expr) => {
+                _mm256_loadu_si256($values[$at..$at + 4].as_ptr().cast())
+            };
+        }
+        macro_rules! hash {
+            ($a:expr, $a_hi:expr, $b:expr, $x_lo:expr, $x_hi:expr) => {{
+                let low = _mm256_mul_epu32($a, $x_lo);
+                let cross =
+                    _mm256_add_epi64(_mm256_mul_epu32($a_hi, $x_lo), _mm256_mul_epu32($a, $x_hi));
+                let sum =
+                    _mm256_add_epi64(_mm256_add_epi64(low, _mm256_slli_epi64::<32>(cross)), $b);
+                _mm256_srli_epi64::<32>(sum)
+            }};
+        }
+        for block in 0..blocks {
+            let first = block * LANES;
+            let (a0, a1) = (
+                load!(self.multipliers, first),
+                load!(self.multipliers, first + 4),
+            );
+            let (b0, b1) = (
+                load!(self.increments, first),
+                load!(self.increments, first + 4),
+            );
+            let (a0_hi, a1_hi) = (_mm256_srli_epi64::<32>(a0), _mm256_srli_epi64::<32>(a1));
+            // Each lane's low 32 bits hold the minimum so far, its high 32 bits stay zero.
+            let mut min0 = _mm256_set1_epi64x(i64::from(u32::MAX));
+            let mut min1 = min0;
+            for &x in shingles {
+                let x_lo = _mm256_set1_epi64x(x as i64);
+                let x_hi = _mm256_set1_epi64x((x >> 32) as i64);
+                min0 = _mm256_min_epu32(min0, hash!(a0, a0_hi, b0, x_lo, x_hi));
+                min1 = _mm256_min_epu32(min1, hash!(a1, a1_hi, b1, x_lo, x_hi));
+            }
+            let mut lanes = [0u64; LANES];
+            _mm256_storeu_si256(lanes.as_mut_ptr().cast(), min0);
+            _mm256_storeu_si256(lanes[4..].as_mut_ptr().cast(), min1);
+            for (slot, lane) in out[first..first + LANES].iter_mut().zip(lanes) {
+                *slot = lane as u32;
+            }
+        }
+        let done = blocks * LANES;
+        self.signature_range(shingles, done, &mut out[done..]);
     }
 
     #[inline(always)]
     fn signature_portable(&self, shingles: &[u64], out: &mut [u32]) {
+        self.signature_range(shingles, 0, out);
+    }
+
+    /// The signature positions `first..first + out.len()`, one permutation after another.
+    #[inline(always)]
+    fn signature_range(&self, shingles: &[u64], first: usize, out: &mut [u32]) {
         out.fill(u32::MAX);
+        let permutations = first..first + out.len();
         for &x in shingles {
-            for ((slot, &a), &b) in out.iter_mut().zip(&self.multipliers).zip(&self.increments) {
+            for ((slot, &a), &b) in out
+                .iter_mut()
+                .zip(&self.multipliers[permutations.clone()])
+                .zip(&self.increments[permutations.clone()])
+            {
                 let h = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
                 *slot = (*slot).min(h);
             }
@@ -124,12 +186,21 @@ mod tests {
 
     #[test]
     fn the_vectorised_and_portable_paths_agree() {
-        let hasher = MinHasher::new(128, 3);
-        let s = set(0..300);
-        let (mut fast, mut portable) = (vec![0; 128], vec![0; 128]);
-        hasher.signature(&s, &mut fast);
-        hasher.signature_portable(&s, &mut portable);
-        assert_eq!(fast, portable);
+        // 128 permutations (the default) and counts that leave a tail for the portable code.
+        for permutations in [128, 20, 7] {
+            let hasher = MinHasher::new(permutations, 3);
+            for s in [
+                set(0..300),
+                set(5..6),
+                Vec::new(),
+                vec![u64::MAX, 0, 1 << 32],
+            ] {
+                let (mut fast, mut portable) = (vec![0; permutations], vec![0; permutations]);
+                hasher.signature(&s, &mut fast);
+                hasher.signature_portable(&s, &mut portable);
+                assert_eq!(fast, portable, "{permutations} permutations");
+            }
+        }
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub struct Token {
 /// Turns text into tokens. Keep one per thread and reuse it: its cache makes it fast.
 pub struct Normalizer {
     stemmer: Option<Stemmer>,
+    /// Folded word → token id, for ASCII words of up to 16 bytes (most words of most news
+    /// text), keyed by the folded bytes zero-padded into a `u128`: no string to compare or
+    /// chase a pointer to. Words never contain a zero byte, so the key is exact.
+    short_cache: FxHashMap<u128, u64>,
+    /// Folded word → token id, for every other word.
     cache: FxHashMap<Box<str>, u64>,
     folded: String,
 }
@@ -48,6 +53,7 @@ impl Normalizer {
     pub fn new(language: Language) -> Self {
         Normalizer {
             stemmer: stemming_algorithm(language).map(Stemmer::create),
+            short_cache: FxHashMap::default(),
             cache: FxHashMap::default(),
             folded: String::with_capacity(64),
         }
@@ -68,19 +74,50 @@ impl Normalizer {
 
     /// The id of one raw word (as delimited by the tokenizer).
     fn token_id(&mut self, raw: &str) -> u64 {
+        if raw.len() <= 16 && raw.is_ascii() {
+            // The ASCII fold (lower case, commas dropped), shifted straight into the key (in a
+            // register: bytes stored one by one and read back as a whole would stall).
+            let mut key = 0u128;
+            let mut shift = 0;
+            for &b in raw.as_bytes() {
+                if b != b',' {
+                    key |= u128::from(b.to_ascii_lowercase()) << shift;
+                    shift += 8;
+                }
+            }
+            if let Some(&id) = self.short_cache.get(&key) {
+                return id;
+            }
+            fold_word(raw, &mut self.folded);
+            let id = self.stem_and_hash_folded();
+            self.make_room();
+            self.short_cache.insert(key, id);
+            return id;
+        }
         fold_word(raw, &mut self.folded);
         if let Some(&id) = self.cache.get(self.folded.as_str()) {
             return id;
         }
-        let id = match &self.stemmer {
-            Some(stemmer) => token_hash(&stemmer.stem(&self.folded)),
-            None => token_hash(&self.folded),
-        };
-        if self.cache.len() >= Self::MAX_CACHED_WORDS {
-            self.cache.clear();
-        }
+        let id = self.stem_and_hash_folded();
+        self.make_room();
         self.cache.insert(self.folded.as_str().into(), id);
         id
+    }
+
+    /// The id of the word in `self.folded`.
+    fn stem_and_hash_folded(&self) -> u64 {
+        match &self.stemmer {
+            Some(stemmer) => token_hash(&stemmer.stem(&self.folded)),
+            None => token_hash(&self.folded),
+        }
+    }
+
+    /// Empties the caches when they hold [`Self::MAX_CACHED_WORDS`] words.
+    fn make_room(&mut self) {
+        if self.cache.len() + self.short_cache.len() >= Self::MAX_CACHED_WORDS {
+            self.cache.clear();
+            self.short_cache.clear();
+        }
     }
 
     /// The normalized, stemmed form of each word of `text` (for tests and debugging; allocates).
@@ -233,22 +270,46 @@ impl<'a> WordSpans<'a> {
 
     fn next_word(&mut self) -> Option<(usize, usize)> {
         let text = self.text;
-        // Skip to the start of a word.
+        let bytes = text.as_bytes();
+        // Skip to the start of a word. ASCII bytes are classified directly (most news text);
+        // anything else is decoded as a char. `pos` only ever moves by whole chars.
         let start = loop {
-            let c = text[self.pos..].chars().next()?;
-            if is_word_char(c) {
-                break self.pos;
+            let &b = bytes.get(self.pos)?;
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    break self.pos;
+                }
+                self.pos += 1;
+            } else {
+                let c = text[self.pos..].chars().next()?;
+                if is_word_char(c) {
+                    break self.pos;
+                }
+                self.pos += c.len_utf8();
             }
-            self.pos += c.len_utf8();
         };
         let mut prev = '\0';
         let mut end = start;
-        while let Some(c) = text[end..].chars().next() {
-            if is_word_char(c) {
-                end += c.len_utf8();
-                prev = c;
-                continue;
-            }
+        while let Some(&b) = bytes.get(end) {
+            let c = if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    end += 1;
+                    prev = b as char;
+                    continue;
+                }
+                b as char
+            } else {
+                let c = text[end..]
+                    .chars()
+                    .next()
+                    .expect("end is on a char boundary");
+                if is_word_char(c) {
+                    end += c.len_utf8();
+                    prev = c;
+                    continue;
+                }
+                c
+            };
             let joins = match text[end + c.len_utf8()..].chars().next() {
                 Some(next) if is_apostrophe(c) => prev.is_alphabetic() && next.is_alphabetic(),
                 Some(next) if c == ',' || c == '.' => {
@@ -331,5 +392,72 @@ mod tests {
         b.cache.insert("unrelated".into(), 1);
         b.tokenize("wire copy republished", 0, &mut tb);
         assert_eq!(ta, tb);
+    }
+
+    /// The tokenizer as first written, char by char and with no cache: the oracle that the
+    /// ASCII fast paths and the caches must agree with.
+    fn reference_tokens(text: &str) -> Vec<(u64, Span)> {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut out = Vec::new();
+        let mut pos = 0;
+        let mut folded = String::new();
+        loop {
+            let Some(start) = text[pos..]
+                .char_indices()
+                .find(|(_, c)| is_word_char(*c))
+                .map(|(i, _)| pos + i)
+            else {
+                return out;
+            };
+            let (mut prev, mut end) = ('\0', start);
+            while let Some(c) = text[end..].chars().next() {
+                let next = text[end + c.len_utf8()..].chars().next();
+                let joins = is_word_char(c)
+                    || match next {
+                        Some(next) if is_apostrophe(c) => {
+                            prev.is_alphabetic() && next.is_alphabetic()
+                        }
+                        Some(next) if c == ',' || c == '.' => {
+                            prev.is_ascii_digit() && next.is_ascii_digit()
+                        }
+                        _ => false,
+                    };
+                if !joins {
+                    break;
+                }
+                end += c.len_utf8();
+                prev = c;
+            }
+            fold_word(&text[start..end], &mut folded);
+            out.push((token_hash(&stemmer.stem(&folded)), Span::new(start, end)));
+            pos = end;
+        }
+    }
+
+    #[test]
+    fn fast_paths_give_the_tokens_of_the_plain_tokenizer() {
+        let mut texts: Vec<String> = std::fs::read_dir("data/sample")
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        texts.extend(
+            [
+                "Putin’s men, 10,000-12,000 of them; 3.5% in '24 — “don't” ＫＣＮＡ ﬁnal re\u{301}gion",
+                "A verylongwordofmorethansixteenbytes and CAPITALS, ÉLAN, naïve, 1,000,000.5",
+                "Trailing apostrophe' 'leading, it''s, x,y 7,a a.7 7. .7 Ελληνικά Русский 中文",
+                "exactly16bytes!! exactly17bytes!!! 1234567890123456 12345678901234567",
+            ]
+            .map(String::from),
+        );
+        let mut normalizer = Normalizer::new(Language::English);
+        for text in &texts {
+            // Twice: the second pass is served from the caches.
+            for _ in 0..2 {
+                let mut tokens = Vec::new();
+                normalizer.tokenize(text, 0, &mut tokens);
+                let got: Vec<(u64, Span)> = tokens.iter().map(|t| (t.id, t.span)).collect();
+                assert_eq!(got, reference_tokens(text), "{text}");
+            }
+        }
     }
 }
