@@ -256,6 +256,16 @@ fn fold_word(raw: &str, out: &mut String) {
     }
 }
 
+/// Whether `c`, not a word char, between `prev` and `next` joins them into one word: an
+/// apostrophe between letters, a comma or period between digits.
+fn joins_word(prev: char, c: char, next: Option<char>) -> bool {
+    match next {
+        Some(next) if is_apostrophe(c) => prev.is_alphabetic() && next.is_alphabetic(),
+        Some(next) if c == ',' || c == '.' => prev.is_ascii_digit() && next.is_ascii_digit(),
+        _ => false,
+    }
+}
+
 /// Finds words: runs of letters, digits and combining marks; an apostrophe between letters
 /// ("Putin’s", "don't") and a comma or period between digits ("10,000", "3.5") join a word.
 struct WordSpans<'a> {
@@ -310,14 +320,7 @@ impl<'a> WordSpans<'a> {
                 }
                 c
             };
-            let joins = match text[end + c.len_utf8()..].chars().next() {
-                Some(next) if is_apostrophe(c) => prev.is_alphabetic() && next.is_alphabetic(),
-                Some(next) if c == ',' || c == '.' => {
-                    prev.is_ascii_digit() && next.is_ascii_digit()
-                }
-                _ => false,
-            };
-            if !joins {
+            if !joins_word(prev, c, text[end + c.len_utf8()..].chars().next()) {
                 break;
             }
             end += c.len_utf8();
@@ -412,17 +415,7 @@ mod tests {
             let (mut prev, mut end) = ('\0', start);
             while let Some(c) = text[end..].chars().next() {
                 let next = text[end + c.len_utf8()..].chars().next();
-                let joins = is_word_char(c)
-                    || match next {
-                        Some(next) if is_apostrophe(c) => {
-                            prev.is_alphabetic() && next.is_alphabetic()
-                        }
-                        Some(next) if c == ',' || c == '.' => {
-                            prev.is_ascii_digit() && next.is_ascii_digit()
-                        }
-                        _ => false,
-                    };
-                if !joins {
+                if !(is_word_char(c) || joins_word(prev, c, next)) {
                     break;
                 }
                 end += c.len_utf8();
