@@ -441,7 +441,7 @@ fn banded_smith_waterman(
         match trace[r * width + k] {
             DIAG => {
                 let same = tokens_a[i as usize].id == tokens_b[j as usize].id;
-                let spans = (tokens_a[i as usize].span, tokens_b[j as usize].span);
+                let spans = (tokens_a[i as usize].span(), tokens_b[j as usize].span());
                 ops.push(if same {
                     Op::Match(spans.0, spans.1)
                 } else {
@@ -454,7 +454,7 @@ fn banded_smith_waterman(
                 r -= 1;
             }
             UP => {
-                ops.push(Op::OnlyA(tokens_a[i as usize].span));
+                ops.push(Op::OnlyA(tokens_a[i as usize].span()));
                 if r == 0 {
                     break;
                 }
@@ -465,7 +465,7 @@ fn banded_smith_waterman(
                 }
             }
             LEFT => {
-                ops.push(Op::OnlyB(tokens_b[j as usize].span));
+                ops.push(Op::OnlyB(tokens_b[j as usize].span()));
                 if k == 0 {
                     break;
                 }

@@ -28,10 +28,32 @@ use crate::doc::Span;
 use crate::params::Language;
 
 /// One word: the id of its normalized, stemmed form and where it is in the document.
+///
+/// 16 bytes: the span is kept as two 32-bit offsets (a scan holds every token of the corpus
+/// for alignment, so this is most of its memory). Texts are tokenized up to 4 GiB; ingest cuts
+/// documents at `--max-doc-bytes`, which is at most that.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub id: u64,
-    pub span: Span,
+    start: u32,
+    end: u32,
+}
+
+impl Token {
+    /// A token; `span` must end within the first 4 GiB of its text.
+    pub fn new(id: u64, span: Span) -> Token {
+        debug_assert!(span.end <= u32::MAX as usize);
+        Token {
+            id,
+            start: span.start as u32,
+            end: span.end as u32,
+        }
+    }
+
+    /// Where the word is in the document.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
 }
 
 /// Turns text into tokens. Keep one per thread and reuse it: its cache makes it fast.
@@ -64,11 +86,12 @@ impl Normalizer {
     pub fn tokenize(&mut self, text: &str, base: usize, out: &mut Vec<Token>) {
         let mut words = WordSpans::new(text);
         while let Some((start, end)) = words.next_word() {
+            if base + end > u32::MAX as usize {
+                // Past 4 GiB: not tokenized (see `Token`).
+                break;
+            }
             let id = self.token_id(&text[start..end]);
-            out.push(Token {
-                id,
-                span: Span::new(base + start, base + end),
-            });
+            out.push(Token::new(id, Span::new(base + start, base + end)));
         }
     }
 
@@ -381,7 +404,7 @@ mod tests {
         let mut normalizer = Normalizer::new(Language::English);
         let mut tokens = Vec::new();
         normalizer.tokenize(&text[4..], 4, &mut tokens);
-        let raw: Vec<&str> = tokens.iter().map(|t| t.span.slice(text)).collect();
+        let raw: Vec<&str> = tokens.iter().map(|t| t.span().slice(text)).collect();
         assert_eq!(raw, ["Shoulder", "to", "shoulder", "he", "said", "10,000"]);
         assert_eq!(tokens[0].id, tokens[2].id);
     }
@@ -448,9 +471,20 @@ mod tests {
             for _ in 0..2 {
                 let mut tokens = Vec::new();
                 normalizer.tokenize(text, 0, &mut tokens);
-                let got: Vec<(u64, Span)> = tokens.iter().map(|t| (t.id, t.span)).collect();
+                let got: Vec<(u64, Span)> = tokens.iter().map(|t| (t.id, t.span())).collect();
                 assert_eq!(got, reference_tokens(text), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn words_past_4_gib_are_not_tokenized_and_do_not_panic() {
+        let mut normalizer = Normalizer::new(Language::English);
+        let mut tokens = Vec::new();
+        // "wire" ends 1 byte before the 32-bit limit, "copy" would end past it.
+        let base = u32::MAX as usize - 5;
+        normalizer.tokenize("wire copy", base, &mut tokens);
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].span(), Span::new(base, base + 4));
     }
 }

@@ -434,13 +434,13 @@ pub fn mask_for_alignment(
             }
             let mut next = 0;
             for (position, token) in tokens.iter_mut().enumerate() {
-                while next < merged.len() && merged[next].end <= token.span.start {
+                while next < merged.len() && merged[next].end <= token.span().start {
                     next += 1;
                 }
                 let Some(mask) = merged.get(next) else {
                     break;
                 };
-                if mask.start <= token.span.start && token.span.end <= mask.end {
+                if mask.start <= token.span().start && token.span().end <= mask.end {
                     // Top bit set: unique per (document, position) below it, and 2^-64 odds
                     // of meeting a real token's hash.
                     token.id = 1 << 63 | (doc as u64) << 32 | position as u64;

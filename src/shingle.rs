@@ -121,10 +121,7 @@ mod tests {
 
     fn tokens(ids: &[u64]) -> Vec<Token> {
         ids.iter()
-            .map(|&id| Token {
-                id,
-                span: Span::new(0, 0),
-            })
+            .map(|&id| Token::new(id, Span::new(0, 0)))
             .collect()
     }
 

@@ -41,10 +41,10 @@ proptest! {
             let mut tokens = Vec::new();
             normalizer.tokenize(paragraph.slice(&text), paragraph.start, &mut tokens);
             for token in tokens {
-                prop_assert!(paragraph.start <= token.span.start && token.span.end <= paragraph.end);
+                prop_assert!(paragraph.start <= token.span().start && token.span().end <= paragraph.end);
                 // The token's text, normalized on its own, is the same token.
                 let mut again = Vec::new();
-                alone.tokenize(token.span.slice(&text), token.span.start, &mut again);
+                alone.tokenize(token.span().slice(&text), token.span().start, &mut again);
                 prop_assert_eq!(again.len(), 1);
                 prop_assert_eq!(again[0].id, token.id);
             }
@@ -129,8 +129,8 @@ proptest! {
             let best = passages.iter().max_by_key(|p| p.matched).expect("a passage");
             // The whole text, token for token, on the diagonal (short repeats may add more).
             prop_assert_eq!(best.span_a, best.span_b);
-            prop_assert_eq!(best.span_a.start, tokens[0].span.start);
-            prop_assert_eq!(best.span_a.end, tokens[tokens.len() - 1].span.end);
+            prop_assert_eq!(best.span_a.start, tokens[0].span().start);
+            prop_assert_eq!(best.span_a.end, tokens[tokens.len() - 1].span().end);
         }
     }
 }

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     normalizer.tokenize(&text, 0, &mut tokens);
     let mut previous_end = 0;
     for token in &tokens {
-        let span = token.span;
+        let span = token.span();
         assert!(previous_end <= span.start && span.start < span.end && span.end <= text.len());
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
         previous_end = span.end;
