@@ -116,6 +116,9 @@ pub struct AlignStats {
 /// Occurrences of one anchor kept per document (repeats beyond these add nothing but work).
 const MAX_OCCURRENCES_PER_DOCUMENT: usize = 4;
 
+/// Two occurrences of one anchor in documents `a < b`: `(a, b, position in a, position in b)`.
+type AnchorPair = (u32, u32, u32, u32);
+
 /// One anchor occurrence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Anchor {
@@ -176,41 +179,11 @@ pub fn align_corpus(
     anchors.par_sort_unstable();
 
     // Shared anchors per document pair: (a, b, pos_a, pos_b) with a < b.
-    let mut hits: Vec<(u32, u32, u32, u32)> = Vec::new();
-    for group in anchors.chunk_by(|x, y| x.hash == y.hash) {
-        if group.len() < 2 {
-            continue;
-        }
-        let mut docs = 1;
-        for w in group.windows(2) {
-            if w[0].doc != w[1].doc {
-                docs += 1;
-            }
-        }
-        if docs < 2 {
-            continue;
-        }
-        if docs > params.max_anchor_df || capped.contains(&group[0].hash) {
-            stats.capped_anchors += 1;
-            continue;
-        }
-        // A phrase repeated many times inside one document (or one word repeated a million
-        // times) would otherwise make the pairs quadratic: keep its first occurrences only.
-        let kept: Vec<&Anchor> = group
-            .chunk_by(|x, y| x.doc == y.doc)
-            .flat_map(|same_doc| same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT))
-            .collect();
-        for (i, x) in kept.iter().enumerate() {
-            for y in &kept[i + 1..] {
-                if x.doc != y.doc {
-                    hits.push((x.doc, y.doc, x.pos, y.pos));
-                }
-            }
-        }
-    }
+    let (mut hits, capped_anchors) = anchor_pairs(&anchors, params, capped);
+    stats.capped_anchors = capped_anchors;
+    drop(anchors);
     hits.par_sort_unstable();
-    let pairs: Vec<&[(u32, u32, u32, u32)]> =
-        hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
+    let pairs: Vec<&[AnchorPair]> = hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
     stats.document_pairs = pairs.len();
 
     let alignments: Vec<Alignment> = pairs
@@ -237,6 +210,72 @@ pub fn align_corpus(
         .collect();
     stats.alignments = alignments.len();
     (alignments, stats)
+}
+
+/// The pairs of occurrences of one anchor in two documents, `(a, b, pos_a, pos_b)` with
+/// `a < b`, over the anchors of `anchors` (sorted) found in 2 to `max_anchor_df` documents and
+/// not in `capped`; and the number of anchors left out as too common. Runs of whole anchor
+/// groups are worked through in parallel; the pairs come out in no particular order.
+fn anchor_pairs(
+    anchors: &[Anchor],
+    params: &AlignParams,
+    capped: &FxHashSet<u64>,
+) -> (Vec<AnchorPair>, usize) {
+    // About equal runs, each moved forward to the start of an anchor group.
+    let runs = rayon::current_num_threads() * 16;
+    let mut bounds = vec![0];
+    for run in 1..runs {
+        let mut at = (anchors.len() * run / runs).max(bounds[bounds.len() - 1]);
+        while at > 0 && at < anchors.len() && anchors[at].hash == anchors[at - 1].hash {
+            at += 1;
+        }
+        bounds.push(at);
+    }
+    bounds.push(anchors.len());
+    let found: Vec<(Vec<AnchorPair>, usize)> = bounds
+        .par_windows(2)
+        .map(|run| {
+            let mut pairs = Vec::new();
+            let mut capped_anchors = 0;
+            for group in anchors[run[0]..run[1]].chunk_by(|x, y| x.hash == y.hash) {
+                if group.len() < 2 {
+                    continue;
+                }
+                let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
+                if docs < 2 {
+                    continue;
+                }
+                if docs > params.max_anchor_df || capped.contains(&group[0].hash) {
+                    capped_anchors += 1;
+                    continue;
+                }
+                // A phrase repeated many times inside one document (or one word repeated a
+                // million times) would otherwise make the pairs quadratic: keep its first
+                // occurrences only.
+                let kept: Vec<&Anchor> = group
+                    .chunk_by(|x, y| x.doc == y.doc)
+                    .flat_map(|same_doc| same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT))
+                    .collect();
+                for (i, x) in kept.iter().enumerate() {
+                    for y in &kept[i + 1..] {
+                        if x.doc != y.doc {
+                            pairs.push((x.doc, y.doc, x.pos, y.pos));
+                        }
+                    }
+                }
+            }
+            (pairs, capped_anchors)
+        })
+        .collect();
+    let total = found.iter().map(|(pairs, _)| pairs.len()).sum();
+    let mut pairs = Vec::with_capacity(total);
+    let mut capped_anchors = 0;
+    // Each run's pairs are freed as soon as they are copied.
+    for (run, capped) in found {
+        pairs.extend_from_slice(&run);
+        capped_anchors += capped;
+    }
+    (pairs, capped_anchors)
 }
 
 /// Aligns two documents directly (for `compare`): anchors are every shared n-gram.
