@@ -79,7 +79,7 @@ fn main() {
         let dir = args.get(1).expect(usage);
         let (documents, _) = corpus(Some(args.get(2).expect(usage)));
         let queries = args.get(3).map_or(500, |n| n.parse().expect("QUERIES"));
-        let queried: Vec<Document> = documents.into_iter().skip(99).step_by(100).collect();
+        let (_, queried) = split_off(documents, every_100th);
         measure_index(std::path::Path::new(dir), &queried, queries);
     } else {
         let (documents, name) = corpus(args.first().map(String::as_str));
@@ -88,17 +88,31 @@ fn main() {
     }
 }
 
+/// The documents whose line (from 0) `is_query` picks are queried, the others indexed:
+/// `(indexed, queried)`.
+fn split_off(
+    documents: Vec<Document>,
+    is_query: impl Fn(usize) -> bool,
+) -> (Vec<Document>, Vec<Document>) {
+    let (mut indexed, mut queried) = (Vec::new(), Vec::new());
+    for (line, doc) in documents.into_iter().enumerate() {
+        if is_query(line) {
+            queried.push(doc);
+        } else {
+            indexed.push(doc);
+        }
+    }
+    (indexed, queried)
+}
+
+/// The queries of the grow and query modes: every 100th line.
+fn every_100th(line: usize) -> bool {
+    line % 100 == 99
+}
+
 /// Split mode: the indexed half scanned, then added in one `add`, then queried.
 fn split(documents: Vec<Document>, name: &str, queries: usize) {
-    let (mut indexed, mut queried) = (Vec::new(), Vec::new());
-    for (i, doc) in documents.into_iter().enumerate() {
-        if i % 2 == 0 {
-            &mut indexed
-        } else {
-            &mut queried
-        }
-        .push(doc);
-    }
+    let (indexed, queried) = split_off(documents, |line| line % 2 == 1);
     let params = Params::default().validated().unwrap();
     println!(
         "corpus: {name}; indexed half {} documents, {:.1} MB; {} threads",
@@ -131,15 +145,7 @@ fn split(documents: Vec<Document>, name: &str, queries: usize) {
 /// `scan_mb` MB of the indexed articles, measured in the same run after the queries.
 fn grow(path: &str, queries: usize, scan_mb: f64, batch: usize) {
     let (documents, _) = corpus(Some(path));
-    let (mut indexed, mut queried) = (Vec::new(), Vec::new());
-    for (i, doc) in documents.into_iter().enumerate() {
-        if i % 100 == 99 {
-            &mut queried
-        } else {
-            &mut indexed
-        }
-        .push(doc);
-    }
+    let (mut indexed, queried) = split_off(documents, every_100th);
     let params = Params::default().validated().unwrap();
     println!(
         "corpus: {path}; indexed {} documents, {:.1} MB, in batches of {batch}; {} threads",
