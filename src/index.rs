@@ -946,7 +946,8 @@ impl KeyRows {
     fn push(&mut self, keys: &DocumentKeys, doc: i64) {
         self.bands.extend(keys.bands.iter().map(|&k| (k, doc)));
         self.anchors.extend(keys.anchors.iter().map(|&k| (k, doc)));
-        (self.paragraph_keys).extend(keys.paragraph_keys.iter().map(|&k| (k, doc)));
+        self.paragraph_keys
+            .extend(keys.paragraph_keys.iter().map(|&k| (k, doc)));
     }
 
     fn len(&self) -> usize {

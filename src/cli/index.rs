@@ -12,7 +12,9 @@ use wiretrace::report::{Format, Report};
 use super::args::InputArgs;
 use super::output::write_output;
 use super::progress::ProgressBarReporter;
-use super::scan::{print_stats, read_inputs, registry, thread_pool, ParamArgs, ReportArgs};
+use super::scan::{
+    print_stats, read_inputs, registry, thread_pool, ParamArgs, ReportArgs, RunArgs,
+};
 use super::Failure;
 
 #[derive(Debug, Args)]
@@ -77,21 +79,8 @@ struct QueryArgs {
     report: ReportArgs,
     #[command(flatten)]
     input: InputArgs,
-    /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    agencies: Option<PathBuf>,
-    /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    threads: usize,
-    /// Fail (exit 2, no report) if any input was skipped or altered.
-    #[arg(long)]
-    strict: bool,
-    /// Print stage timings to stderr.
-    #[arg(long)]
-    stats: bool,
-    /// Print no warnings or progress to stderr.
-    #[arg(short, long)]
-    quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,7 +128,7 @@ pub fn run(args: IndexArgs) -> Result<(), Failure> {
     match args.command {
         IndexCommand::Create(args) => create(args),
         IndexCommand::Add(args) => thread_pool(args.threads)?.install(|| add(args)),
-        IndexCommand::Query(args) => thread_pool(args.threads)?.install(|| query(args)),
+        IndexCommand::Query(args) => thread_pool(args.run.threads)?.install(|| query(args)),
         IndexCommand::Stats(args) => stats(args),
         IndexCommand::Remove(args) => remove(args),
     }
@@ -188,7 +177,7 @@ fn add(args: AddArgs) -> Result<(), Failure> {
 }
 
 fn query(args: QueryArgs) -> Result<(), Failure> {
-    let registry = registry(args.agencies.as_deref())?;
+    let registry = registry(args.run.agencies.as_deref())?;
     let index = Index::open(&args.dir, Access::Read).map_err(failure)?;
     let params = index.params().clone();
     let started = Instant::now();
@@ -196,8 +185,8 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
         &args.inputs,
         &args.input,
         params.max_doc_bytes,
-        args.quiet,
-        args.strict,
+        args.run.quiet,
+        args.run.strict,
     )?;
     let read_time = started.elapsed();
     let options = ScanOptions {
@@ -205,7 +194,7 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
         agencies: &registry,
         prior: None,
     };
-    let progress = ProgressBarReporter::new(args.quiet);
+    let progress = ProgressBarReporter::new(args.run.quiet);
     let found = index
         .query(&corpus.documents, options, &|p| progress.update(p))
         .map_err(failure)?;
@@ -226,7 +215,7 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
         &alignments,
         |report| report.for_queries(|position| found.is_query(position)),
     )?;
-    if args.stats {
+    if args.run.stats {
         eprintln!(
             "stats: {} queried documents, {} indexed candidates",
             corpus.documents.len(),

@@ -101,22 +101,29 @@ pub struct ScanArgs {
     #[command(flatten)]
     params: ParamArgs,
 
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a run that reports is carried out (`scan`, `index query`).
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
-    agencies: Option<PathBuf>,
+    pub agencies: Option<PathBuf>,
 
     /// Worker threads (0: one per core). Results are identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
-    threads: usize,
+    pub threads: usize,
     /// Fail (exit 2, no report) if any input was skipped or altered.
     #[arg(long)]
-    strict: bool,
+    pub strict: bool,
     /// Print stage timings and throughput to stderr.
     #[arg(long)]
-    stats: bool,
+    pub stats: bool,
     /// Print no warnings or progress to stderr.
     #[arg(short, long)]
-    quiet: bool,
+    pub quiet: bool,
 }
 
 impl ParamArgs {
@@ -211,7 +218,7 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Failure> {
 
 pub fn run(args: ScanArgs) -> Result<(), Failure> {
     let params = args.params.params()?;
-    thread_pool(args.threads)?.install(|| scan(&args, &params))
+    thread_pool(args.run.threads)?.install(|| scan(&args, &params))
 }
 
 /// Reads the inputs with `max_doc_bytes`, prints their warnings unless quiet, and fails under
@@ -238,14 +245,14 @@ pub fn read_inputs(
 }
 
 fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
-    let registry = registry(args.agencies.as_deref())?;
+    let registry = registry(args.run.agencies.as_deref())?;
     let started = Instant::now();
     let corpus = read_inputs(
         &args.inputs,
         &args.input,
         params.max_doc_bytes,
-        args.quiet,
-        args.strict,
+        args.run.quiet,
+        args.run.strict,
     )?;
     let read_time = started.elapsed();
 
@@ -254,7 +261,7 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         agencies: &registry,
         prior: None,
     };
-    let progress = ProgressBarReporter::new(args.quiet);
+    let progress = ProgressBarReporter::new(args.run.quiet);
     let result = pipeline::scan_with(&corpus.documents, params, options, &|p| progress.update(p));
     progress.finish();
 
@@ -267,7 +274,7 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         &result.alignments,
         |report| report,
     )?;
-    if args.stats {
+    if args.run.stats {
         print_stats(
             &result.stats,
             read_time,
