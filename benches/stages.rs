@@ -49,13 +49,13 @@ fn synthetic_corpus() -> Vec<Document> {
     corpus.documents
 }
 
-/// What fingerprinting hands on: paragraphs, nodes' owners, band keys, shingle sets, tokens.
+/// What fingerprinting hands on: paragraphs, nodes' owners, band keys, shingle sets, token ids.
 struct Fingerprints {
     paragraphs: Vec<Vec<Paragraph>>,
     owner: Vec<u32>,
     keys: Vec<u32>,
     shingles: ShingleSets,
-    tokens: Vec<Vec<Token>>,
+    tokens: Vec<Vec<u64>>,
 }
 
 fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
@@ -99,7 +99,7 @@ fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
             start = end;
         }
         out.paragraphs.push(paragraphs);
-        out.tokens.push(tokens);
+        out.tokens.push(tokens.iter().map(|t| t.id).collect());
     }
     out
 }
@@ -121,6 +121,7 @@ fn bench(c: &mut Criterion) {
     let mut tokens = fp.tokens;
     pipeline::mask_for_alignment(
         &mut tokens,
+        &documents,
         &result.paragraphs,
         &result.attribution.boilerplate,
         &result.attribution.credits,
@@ -157,7 +158,11 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("align", |b| {
         b.iter(|| {
-            align::align_corpus(&tokens, &params.align, false, &Default::default())
+            let locate = |doc: u32, range: std::ops::Range<u32>, out: &mut Vec<_>| {
+                let doc = doc as usize;
+                pipeline::token_spans(&documents[doc].text, &result.paragraphs[doc], range, out)
+            };
+            align::align_corpus(&tokens, &params.align, false, &Default::default(), &locate)
                 .0
                 .len()
         })

@@ -1,7 +1,7 @@
 //! Passage alignment: reused text below the near-duplicate level, with exact spans.
 //!
-//! In: every document's full token sequence (paragraph boundaries ignored) and
-//! [`AlignParams`]. Out: [`Alignment`]s — pairs of passages in two different documents, each
+//! In: every document's full token id sequence (paragraph boundaries ignored), a way to find
+//! the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`]. Out: [`Alignment`]s — pairs of passages in two different documents, each
 //! with both byte spans, the aligned token count, identity and score, and the edit script.
 //!
 //! How:
@@ -19,9 +19,12 @@
 //!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
 //!    alignment columns). Overlapping alignments of one pair keep the best.
 //!
-//! Invariants: spans are built from token spans, so they slice the original text on character
+//! Invariants: spans are built from token spans (asked for only for the passages found, so a
+//! scan need not keep every token's span in memory), so they slice the original text on character
 //! boundaries; results depend only on the input (sorted before every grouping), never on
 //! thread count.
+
+use std::ops::Range;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -29,7 +32,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::doc::Span;
 use crate::normalize::Token;
-use crate::shingle::shingle_hash;
+use crate::shingle::ids_hash;
+
+/// Where tokens are in their documents: `locate(doc, tokens, out)` appends to `out` the byte
+/// spans of tokens `tokens` of document `doc`, in order. Alignment works on token ids alone and
+/// asks for the spans of the passages it reports.
+pub type LocateTokens<'a> = dyn Fn(u32, Range<u32>, &mut Vec<Span>) + Sync + 'a;
 
 /// Tunables of the alignment tier (part of [`crate::params::Params`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,12 +135,13 @@ struct Anchor {
     pos: u32,
 }
 
-/// The winnowed anchors of one token sequence: `(hash, position of the n-gram's first token)`.
-pub fn winnowed_anchors(tokens: &[Token], n: usize, window: usize) -> Vec<(u64, u32)> {
-    if n == 0 || tokens.len() < n {
+/// The winnowed anchors of one token id sequence: `(hash, position of the n-gram's first
+/// token)`.
+pub fn winnowed_anchors(ids: &[u64], n: usize, window: usize) -> Vec<(u64, u32)> {
+    if n == 0 || ids.len() < n {
         return Vec::new();
     }
-    let hashes: Vec<u64> = tokens.windows(n).map(shingle_hash).collect();
+    let hashes: Vec<u64> = ids.windows(n).map(ids_hash).collect();
     let window = window.max(1).min(hashes.len());
     let mut out: Vec<(u64, u32)> = Vec::new();
     for start in 0..=hashes.len() - window {
@@ -150,23 +159,24 @@ pub fn winnowed_anchors(tokens: &[Token], n: usize, window: usize) -> Vec<(u64, 
     out
 }
 
-/// Aligns every pair of documents that share anchors. `tokens[d]` is document `d`'s tokens.
-/// Without `keep_ops`, the edit scripts are dropped as soon as each alignment is made (they
-/// are only needed to show alignments word by word, and they are the bulk of the memory).
-/// Anchors in `capped` are treated as too common whatever their count here (an index knows
-/// their count over documents outside `tokens`).
+/// Aligns every pair of documents that share anchors. `ids[d]` is document `d`'s token ids,
+/// and `locate` finds their spans. Without `keep_ops`, no edit script is made (they are only
+/// needed to show alignments word by word, and they are the bulk of the memory). Anchors in
+/// `capped` are treated as too common whatever their count here (an index knows their count
+/// over documents outside `ids`).
 pub fn align_corpus(
-    tokens: &[Vec<Token>],
+    ids: &[Vec<u64>],
     params: &AlignParams,
     keep_ops: bool,
     capped: &FxHashSet<u64>,
+    locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
-    let mut anchors: Vec<Anchor> = tokens
+    let mut anchors: Vec<Anchor> = ids
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(doc, toks)| {
-            winnowed_anchors(toks, params.anchor_size, params.anchor_window)
+        .flat_map_iter(|(doc, doc_ids)| {
+            winnowed_anchors(doc_ids, params.anchor_size, params.anchor_window)
                 .into_iter()
                 .map(move |(hash, pos)| Anchor {
                     hash,
@@ -191,21 +201,15 @@ pub fn align_corpus(
         .flat_map_iter(|hits| {
             let (a, b) = (hits[0].0, hits[0].1);
             let matches: Vec<(u32, u32)> = hits.iter().map(|h| (h.2, h.3)).collect();
-            align_pair(
+            let pair = PairInput {
                 a,
                 b,
-                &tokens[a as usize],
-                &tokens[b as usize],
-                &matches,
-                params,
-            )
-            .into_iter()
-            .map(move |mut alignment| {
-                if !keep_ops {
-                    alignment.ops = Vec::new();
-                }
-                alignment
-            })
+                ids_a: &ids[a as usize],
+                ids_b: &ids[b as usize],
+                keep_ops,
+                locate,
+            };
+            align_pair(&pair, &matches, params)
         })
         .collect();
     stats.alignments = alignments.len();
@@ -284,15 +288,17 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
     if tokens_a.len() < n || tokens_b.len() < n {
         return Vec::new();
     }
-    let mut grams_b: Vec<(u64, u32)> = tokens_b
+    let ids_a: Vec<u64> = tokens_a.iter().map(|t| t.id).collect();
+    let ids_b: Vec<u64> = tokens_b.iter().map(|t| t.id).collect();
+    let mut grams_b: Vec<(u64, u32)> = ids_b
         .windows(n)
         .enumerate()
-        .map(|(j, w)| (shingle_hash(w), j as u32))
+        .map(|(j, w)| (ids_hash(w), j as u32))
         .collect();
     grams_b.sort_unstable();
     let mut matches = Vec::new();
-    for (i, w) in tokens_a.windows(n).enumerate() {
-        let h = shingle_hash(w);
+    for (i, w) in ids_a.windows(n).enumerate() {
+        let h = ids_hash(w);
         let from = grams_b.partition_point(|&(x, _)| x < h);
         for &(x, j) in grams_b[from..].iter().take(MAX_OCCURRENCES_PER_DOCUMENT) {
             if x != h {
@@ -301,7 +307,34 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
             matches.push((i as u32, j));
         }
     }
-    align_pair(0, 1, tokens_a, tokens_b, &matches, params)
+    let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
+        let tokens = if doc == 0 { tokens_a } else { tokens_b };
+        out.extend(
+            tokens[range.start as usize..range.end as usize]
+                .iter()
+                .map(Token::span),
+        );
+    };
+    let pair = PairInput {
+        a: 0,
+        b: 1,
+        ids_a: &ids_a,
+        ids_b: &ids_b,
+        keep_ops: true,
+        locate: &locate,
+    };
+    align_pair(&pair, &matches, params)
+}
+
+/// Two documents to align, and what to make of their passages.
+struct PairInput<'a> {
+    a: u32,
+    b: u32,
+    ids_a: &'a [u64],
+    ids_b: &'a [u64],
+    /// Make each passage's edit script.
+    keep_ops: bool,
+    locate: &'a LocateTokens<'a>,
 }
 
 /// A run of anchor matches along nearby diagonals.
@@ -328,14 +361,8 @@ const ROW_MARGIN: i64 = 48;
 /// Diagonals added on each side of a chain's band (insertions and deletions it can absorb).
 const DIAG_MARGIN: i64 = 12;
 
-fn align_pair(
-    a: u32,
-    b: u32,
-    tokens_a: &[Token],
-    tokens_b: &[Token],
-    matches: &[(u32, u32)],
-    params: &AlignParams,
-) -> Vec<Alignment> {
+fn align_pair(pair: &PairInput, matches: &[(u32, u32)], params: &AlignParams) -> Vec<Alignment> {
+    let (tokens_a, tokens_b) = (pair.ids_a, pair.ids_b);
     let mut matches = matches.to_vec();
     matches.sort_unstable();
     let mut chains: Vec<Chain> = Vec::new();
@@ -372,7 +399,7 @@ fn align_pair(
             let band = (chain.min_diag - DIAG_MARGIN, chain.max_diag + DIAG_MARGIN);
             let (trace, score) =
                 banded_smith_waterman(tokens_a, tokens_b, row_start, row_end, band);
-            alignment_from_trace(a, b, tokens_a, tokens_b, trace, score, params)
+            alignment_from_trace(pair, trace, score, params)
         })
         .collect();
 
@@ -414,12 +441,12 @@ const LEFT: u8 = 3; // consumes a token of B only
 /// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
 /// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
 fn banded_smith_waterman(
-    tokens_a: &[Token],
-    tokens_b: &[Token],
+    tokens_a: &[u64],
+    tokens_b: &[u64],
     row_start: i64,
     row_end: i64,
     band: (i64, i64),
-) -> (Traceback, i32) {
+) -> (Vec<Step>, i32) {
     let (dlo, dhi) = band;
     let width = (dhi - dlo + 1) as usize;
     let rows = (row_end - row_start).max(0) as usize;
@@ -438,7 +465,7 @@ fn banded_smith_waterman(
             if j < 0 || j >= lb {
                 continue;
             }
-            let same = tokens_a[i as usize].id == tokens_b[j as usize].id;
+            let same = tokens_a[i as usize] == tokens_b[j as usize];
             // Cell (i, j) at slot k+1. Diagonal neighbour (i-1, j-1): same k in prev row.
             // Up (i-1, j): k+1 in prev row. Left (i, j-1): k-1 in this row.
             let diag = prev[k + 1] + if same { MATCH } else { MISMATCH };
@@ -464,36 +491,28 @@ fn banded_smith_waterman(
         std::mem::swap(&mut prev, &mut curr);
     }
     let Some((mut r, mut k)) = best_at else {
-        return (
-            Traceback {
-                ops: Vec::new(),
-                tokens_used: Vec::new(),
-            },
-            0,
-        );
+        return (Vec::new(), 0);
     };
-    let mut ops = Vec::new();
-    let mut tokens_used: Vec<(u32, u32)> = Vec::new();
+    let mut steps = Vec::new();
     loop {
         let i = row_start + r as i64;
         let j = i + dlo + k as i64;
         match trace[r * width + k] {
             DIAG => {
-                let same = tokens_a[i as usize].id == tokens_b[j as usize].id;
-                let spans = (tokens_a[i as usize].span(), tokens_b[j as usize].span());
-                ops.push(if same {
-                    Op::Match(spans.0, spans.1)
+                let same = tokens_a[i as usize] == tokens_b[j as usize];
+                let (i, j) = (i as u32, j as u32);
+                steps.push(if same {
+                    Step::Match(i, j)
                 } else {
-                    Op::Substitute(spans.0, spans.1)
+                    Step::Substitute(i, j)
                 });
-                tokens_used.push((i as u32, j as u32));
                 if r == 0 {
                     break;
                 }
                 r -= 1;
             }
             UP => {
-                ops.push(Op::OnlyA(tokens_a[i as usize].span()));
+                steps.push(Step::OnlyA(i as u32));
                 if r == 0 {
                     break;
                 }
@@ -504,7 +523,7 @@ fn banded_smith_waterman(
                 }
             }
             LEFT => {
-                ops.push(Op::OnlyB(tokens_b[j as usize].span()));
+                steps.push(Step::OnlyB(j as u32));
                 if k == 0 {
                     break;
                 }
@@ -518,57 +537,87 @@ fn banded_smith_waterman(
             break;
         }
     }
-    ops.reverse();
-    tokens_used.reverse();
-    (Traceback { ops, tokens_used }, best)
+    steps.reverse();
+    (steps, best)
 }
 
-/// The edit script of an alignment and the token index pairs of its diagonal steps.
-struct Traceback {
-    ops: Vec<Op>,
-    tokens_used: Vec<(u32, u32)>,
+/// One step of a traceback, by token index in A and B ([`Op`] before the spans are known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Match(u32, u32),
+    Substitute(u32, u32),
+    OnlyA(u32),
+    OnlyB(u32),
 }
 
 fn alignment_from_trace(
-    a: u32,
-    b: u32,
-    tokens_a: &[Token],
-    tokens_b: &[Token],
-    trace: Traceback,
+    pair: &PairInput,
+    mut steps: Vec<Step>,
     score: i32,
     params: &AlignParams,
 ) -> Option<Alignment> {
-    let Traceback {
-        mut ops,
-        tokens_used,
-    } = trace;
+    let is_match = |step: &Step| matches!(step, Step::Match(..));
     // A local alignment starts and ends on matches; drop anything else at the ends.
-    while matches!(ops.last(), Some(op) if !matches!(op, Op::Match(..))) {
-        ops.pop();
+    while matches!(steps.last(), Some(step) if !is_match(step)) {
+        steps.pop();
     }
-    let first_match = ops.iter().position(|op| matches!(op, Op::Match(..)))?;
-    ops.drain(..first_match);
-    let matched = ops.iter().filter(|op| matches!(op, Op::Match(..))).count() as u32;
-    let columns = ops.len() as u32;
+    let first_match = steps.iter().position(is_match)?;
+    steps.drain(..first_match);
+    let matched = steps.iter().filter(|step| is_match(step)).count() as u32;
+    let columns = steps.len() as u32;
     if (matched as usize) < params.min_tokens
         || f64::from(matched) < params.min_identity * f64::from(columns)
     {
         return None;
     }
-    let (Op::Match(first_a, first_b), Some(Op::Match(last_a, last_b))) =
-        (ops[0], ops.last().copied())
-    else {
+    // Token ranges: the matches at both ends (every step lies between them).
+    let (Step::Match(ia0, jb0), Some(&Step::Match(ia1, jb1))) = (steps[0], steps.last()) else {
         return None;
     };
-    // Token ranges: the matched diagonal steps at both ends.
-    let is_match = |&(i, j): &(u32, u32)| tokens_a[i as usize].id == tokens_b[j as usize].id;
-    let (ia0, jb0) = *tokens_used.iter().find(|x| is_match(x))?;
-    let (ia1, jb1) = *tokens_used.iter().rev().find(|x| is_match(x))?;
+    // Spans: of every token of the passage for the edit script, else of its two ends.
+    let (mut spans_a, mut spans_b) = (Vec::new(), Vec::new());
+    if pair.keep_ops {
+        (pair.locate)(pair.a, ia0..ia1 + 1, &mut spans_a);
+        (pair.locate)(pair.b, jb0..jb1 + 1, &mut spans_b);
+    } else {
+        for (doc, first, last, spans) in [
+            (pair.a, ia0, ia1, &mut spans_a),
+            (pair.b, jb0, jb1, &mut spans_b),
+        ] {
+            (pair.locate)(doc, first..first + 1, spans);
+            (pair.locate)(doc, last..last + 1, spans);
+        }
+    }
+    let (Some(first_a), Some(last_a), Some(first_b), Some(last_b)) = (
+        spans_a.first(),
+        spans_a.last(),
+        spans_b.first(),
+        spans_b.last(),
+    ) else {
+        return None;
+    };
+    let span_a = Span::new(first_a.start, last_a.end);
+    let span_b = Span::new(first_b.start, last_b.end);
+    let ops = if pair.keep_ops {
+        let at_a = |i: u32| spans_a[(i - ia0) as usize];
+        let at_b = |j: u32| spans_b[(j - jb0) as usize];
+        steps
+            .iter()
+            .map(|&step| match step {
+                Step::Match(i, j) => Op::Match(at_a(i), at_b(j)),
+                Step::Substitute(i, j) => Op::Substitute(at_a(i), at_b(j)),
+                Step::OnlyA(i) => Op::OnlyA(at_a(i)),
+                Step::OnlyB(j) => Op::OnlyB(at_b(j)),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Some(Alignment {
-        a,
-        b,
-        span_a: Span::new(first_a.start, last_a.end),
-        span_b: Span::new(first_b.start, last_b.end),
+        a: pair.a,
+        b: pair.b,
+        span_a,
+        span_b,
         tokens_a: (ia0, ia1 + 1),
         tokens_b: (jb0, jb1 + 1),
         matched,
@@ -590,6 +639,24 @@ mod tests {
         out
     }
 
+    fn ids(tokens: &[Token]) -> Vec<u64> {
+        tokens.iter().map(|t| t.id).collect()
+    }
+
+    /// [`align_corpus`] over documents given as tokens (ids and spans).
+    fn align_documents(
+        docs: &[Vec<Token>],
+        params: &AlignParams,
+        keep_ops: bool,
+    ) -> (Vec<Alignment>, AlignStats) {
+        let doc_ids: Vec<Vec<u64>> = docs.iter().map(|d| ids(d)).collect();
+        let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
+            let tokens = &docs[doc as usize][range.start as usize..range.end as usize];
+            out.extend(tokens.iter().map(Token::span));
+        };
+        align_corpus(&doc_ids, params, keep_ops, &FxHashSet::default(), &locate)
+    }
+
     #[test]
     fn winnowing_guarantees_an_anchor_in_every_long_enough_shared_run() {
         let shared = "to use all available means to provide immediate military assistance";
@@ -599,8 +666,8 @@ mod tests {
         let b = tokens(&format!(
             "Our own words come first, then {shared} and more."
         ));
-        let anchors_a = winnowed_anchors(&a, 5, 4);
-        let anchors_b = winnowed_anchors(&b, 5, 4);
+        let anchors_a = winnowed_anchors(&ids(&a), 5, 4);
+        let anchors_b = winnowed_anchors(&ids(&b), 5, 4);
         assert!(anchors_a
             .iter()
             .any(|x| anchors_b.iter().any(|y| x.0 == y.0)));
@@ -654,8 +721,7 @@ mod tests {
     fn a_word_repeated_a_hundred_thousand_times_stays_linear() {
         let text = "buffalo ".repeat(100_000);
         let docs = vec![tokens(&text), tokens(&text)];
-        let (found, stats) =
-            align_corpus(&docs, &AlignParams::default(), false, &FxHashSet::default());
+        let (found, stats) = align_documents(&docs, &AlignParams::default(), false);
         // Without the per-document cap this would be 10^10 anchor pairs.
         assert!(stats.anchors > 100_000);
         assert!(!found.is_empty());
@@ -677,10 +743,36 @@ mod tests {
             max_anchor_df: 3,
             ..AlignParams::default()
         };
-        let (found, stats) = align_corpus(&docs, &params, false, &FxHashSet::default());
+        let (found, stats) = align_documents(&docs, &params, false);
         assert!(found.is_empty());
         assert!(stats.capped_anchors > 0);
-        let (found, _) = align_corpus(&docs, &AlignParams::default(), false, &FxHashSet::default());
+        let (found, _) = align_documents(&docs, &AlignParams::default(), false);
         assert_eq!(found.len(), 10, "every pair shares the line");
+    }
+
+    #[test]
+    fn corpus_passages_have_the_spans_and_edits_of_a_direct_alignment() {
+        let a_text = "Officials said on Monday that the talks would resume in Geneva next week, \
+                      after a pause of several months during which both sides traded accusations.";
+        let b_text = "In other news. Officials said on Tuesday that the talks would resume in \
+                      Geneva next week after a long pause of several months during which both \
+                      sides traded accusations.";
+        let docs = vec![tokens(a_text), tokens(b_text)];
+        let direct = align_two(&docs[0], &docs[1], &AlignParams::default());
+        assert_eq!(direct.len(), 1);
+        let (with_ops, _) = align_documents(&docs, &AlignParams::default(), true);
+        assert_eq!(with_ops, direct);
+        let (without_ops, _) = align_documents(&docs, &AlignParams::default(), false);
+        assert_eq!(without_ops.len(), 1);
+        assert!(without_ops[0].ops.is_empty());
+        assert_eq!(
+            (without_ops[0].span_a, without_ops[0].span_b),
+            (direct[0].span_a, direct[0].span_b)
+        );
+        assert!(direct[0].span_a.slice(a_text).starts_with("Officials said"));
+        assert!(direct[0]
+            .span_b
+            .slice(b_text)
+            .ends_with("traded accusations"));
     }
 }

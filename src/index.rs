@@ -204,7 +204,7 @@ fn document_keys(fp: &DocumentFingerprint, params: &Params) -> DocumentKeys {
     bands.dedup();
     let mut anchors: Vec<i64> = if params.align.enabled {
         align::winnowed_anchors(
-            &fp.tokens,
+            &fp.token_ids,
             params.align.anchor_size,
             params.align.anchor_window * STORED_ANCHOR_SPARSITY,
         )
@@ -835,7 +835,7 @@ impl Lookup<'_> {
         let mut holders_here: FxHashMap<u64, usize> = FxHashMap::default();
         for fp in fingerprints {
             let mut hashes: Vec<u64> =
-                align::winnowed_anchors(&fp.tokens, align.anchor_size, align.anchor_window)
+                align::winnowed_anchors(&fp.token_ids, align.anchor_size, align.anchor_window)
                     .into_iter()
                     .map(|(hash, _)| hash)
                     .collect();

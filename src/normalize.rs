@@ -279,6 +279,14 @@ fn fold_word(raw: &str, out: &mut String) {
     }
 }
 
+/// The byte spans of the words of `text`, in order: exactly the spans of the tokens that
+/// [`Normalizer::tokenize`] makes of `text` (with `base` 0), found without normalizing or
+/// stemming. A scan keeps only token ids and finds the few spans it reports again with this.
+pub fn word_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
+    let mut words = WordSpans::new(text);
+    std::iter::from_fn(move || words.next_word().map(|(start, end)| Span::new(start, end)))
+}
+
 /// Whether `c`, not a word char, between `prev` and `next` joins them into one word: an
 /// apostrophe between letters, a comma or period between digits.
 fn joins_word(prev: char, c: char, next: Option<char>) -> bool {
@@ -407,6 +415,16 @@ mod tests {
         let raw: Vec<&str> = tokens.iter().map(|t| t.span().slice(text)).collect();
         assert_eq!(raw, ["Shoulder", "to", "shoulder", "he", "said", "10,000"]);
         assert_eq!(tokens[0].id, tokens[2].id);
+    }
+
+    #[test]
+    fn word_spans_are_the_token_spans() {
+        let text = "— “Shoulder to shoulder,” he said (10,000). Ｋｉｍ’s région 3.5";
+        let mut tokens = Vec::new();
+        Normalizer::new(Language::English).tokenize(text, 0, &mut tokens);
+        let spans: Vec<Span> = tokens.iter().map(Token::span).collect();
+        assert_eq!(word_spans(text).collect::<Vec<_>>(), spans);
+        assert_eq!(spans.len(), 9);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! identical for any number of threads. Progress is reported through a callback.
 
 use std::borrow::Borrow;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,7 @@ use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluste
 use crate::doc::{Document, Paragraph, Span};
 use crate::lsh;
 use crate::minhash::MinHasher;
-use crate::normalize::{Normalizer, NormalizerPool, PooledNormalizer, Token};
+use crate::normalize::{self, Normalizer, NormalizerPool, PooledNormalizer, Token};
 use crate::params::Params;
 use crate::segment;
 use crate::shingle::{self, ShingleSets};
@@ -158,8 +159,9 @@ pub struct DocumentFingerprint {
     pub nodes: Vec<u32>,
     /// The nodes' band keys, `bands` per node, node after node.
     pub band_keys: Vec<u32>,
-    /// Every token of the document in text order (empty when alignment is disabled).
-    pub tokens: Vec<Token>,
+    /// The id of every token of the document in text order (empty when alignment is
+    /// disabled). Their spans are not kept: [`token_spans`] finds them again in the text.
+    pub token_ids: Vec<u64>,
     /// The nodes' compact shingle sets, back to back; node `i`'s is
     /// `shingles[set_ends[i - 1]..set_ends[i]]`.
     shingles: Vec<u32>,
@@ -224,7 +226,7 @@ pub fn scan_with_fingerprints(
     for fp in fingerprints {
         paragraphs.push(fp.paragraphs);
         doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.band_keys));
-        doc_tokens.push(fp.tokens);
+        doc_tokens.push(fp.token_ids);
     }
     stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
     // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
@@ -233,7 +235,13 @@ pub fn scan_with_fingerprints(
     let boilerplate = attribute::find_boilerplate(documents, &paragraphs, verdicts);
     let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
     if params.align.enabled {
-        mask_for_alignment(&mut doc_tokens, &paragraphs, &boilerplate.marks, &credits);
+        mask_for_alignment(
+            &mut doc_tokens,
+            documents,
+            &paragraphs,
+            &boilerplate.marks,
+            &credits,
+        );
     }
     let mut nodes = Vec::new();
     let mut shingles = ShingleSets::default();
@@ -310,11 +318,16 @@ pub fn scan_with_fingerprints(
         let capped = options
             .prior
             .map_or(&no_capped, |prior| &prior.capped_anchors);
+        let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
+            let doc = doc as usize;
+            token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
+        };
         let (alignments, align_stats) = align::align_corpus(
             &doc_tokens,
             &params.align,
             options.keep_alignment_ops,
             capped,
+            &locate,
         );
         stats.alignment = align_stats;
         alignments
@@ -399,11 +412,35 @@ fn final_clusters(
     cluster::group_occurrences(&occurrences, &links)
 }
 
+/// Appends to `out` the byte spans of tokens `tokens` of a document whose text is `text` and
+/// whose paragraphs are `paragraphs` (as fingerprinting made them): the words of the
+/// paragraphs holding those tokens are found again, with no normalizing or stemming.
+pub fn token_spans(text: &str, paragraphs: &[Paragraph], tokens: Range<u32>, out: &mut Vec<Span>) {
+    let mut first = 0u32;
+    for paragraph in paragraphs {
+        let end = first + paragraph.tokens;
+        if first >= tokens.end {
+            break;
+        }
+        if end > tokens.start {
+            let base = paragraph.span.start;
+            let words = normalize::word_spans(paragraph.span.slice(text));
+            for (token, word) in (first..tokens.end).zip(words) {
+                if token >= tokens.start {
+                    out.push(Span::new(base + word.start, base + word.end));
+                }
+            }
+        }
+        first = end;
+    }
+}
+
 /// Gives every token of a boilerplate paragraph or credit line an id of its own, so that no
-/// alignment anchors in them or runs through them. `doc_tokens[d]` holds document `d`'s tokens
-/// in text order.
+/// alignment anchors in them or runs through them. `doc_tokens[d]` holds document `d`'s token
+/// ids in text order.
 pub fn mask_for_alignment(
-    doc_tokens: &mut [Vec<Token>],
+    doc_tokens: &mut [Vec<u64>],
+    documents: &[Document],
     paragraphs: &[Vec<Paragraph>],
     boilerplate: &[Vec<bool>],
     credits: &[Vec<Credit>],
@@ -432,18 +469,54 @@ pub fn mask_for_alignment(
                     _ => merged.push(span),
                 }
             }
+            // The paragraphs a mask touches, one walk along both (both in text order); a
+            // paragraph's words are found again only where a mask covers part of it.
             let mut next = 0;
-            for (position, token) in tokens.iter_mut().enumerate() {
-                while next < merged.len() && merged[next].end <= token.span().start {
+            let mut first = 0u32;
+            let mut spans = Vec::new();
+            for paragraph in &paragraphs[doc] {
+                let range = first..first + paragraph.tokens;
+                first = range.end;
+                while next < merged.len() && merged[next].end <= paragraph.span.start {
                     next += 1;
                 }
-                let Some(mask) = merged.get(next) else {
-                    break;
-                };
-                if mask.start <= token.span().start && token.span().end <= mask.end {
-                    // Top bit set: unique per (document, position) below it, and 2^-64 odds
-                    // of meeting a real token's hash.
-                    token.id = 1 << 63 | (doc as u64) << 32 | position as u64;
+                let touching = merged[next..]
+                    .iter()
+                    .take_while(|mask| mask.start < paragraph.span.end);
+                spans.clear();
+                for mask in touching {
+                    if mask.start <= paragraph.span.start && paragraph.span.end <= mask.end {
+                        spans.clear();
+                        spans.push(paragraph.span);
+                        break;
+                    }
+                    spans.push(*mask);
+                }
+                if spans.is_empty() {
+                    continue;
+                }
+                let whole = spans[0] == paragraph.span;
+                let mut words = Vec::new();
+                if !whole {
+                    token_spans(
+                        &documents[doc].text,
+                        &paragraphs[doc],
+                        range.clone(),
+                        &mut words,
+                    );
+                }
+                for position in range.clone() {
+                    let covered = whole || {
+                        let word = words[(position - range.start) as usize];
+                        spans
+                            .iter()
+                            .any(|mask| mask.start <= word.start && word.end <= mask.end)
+                    };
+                    if covered {
+                        // Top bit set: unique per (document, position) below it, and 2^-64 odds
+                        // of meeting a real token's hash.
+                        tokens[position as usize] = 1 << 63 | (doc as u64) << 32 | position as u64;
+                    }
                 }
             }
         });
@@ -570,8 +643,8 @@ fn fingerprint_document(
             key: paragraph_key(paragraph_tokens),
         });
     }
-    let tokens = if params.align.enabled {
-        tokens.to_vec()
+    let token_ids = if params.align.enabled {
+        tokens.iter().map(|token| token.id).collect()
     } else {
         Vec::new()
     };
@@ -580,8 +653,81 @@ fn fingerprint_document(
         paragraphs,
         nodes,
         band_keys: keys,
-        tokens,
+        token_ids,
         shingles,
         set_ends,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribute::credits::CreditKind;
+    use crate::params::Language;
+
+    const TEXT: &str = "MOSCOW (Reuters) — Putin’s envoy said 10,000 troops were deployed.\n\n\
+                        Read more on our app.\n\n\
+                        The talks resume in Geneva next week.";
+
+    fn fingerprinted(doc: &Document) -> DocumentFingerprint {
+        let params = Params::default().validated().unwrap();
+        let pool = NormalizerPool::new(params.language);
+        fingerprint_documents(std::slice::from_ref(doc), &params, &pool).remove(0)
+    }
+
+    fn all_tokens(text: &str) -> Vec<Token> {
+        let mut normalizer = Normalizer::new(Language::English);
+        let mut tokens = Vec::new();
+        for span in segment::paragraphs(text) {
+            normalizer.tokenize(span.slice(text), span.start, &mut tokens);
+        }
+        tokens
+    }
+
+    #[test]
+    fn token_spans_are_the_spans_tokenizing_gave() {
+        let doc = Document::new("a", TEXT);
+        let fp = fingerprinted(&doc);
+        let tokens = all_tokens(TEXT);
+        assert_eq!(fp.token_ids, tokens.iter().map(|t| t.id).collect::<Vec<_>>());
+        let n = tokens.len() as u32;
+        for range in [0..n, 0..1, n - 1..n, 3..14, 12..13, 5..5] {
+            let mut spans = Vec::new();
+            token_spans(&doc.text, &fp.paragraphs, range.clone(), &mut spans);
+            let expected: Vec<Span> = tokens[range.start as usize..range.end as usize]
+                .iter()
+                .map(Token::span)
+                .collect();
+            assert_eq!(spans, expected, "tokens {range:?}");
+        }
+    }
+
+    #[test]
+    fn masking_covers_credit_lines_inside_paragraphs_and_whole_boilerplate_paragraphs() {
+        let doc = Document::new("a", TEXT);
+        let fp = fingerprinted(&doc);
+        let tokens = all_tokens(TEXT);
+        let credit = Span::new(0, TEXT.find('—').unwrap());
+        let credits = vec![vec![Credit {
+            agency: "reuters".into(),
+            kind: CreditKind::Dateline,
+            span: credit,
+        }]];
+        let boilerplate = vec![vec![false, true, false]];
+        let mut ids = vec![fp.token_ids.clone()];
+        let documents = [doc];
+        mask_for_alignment(&mut ids, &documents, &[fp.paragraphs], &boilerplate, &credits);
+        let boilerplate_span = segment::paragraphs(TEXT)[1];
+        for (position, (token, &id)) in tokens.iter().zip(&ids[0]).enumerate() {
+            let span = token.span();
+            let inside = |mask: Span| mask.start <= span.start && span.end <= mask.end;
+            let masked = inside(credit) || inside(boilerplate_span);
+            assert_eq!(id != token.id, masked, "{:?}", span.slice(TEXT));
+            if masked {
+                assert_eq!(id, 1 << 63 | position as u64);
+            }
+        }
+        let masked = ids[0].iter().zip(&tokens).filter(|(&id, t)| id != t.id);
+        assert_eq!(masked.count(), 2 + 5, "MOSCOW Reuters, and the app line");
     }
 }

@@ -100,9 +100,18 @@ impl ShingleSets {
 
 /// The hash of one k-gram: order-sensitive mixing of the token ids, then a 64-bit finalizer.
 pub fn shingle_hash(window: &[Token]) -> u64 {
+    hash_ids(window.iter().map(|token| token.id))
+}
+
+/// [`shingle_hash`] of the tokens with these ids (for callers that keep ids only).
+pub fn ids_hash(ids: &[u64]) -> u64 {
+    hash_ids(ids.iter().copied())
+}
+
+fn hash_ids(ids: impl Iterator<Item = u64>) -> u64 {
     let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
-    for token in window {
-        h = (h.rotate_left(23) ^ token.id).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    for id in ids {
+        h = (h.rotate_left(23) ^ id).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     }
     finalize(h)
 }
