@@ -124,6 +124,16 @@ pub struct AlignStats {
 /// Occurrences of one anchor kept per document (repeats beyond these add nothing but work).
 const MAX_OCCURRENCES_PER_DOCUMENT: usize = 4;
 
+/// Parts the anchors are split into by hash (see [`align_corpus`]).
+const ANCHOR_PARTS: usize = 8;
+
+const _: () = assert!(ANCHOR_PARTS.is_power_of_two());
+
+/// The part of an anchor hash: its top bits.
+fn anchor_part(hash: u64) -> usize {
+    (hash >> (64 - ANCHOR_PARTS.trailing_zeros())) as usize
+}
+
 /// Two occurrences of one anchor in documents `a < b`: `(a, b, position in a, position in b)`.
 type AnchorPair = (u32, u32, u32, u32);
 
@@ -172,26 +182,49 @@ pub fn align_corpus(
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
-    let mut anchors: Vec<Anchor> = ids
+    // Anchors are split by hash into parts as they are found (one piece per part per worker),
+    // then sorted and paired one part at a time: an anchor's occurrences all fall in one part,
+    // and each part's anchors are freed as soon as its pairs are made, so the anchors and the
+    // pairs are never all in memory together.
+    let mut pieces: Vec<Vec<Vec<Anchor>>> = ids
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(doc, doc_ids)| {
-            winnowed_anchors(doc_ids, params.anchor_size, params.anchor_window)
-                .into_iter()
-                .map(move |(hash, pos)| Anchor {
-                    hash,
-                    doc: doc as u32,
-                    pos,
-                })
-        })
+        .fold(
+            || vec![Vec::new(); ANCHOR_PARTS],
+            |mut parts, (doc, doc_ids)| {
+                for (hash, pos) in
+                    winnowed_anchors(doc_ids, params.anchor_size, params.anchor_window)
+                {
+                    let anchor = Anchor {
+                        hash,
+                        doc: doc as u32,
+                        pos,
+                    };
+                    parts[anchor_part(hash)].push(anchor);
+                }
+                parts
+            },
+        )
         .collect();
-    stats.anchors = anchors.len();
-    anchors.par_sort_unstable();
-
     // Shared anchors per document pair: (a, b, pos_a, pos_b) with a < b.
-    let (mut hits, capped_anchors) = anchor_pairs(&anchors, params, capped);
-    stats.capped_anchors = capped_anchors;
-    drop(anchors);
+    let mut part_pairs = Vec::with_capacity(ANCHOR_PARTS);
+    for part in 0..ANCHOR_PARTS {
+        let size = pieces.iter().map(|piece| piece[part].len()).sum();
+        let mut anchors: Vec<Anchor> = Vec::with_capacity(size);
+        for piece in &mut pieces {
+            anchors.append(&mut std::mem::take(&mut piece[part]));
+        }
+        stats.anchors += anchors.len();
+        anchors.par_sort_unstable();
+        let (pairs, capped_anchors) = anchor_pairs(&anchors, params, capped);
+        stats.capped_anchors += capped_anchors;
+        part_pairs.push(pairs);
+    }
+    drop(pieces);
+    let mut hits = Vec::with_capacity(part_pairs.iter().map(Vec::len).sum());
+    for pairs in part_pairs {
+        hits.extend_from_slice(&pairs);
+    }
     hits.par_sort_unstable();
     let pairs: Vec<&[AnchorPair]> = hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
     stats.document_pairs = pairs.len();

@@ -689,7 +689,10 @@ mod tests {
         let doc = Document::new("a", TEXT);
         let fp = fingerprinted(&doc);
         let tokens = all_tokens(TEXT);
-        assert_eq!(fp.token_ids, tokens.iter().map(|t| t.id).collect::<Vec<_>>());
+        assert_eq!(
+            fp.token_ids,
+            tokens.iter().map(|t| t.id).collect::<Vec<_>>()
+        );
         let n = tokens.len() as u32;
         for range in [0..n, 0..1, n - 1..n, 3..14, 12..13, 5..5] {
             let mut spans = Vec::new();
@@ -716,7 +719,13 @@ mod tests {
         let boilerplate = vec![vec![false, true, false]];
         let mut ids = vec![fp.token_ids.clone()];
         let documents = [doc];
-        mask_for_alignment(&mut ids, &documents, &[fp.paragraphs], &boilerplate, &credits);
+        mask_for_alignment(
+            &mut ids,
+            &documents,
+            &[fp.paragraphs],
+            &boilerplate,
+            &credits,
+        );
         let boilerplate_span = segment::paragraphs(TEXT)[1];
         for (position, (token, &id)) in tokens.iter().zip(&ids[0]).enumerate() {
             let span = token.span();
