@@ -492,18 +492,27 @@ fn banded_smith_waterman(
     let (mut best, mut best_at) = (0i32, None);
     for r in 0..rows {
         let i = row_start + r as i64;
+        let a = tokens_a[i as usize];
         curr.fill(0);
-        for k in 0..width {
-            let j = i + dlo + k as i64;
-            if j < 0 || j >= lb {
-                continue;
-            }
-            let same = tokens_a[i as usize] == tokens_b[j as usize];
-            // Cell (i, j) at slot k+1. Diagonal neighbour (i-1, j-1): same k in prev row.
-            // Up (i-1, j): k+1 in prev row. Left (i, j-1): k-1 in this row.
-            let diag = prev[k + 1] + if same { MATCH } else { MISMATCH };
-            let up = if r > 0 { prev[k + 2] + GAP } else { GAP };
-            let left = curr[k] + GAP;
+        // Band slots k whose column j = first_j + k lies inside B; the others stay zero.
+        let first_j = i + dlo;
+        let k_lo = (-first_j).clamp(0, width as i64) as usize;
+        let k_hi = (lb - first_j).clamp(k_lo as i64, width as i64) as usize;
+        // (A row wholly outside B has no cells: k_hi == k_lo and j_lo only needs to be in B.)
+        let j_lo = (first_j + k_lo as i64).clamp(0, lb) as usize;
+        let cells = tokens_b[j_lo..j_lo + (k_hi - k_lo)]
+            .iter()
+            .zip(&prev[k_lo + 1..k_hi + 1])
+            .zip(&prev[k_lo + 2..k_hi + 2])
+            .zip(&mut curr[k_lo + 1..k_hi + 1])
+            .zip(&mut trace[r * width + k_lo..r * width + k_hi]);
+        // Cell (i, j) at slot k+1. Diagonal neighbour (i-1, j-1): same k in prev row.
+        // Up (i-1, j): k+1 in prev row. Left (i, j-1): k-1 in this row (zero left of k_lo).
+        let mut left = 0;
+        for (k, ((((&b, &diag_before), &up_before), cell), dir_out)) in (k_lo..).zip(cells) {
+            let diag = diag_before + if a == b { MATCH } else { MISMATCH };
+            let up = up_before + GAP;
+            let left_gap = left + GAP;
             let (mut score, mut dir) = (0, STOP);
             if diag > score {
                 (score, dir) = (diag, DIAG);
@@ -511,11 +520,12 @@ fn banded_smith_waterman(
             if up > score {
                 (score, dir) = (up, UP);
             }
-            if left > score {
-                (score, dir) = (left, LEFT);
+            if left_gap > score {
+                (score, dir) = (left_gap, LEFT);
             }
-            curr[k + 1] = score;
-            trace[r * width + k] = dir;
+            *cell = score;
+            left = score;
+            *dir_out = dir;
             if score > best {
                 best = score;
                 best_at = Some((r, k));
@@ -741,6 +751,29 @@ mod tests {
             .collect();
         assert_eq!(substituted, [("countries", "nations")]);
         assert_eq!(passage.tokens_a.1 - passage.tokens_a.0, passage.matched + 1);
+    }
+
+    #[test]
+    fn a_short_document_inside_a_long_one_aligns_whole() {
+        // The band's margins reach rows whose columns lie wholly before and after B.
+        let filler = |tag: &str| {
+            (0..60)
+                .map(|i| format!("{tag}{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let shared = "the treaty requires both countries to use all available means to provide \
+                      immediate military assistance if either is attacked";
+        let a_text = format!("{} {shared} {}", filler("alpha"), filler("omega"));
+        let (a, b) = (tokens(&a_text), tokens(shared));
+        let found = align_two(&a, &b, &AlignParams::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].span_a.slice(&a_text), shared);
+        assert_eq!(found[0].span_b.slice(shared), shared);
+        assert_eq!(found[0].matched as usize, b.len());
+        let reversed = align_two(&b, &a, &AlignParams::default());
+        assert_eq!(reversed.len(), 1);
+        assert_eq!(reversed[0].span_b.slice(&a_text), shared);
     }
 
     #[test]
