@@ -402,6 +402,60 @@ fn output_file_is_written_atomically_in_the_format_of_its_extension() {
     assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
 }
 
+/// `-o` to a named pipe (as to `/dev/null` or a terminal) writes into it: renaming a temp
+/// file over it, as for a regular file, would replace the pipe or device with a plain file
+/// (a scan run as root once turned `/dev/null` into a file that way).
+#[cfg(unix)]
+#[test]
+fn output_to_a_pipe_or_device_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    wiretrace()
+        .args(["scan", REPUBLISHED, "--format", "json", "-o"])
+        .arg(&fifo)
+        .assert()
+        .success();
+    // Checked before joining the reader, which would wait forever on a replaced pipe.
+    let kind = fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    let report: Report = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert!(!report.documents.is_empty());
+    let entries = fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "no temp file left beside the pipe");
+}
+
+/// `-o` to a symbolic link replaces the file it points to and keeps the link.
+#[cfg(unix)]
+#[test]
+fn output_through_a_symbolic_link_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("reports").join("latest.csv");
+    fs::create_dir(target.parent().unwrap()).unwrap();
+    fs::write(&target, "old").unwrap();
+    let link = dir.path().join("report.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    wiretrace()
+        .args(["scan", REPUBLISHED, "-o"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(fs::read_to_string(&target).unwrap().starts_with("doc_a,"));
+}
+
 #[test]
 fn stdin_takes_one_article_or_jsonl() {
     let article = fs::read_to_string(format!("{REPUBLISHED}/reuters/kursk-wire.txt")).unwrap();

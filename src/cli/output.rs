@@ -1,6 +1,9 @@
 //! Where reports go: stdout, or a file written atomically (temp file in the same directory,
-//! then renamed), so a failed or interrupted run never leaves a half-written report.
+//! then renamed), so a failed or interrupted run never leaves a half-written report. A path
+//! that is not a regular file (`/dev/null`, a named pipe, a terminal) is written in place:
+//! renaming a file over it would replace the device or pipe with a plain file.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -57,15 +60,38 @@ fn write_atomically(
 }
 
 /// A file written under a temp name in its final directory and renamed into place by
-/// [`AtomicFile::commit`]; dropped uncommitted (an error, an interrupt), it is removed.
+/// [`AtomicFile::commit`]; dropped uncommitted (an error, an interrupt), it is removed. A
+/// path that exists and is neither a regular file nor a directory (a device, a named pipe, a
+/// socket) is written in place instead; a symbolic link to a file keeps the link and replaces
+/// the file it points to.
 pub struct AtomicFile {
     /// `None` once committed.
-    out: Option<BufWriter<tempfile::NamedTempFile>>,
+    out: Option<Sink>,
     path: PathBuf,
+}
+
+enum Sink {
+    Temp(BufWriter<tempfile::NamedTempFile>),
+    InPlace(BufWriter<File>),
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        if let Ok(target) = std::fs::metadata(path) {
+            if !target.is_file() && !target.is_dir() {
+                let file = OpenOptions::new().write(true).open(path)?;
+                return Ok(AtomicFile {
+                    out: Some(Sink::InPlace(BufWriter::with_capacity(1 << 16, file))),
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let resolved = match is_link {
+            true => std::fs::canonicalize(path).ok(),
+            false => None,
+        };
+        let path = resolved.as_deref().unwrap_or(path);
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -86,14 +112,17 @@ impl AtomicFile {
         let temp = builder.tempfile_in(dir)?;
         pending().push(temp.path().to_path_buf());
         Ok(AtomicFile {
-            out: Some(BufWriter::with_capacity(1 << 16, temp)),
+            out: Some(Sink::Temp(BufWriter::with_capacity(1 << 16, temp))),
             path: path.to_path_buf(),
         })
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place (flushes only, when written in place).
     pub fn commit(mut self) -> io::Result<()> {
-        let out = self.out.take().expect("an AtomicFile is committed once");
+        let out = match self.out.take().expect("an AtomicFile is committed once") {
+            Sink::InPlace(mut out) => return out.flush(),
+            Sink::Temp(out) => out,
+        };
         let temp_path = out.get_ref().path().to_path_buf();
         let result = out
             .into_inner()
@@ -106,15 +135,18 @@ impl AtomicFile {
         result
     }
 
-    fn out(&mut self) -> &mut BufWriter<tempfile::NamedTempFile> {
-        self.out.as_mut().expect("not yet committed")
+    fn out(&mut self) -> &mut dyn Write {
+        match self.out.as_mut().expect("not yet committed") {
+            Sink::Temp(out) => out,
+            Sink::InPlace(out) => out,
+        }
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Uncommitted: NamedTempFile removes the file itself; forget it here.
-        if let Some(out) = &self.out {
+        if let Some(Sink::Temp(out)) = &self.out {
             let temp_path = out.get_ref().path().to_path_buf();
             pending().retain(|p| *p != temp_path);
         }
