@@ -25,6 +25,7 @@
 //! thread count.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -181,11 +182,39 @@ pub fn align_corpus(
     capped: &FxHashSet<u64>,
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
+    let input = CorpusInput {
+        ids,
+        keep_ops,
+        capped,
+        locate,
+    };
+    align_in_batches(&input, params, PAIRS_PER_BATCH)
+}
+
+/// What [`align_corpus`] aligns, and how.
+struct CorpusInput<'a> {
+    ids: &'a [Vec<u64>],
+    keep_ops: bool,
+    capped: &'a FxHashSet<u64>,
+    locate: &'a LocateTokens<'a>,
+}
+
+/// [`align_corpus`], making and aligning about `pairs_per_batch` anchor pairs at a time.
+fn align_in_batches(
+    input: &CorpusInput,
+    params: &AlignParams,
+    pairs_per_batch: u64,
+) -> (Vec<Alignment>, AlignStats) {
+    let CorpusInput {
+        ids,
+        keep_ops,
+        capped,
+        locate,
+    } = *input;
     let mut stats = AlignStats::default();
     // Anchors are split by hash into parts as they are found (one piece per part per worker),
-    // then sorted and paired one part at a time: an anchor's occurrences all fall in one part,
-    // and each part's anchors are freed as soon as its pairs are made, so the anchors and the
-    // pairs are never all in memory together.
+    // then sorted and grouped one part at a time (an anchor's occurrences all fall in one
+    // part), each part freed as soon as its shared anchors are kept.
     let mut pieces: Vec<Vec<Vec<Anchor>>> = ids
         .par_iter()
         .enumerate()
@@ -206,8 +235,11 @@ pub fn align_corpus(
             },
         )
         .collect();
-    // Shared anchors per document pair: (a, b, pos_a, pos_b) with a < b.
-    let mut part_pairs = Vec::with_capacity(ANCHOR_PARTS);
+    // Each part's anchors shared by 2 to `max_anchor_df` documents, kept grouped (8 bytes an
+    // occurrence; most anchors are in one document only and go), and how many anchor pairs
+    // each document will be the first of.
+    let mut shared = SharedAnchors::default();
+    let pairs_per_doc: Vec<AtomicU64> = ids.iter().map(|_| AtomicU64::new(0)).collect();
     for part in 0..ANCHOR_PARTS {
         let size = pieces.iter().map(|piece| piece[part].len()).sum();
         let mut anchors: Vec<Anchor> = Vec::with_capacity(size);
@@ -216,22 +248,21 @@ pub fn align_corpus(
         }
         stats.anchors += anchors.len();
         anchors.par_sort_unstable();
-        let (pairs, capped_anchors) = anchor_pairs(&anchors, params, capped);
-        stats.capped_anchors += capped_anchors;
-        part_pairs.push(pairs);
+        stats.capped_anchors += shared.add_part(&anchors, params, capped, &pairs_per_doc);
     }
     drop(pieces);
-    let mut hits = Vec::with_capacity(part_pairs.iter().map(Vec::len).sum());
-    for pairs in part_pairs {
-        hits.extend_from_slice(&pairs);
-    }
-    hits.par_sort_unstable();
-    let pairs: Vec<&[AnchorPair]> = hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
-    stats.document_pairs = pairs.len();
 
-    let alignments: Vec<Alignment> = pairs
-        .par_iter()
-        .flat_map_iter(|hits| {
+    // The anchor pairs `(a, b, pos_a, pos_b)`, `a < b`, are made and aligned for one range of
+    // first documents `a` at a time, ranges cut to hold about `pairs_per_batch` pairs, so that
+    // only one range's pairs are in memory. Ranges go in document order and each is sorted,
+    // so passages come out in the order of one sort of all pairs.
+    let mut alignments = Vec::new();
+    for docs in batches_of_documents(&pairs_per_doc, pairs_per_batch) {
+        let mut hits = shared.pairs_from(docs);
+        hits.par_sort_unstable();
+        let pairs: Vec<&[AnchorPair]> = hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
+        stats.document_pairs += pairs.len();
+        alignments.par_extend(pairs.par_iter().flat_map_iter(|hits| {
             let (a, b) = (hits[0].0, hits[0].1);
             let matches: Vec<(u32, u32)> = hits.iter().map(|h| (h.2, h.3)).collect();
             let pair = PairInput {
@@ -243,76 +274,140 @@ pub fn align_corpus(
                 locate,
             };
             align_pair(&pair, &matches, params)
-        })
-        .collect();
+        }));
+    }
     stats.alignments = alignments.len();
     (alignments, stats)
 }
 
-/// The pairs of occurrences of one anchor in two documents, `(a, b, pos_a, pos_b)` with
-/// `a < b`, over the anchors of `anchors` (sorted) found in 2 to `max_anchor_df` documents and
-/// not in `capped`; and the number of anchors left out as too common. Runs of whole anchor
-/// groups are worked through in parallel; the pairs come out in no particular order.
-fn anchor_pairs(
-    anchors: &[Anchor],
-    params: &AlignParams,
-    capped: &FxHashSet<u64>,
-) -> (Vec<AnchorPair>, usize) {
-    // About equal runs, each moved forward to the start of an anchor group.
-    let runs = rayon::current_num_threads() * 16;
-    let mut bounds = vec![0];
-    for run in 1..runs {
-        let mut at = (anchors.len() * run / runs).max(bounds[bounds.len() - 1]);
-        while at > 0 && at < anchors.len() && anchors[at].hash == anchors[at - 1].hash {
-            at += 1;
+/// Anchor pairs made and aligned at once (16 bytes each: 256 MB).
+const PAIRS_PER_BATCH: u64 = 16 << 20;
+
+/// Consecutive ranges of documents, each the first document of about `batch` anchor pairs in
+/// all (a document with more is a range of its own).
+fn batches_of_documents(pairs_per_doc: &[AtomicU64], batch: u64) -> Vec<Range<u32>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (doc, pairs) in pairs_per_doc.iter().enumerate() {
+        held += pairs.load(Ordering::Relaxed);
+        if held >= batch {
+            ranges.push(start..doc as u32 + 1);
+            (start, held) = (doc as u32 + 1, 0);
         }
-        bounds.push(at);
     }
-    bounds.push(anchors.len());
-    let found: Vec<(Vec<AnchorPair>, usize)> = bounds
-        .par_windows(2)
-        .map(|run| {
-            let mut pairs = Vec::new();
-            let mut capped_anchors = 0;
-            for group in anchors[run[0]..run[1]].chunk_by(|x, y| x.hash == y.hash) {
-                if group.len() < 2 {
-                    continue;
-                }
-                let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
-                if docs < 2 {
-                    continue;
-                }
-                if docs > params.max_anchor_df || capped.contains(&group[0].hash) {
-                    capped_anchors += 1;
-                    continue;
-                }
-                // A phrase repeated many times inside one document (or one word repeated a
-                // million times) would otherwise make the pairs quadratic: keep its first
-                // occurrences only.
-                let kept: Vec<&Anchor> = group
-                    .chunk_by(|x, y| x.doc == y.doc)
-                    .flat_map(|same_doc| same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT))
-                    .collect();
-                for (i, x) in kept.iter().enumerate() {
-                    for y in &kept[i + 1..] {
-                        if x.doc != y.doc {
-                            pairs.push((x.doc, y.doc, x.pos, y.pos));
-                        }
-                    }
-                }
+    if held > 0 {
+        ranges.push(start..pairs_per_doc.len() as u32);
+    }
+    ranges
+}
+
+/// The anchors found in 2 to `max_anchor_df` documents, grouped by anchor: each group's
+/// occurrences `(document, position)` in document then position order, at most
+/// [`MAX_OCCURRENCES_PER_DOCUMENT`] per document.
+#[derive(Debug, Default)]
+struct SharedAnchors {
+    occurrences: Vec<(u32, u32)>,
+    /// Where each group ends in `occurrences`.
+    group_ends: Vec<usize>,
+}
+
+impl SharedAnchors {
+    /// Adds the shared anchors of `anchors` (sorted; whole groups), counting in
+    /// `pairs_per_doc[d]` the anchor pairs whose first document is `d`. Returns the number of
+    /// anchors left out as too common (in more than `max_anchor_df` documents, or in `capped`).
+    /// Runs of whole anchor groups are worked through in parallel.
+    fn add_part(
+        &mut self,
+        anchors: &[Anchor],
+        params: &AlignParams,
+        capped: &FxHashSet<u64>,
+        pairs_per_doc: &[AtomicU64],
+    ) -> usize {
+        // About equal runs, each moved forward to the start of an anchor group.
+        let runs = rayon::current_num_threads() * 16;
+        let mut bounds = vec![0];
+        for run in 1..runs {
+            let mut at = (anchors.len() * run / runs).max(bounds[bounds.len() - 1]);
+            while at > 0 && at < anchors.len() && anchors[at].hash == anchors[at - 1].hash {
+                at += 1;
             }
-            (pairs, capped_anchors)
-        })
-        .collect();
-    let total = found.iter().map(|(pairs, _)| pairs.len()).sum();
-    let mut pairs = Vec::with_capacity(total);
-    let mut capped_anchors = 0;
-    // Each run's pairs are freed as soon as they are copied.
-    for (run, capped) in found {
-        pairs.extend_from_slice(&run);
-        capped_anchors += capped;
+            bounds.push(at);
+        }
+        bounds.push(anchors.len());
+        let found: Vec<(SharedAnchors, usize)> = bounds
+            .par_windows(2)
+            .map(|run| {
+                let mut shared = SharedAnchors::default();
+                let mut capped_anchors = 0;
+                for group in anchors[run[0]..run[1]].chunk_by(|x, y| x.hash == y.hash) {
+                    if group.len() < 2 {
+                        continue;
+                    }
+                    let docs = 1 + group.windows(2).filter(|w| w[0].doc != w[1].doc).count();
+                    if docs < 2 {
+                        continue;
+                    }
+                    if docs > params.max_anchor_df || capped.contains(&group[0].hash) {
+                        capped_anchors += 1;
+                        continue;
+                    }
+                    // A phrase repeated many times inside one document (or one word repeated
+                    // a million times) would otherwise make the pairs quadratic: keep its first
+                    // occurrences only.
+                    let first = shared.occurrences.len();
+                    for same_doc in group.chunk_by(|x, y| x.doc == y.doc) {
+                        let kept = same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT);
+                        shared.occurrences.extend(kept.map(|x| (x.doc, x.pos)));
+                    }
+                    let kept = &shared.occurrences[first..];
+                    for (i, &(doc, _)) in kept.iter().enumerate() {
+                        let later_docs = kept[i + 1..].iter().filter(|y| y.0 != doc).count();
+                        pairs_per_doc[doc as usize].fetch_add(later_docs as u64, Ordering::Relaxed);
+                    }
+                    shared.group_ends.push(shared.occurrences.len());
+                }
+                (shared, capped_anchors)
+            })
+            .collect();
+        let mut capped_anchors = 0;
+        for (run, capped) in found {
+            let offset = self.occurrences.len();
+            self.occurrences.extend_from_slice(&run.occurrences);
+            self.group_ends
+                .extend(run.group_ends.iter().map(|end| end + offset));
+            capped_anchors += capped;
+        }
+        capped_anchors
     }
-    (pairs, capped_anchors)
+
+    /// The pairs of occurrences of one anchor in two documents, `(a, b, pos_a, pos_b)` with
+    /// `a < b` and `a` in `first_docs`, in no particular order.
+    fn pairs_from(&self, first_docs: Range<u32>) -> Vec<AnchorPair> {
+        (0..self.group_ends.len())
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .flat_map_iter(|group| {
+                let start = if group == 0 {
+                    0
+                } else {
+                    self.group_ends[group - 1]
+                };
+                let kept = &self.occurrences[start..self.group_ends[group]];
+                let first_docs = first_docs.clone();
+                kept.iter().enumerate().flat_map(move |(i, &(a, pos_a))| {
+                    let later = if first_docs.contains(&a) {
+                        &kept[i + 1..]
+                    } else {
+                        &[]
+                    };
+                    later
+                        .iter()
+                        .filter(move |&&(b, _)| b != a)
+                        .map(move |&(b, pos_b)| (a, b, pos_a, pos_b))
+                })
+            })
+            .collect()
+    }
 }
 
 /// Aligns two documents directly (for `compare`): anchors are every shared n-gram.
@@ -692,12 +787,27 @@ mod tests {
         params: &AlignParams,
         keep_ops: bool,
     ) -> (Vec<Alignment>, AlignStats) {
+        align_documents_in_batches(docs, params, keep_ops, PAIRS_PER_BATCH)
+    }
+
+    fn align_documents_in_batches(
+        docs: &[Vec<Token>],
+        params: &AlignParams,
+        keep_ops: bool,
+        pairs_per_batch: u64,
+    ) -> (Vec<Alignment>, AlignStats) {
         let doc_ids: Vec<Vec<u64>> = docs.iter().map(|d| ids(d)).collect();
         let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
             let tokens = &docs[doc as usize][range.start as usize..range.end as usize];
             out.extend(tokens.iter().map(Token::span));
         };
-        align_corpus(&doc_ids, params, keep_ops, &FxHashSet::default(), &locate)
+        let input = CorpusInput {
+            ids: &doc_ids,
+            keep_ops,
+            capped: &FxHashSet::default(),
+            locate: &locate,
+        };
+        align_in_batches(&input, params, pairs_per_batch)
     }
 
     #[test]
@@ -814,6 +924,42 @@ mod tests {
         assert!(stats.capped_anchors > 0);
         let (found, _) = align_documents(&docs, &AlignParams::default(), false);
         assert_eq!(found.len(), 10, "every pair shares the line");
+    }
+
+    #[test]
+    fn anchor_pairs_made_in_small_batches_align_the_same() {
+        let shared = "to use all available means to provide immediate military assistance";
+        let docs: Vec<Vec<Token>> = (0..12)
+            .map(|i| {
+                tokens(&format!(
+                    "Report {i} opens with its own words. The treaty requires both countries \
+                     {shared} if either is attacked, officials said on day {}.",
+                    i % 3
+                ))
+            })
+            .collect();
+        let params = AlignParams::default();
+        let (whole, whole_stats) = align_documents_in_batches(&docs, &params, true, u64::MAX);
+        let (batched, batched_stats) = align_documents_in_batches(&docs, &params, true, 1);
+        assert_eq!(whole.len(), 12 * 11 / 2, "every pair shares the sentence");
+        assert_eq!(batched, whole);
+        assert_eq!(batched_stats, whole_stats);
+    }
+
+    #[test]
+    fn batches_of_documents_cover_every_document_with_pairs_once() {
+        let counts: Vec<AtomicU64> = [5, 0, 7, 1, 1, 1, 0, 0]
+            .into_iter()
+            .map(AtomicU64::new)
+            .collect();
+        assert_eq!(batches_of_documents(&counts, 6), [0..3, 3..8]);
+        assert_eq!(
+            batches_of_documents(&counts, 1),
+            [0..1, 1..3, 3..4, 4..5, 5..6]
+        );
+        let whole: Vec<Range<u32>> = batches_of_documents(&counts, u64::MAX);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0], 0..8);
     }
 
     #[test]
