@@ -19,6 +19,7 @@ pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cluster::Method;
@@ -243,7 +244,7 @@ impl Report {
         let doc_id = |d: u32| documents[d as usize].id.clone();
         let clusters: Vec<ClusterReport> = attribution
             .clusters
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(index, attributed)| {
                 let cluster = &attributed.cluster;
@@ -309,9 +310,9 @@ impl Report {
             }
         }
 
-        let mut shared_paragraphs = 0;
-        let document_reports: Vec<DocumentReport> = documents
-            .iter()
+        // Each document's report, and how many of its paragraphs hold reused text.
+        let (document_reports, shared_paragraphs): (Vec<DocumentReport>, Vec<usize>) = documents
+            .par_iter()
             .enumerate()
             .map(|(d, doc)| {
                 let paragraphs = &result.paragraphs[d];
@@ -334,7 +335,7 @@ impl Report {
                     .iter()
                     .map(|&p| covered_bytes(p, &all_reuse))
                     .collect();
-                shared_paragraphs += reused_per_paragraph.iter().filter(|&&b| b > 0).count();
+                let shared_paragraphs = reused_per_paragraph.iter().filter(|&&b| b > 0).count();
                 let fraction = |bytes: usize| {
                     if total > 0 {
                         round4(bytes as f64 / total as f64)
@@ -347,7 +348,7 @@ impl Report {
                     .map(|(origin, spans)| (origin.clone(), fraction(covered(spans))))
                     .filter(|(_, f)| *f > 0.0)
                     .collect();
-                DocumentReport {
+                let report = DocumentReport {
                     id: doc.id.clone(),
                     path: doc.path.clone(),
                     source: doc.source.clone(),
@@ -382,9 +383,11 @@ impl Report {
                         by_origin,
                     },
                     indexed: false,
-                }
+                };
+                (report, shared_paragraphs)
             })
-            .collect();
+            .unzip();
+        let shared_paragraphs: usize = shared_paragraphs.iter().sum();
 
         let mut warnings_by_kind = BTreeMap::new();
         for warning in warnings {
