@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Report, VERSION};
@@ -56,14 +57,37 @@ fn write_jsonl_records(report: &Report, out: &mut impl Write) -> io::Result<()> 
         params: &report.params,
     };
     write_record(out, "header", &header)?;
-    for document in &report.documents {
-        write_record(out, "document", document)?;
-    }
-    for cluster in &report.clusters {
-        write_record(out, "cluster", cluster)?;
-    }
-    for warning in &report.warnings {
-        write_record(out, "warning", warning)?;
-    }
+    write_records(out, "document", &report.documents)?;
+    write_records(out, "cluster", &report.clusters)?;
+    write_records(out, "warning", &report.warnings)?;
     write_record(out, "summary", &report.summary)
+}
+
+/// Records serialized by one worker in one go.
+const RECORDS_PER_PIECE: usize = 2048;
+
+/// Writes `records` in order, serialized in parallel a few pieces at a time (one piece per
+/// worker), so that only those pieces' lines are held in memory.
+fn write_records<T: Serialize + Sync>(
+    out: &mut impl Write,
+    kind: &'static str,
+    records: &[T],
+) -> io::Result<()> {
+    let per_round = RECORDS_PER_PIECE * rayon::current_num_threads();
+    for round in records.chunks(per_round) {
+        let pieces: Vec<Vec<u8>> = round
+            .par_chunks(RECORDS_PER_PIECE)
+            .map(|piece| {
+                let mut lines = Vec::new();
+                for record in piece {
+                    write_record(&mut lines, kind, record)?;
+                }
+                Ok(lines)
+            })
+            .collect::<io::Result<_>>()?;
+        for lines in pieces {
+            out.write_all(&lines)?;
+        }
+    }
+    Ok(())
 }
