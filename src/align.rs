@@ -182,35 +182,18 @@ pub fn align_corpus(
     capped: &FxHashSet<u64>,
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
-    let input = CorpusInput {
-        ids,
-        keep_ops,
-        capped,
-        locate,
-    };
-    align_in_batches(&input, params, PAIRS_PER_BATCH)
-}
-
-/// What [`align_corpus`] aligns, and how.
-struct CorpusInput<'a> {
-    ids: &'a [Vec<u64>],
-    keep_ops: bool,
-    capped: &'a FxHashSet<u64>,
-    locate: &'a LocateTokens<'a>,
+    align_in_batches(ids, params, keep_ops, capped, locate, PAIRS_PER_BATCH)
 }
 
 /// [`align_corpus`], making and aligning about `pairs_per_batch` anchor pairs at a time.
 fn align_in_batches(
-    input: &CorpusInput,
+    ids: &[Vec<u64>],
     params: &AlignParams,
+    keep_ops: bool,
+    capped: &FxHashSet<u64>,
+    locate: &LocateTokens,
     pairs_per_batch: u64,
 ) -> (Vec<Alignment>, AlignStats) {
-    let CorpusInput {
-        ids,
-        keep_ops,
-        capped,
-        locate,
-    } = *input;
     let mut stats = AlignStats::default();
     // Anchors are split by hash into parts as they are found (one piece per part per worker),
     // then sorted and grouped one part at a time (an anchor's occurrences all fall in one
@@ -801,13 +784,15 @@ mod tests {
             let tokens = &docs[doc as usize][range.start as usize..range.end as usize];
             out.extend(tokens.iter().map(Token::span));
         };
-        let input = CorpusInput {
-            ids: &doc_ids,
+        let capped = FxHashSet::default();
+        align_in_batches(
+            &doc_ids,
+            params,
             keep_ops,
-            capped: &FxHashSet::default(),
-            locate: &locate,
-        };
-        align_in_batches(&input, params, pairs_per_batch)
+            &capped,
+            &locate,
+            pairs_per_batch,
+        )
     }
 
     #[test]
