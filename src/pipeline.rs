@@ -423,16 +423,21 @@ pub fn token_spans(text: &str, paragraphs: &[Paragraph], tokens: Range<u32>, out
             break;
         }
         if end > tokens.start {
-            let base = paragraph.span.start;
-            let words = normalize::word_spans(paragraph.span.slice(text));
-            for (token, word) in (first..tokens.end).zip(words) {
+            for (token, word) in (first..tokens.end).zip(paragraph_words(text, paragraph)) {
                 if token >= tokens.start {
-                    out.push(Span::new(base + word.start, base + word.end));
+                    out.push(word);
                 }
             }
         }
         first = end;
     }
+}
+
+/// The spans in the document of a paragraph's words, which are its tokens' spans, in order.
+fn paragraph_words<'t>(text: &'t str, paragraph: &Paragraph) -> impl Iterator<Item = Span> + 't {
+    let base = paragraph.span.start;
+    normalize::word_spans(paragraph.span.slice(text))
+        .map(move |word| Span::new(base + word.start, base + word.end))
 }
 
 /// Gives every token of a boilerplate paragraph or credit line an id of its own, so that no
@@ -469,11 +474,17 @@ pub fn mask_for_alignment(
                     _ => merged.push(span),
                 }
             }
-            // The paragraphs a mask touches, one walk along both (both in text order); a
-            // paragraph's words are found again only where a mask covers part of it.
+            // Top bit set: unique per (document, position) below it, and 2^-64 odds of
+            // meeting a real token's hash.
+            let mut mask_token = |position: u32| {
+                tokens[position as usize] = 1 << 63 | (doc as u64) << 32 | u64::from(position);
+            };
+            let within =
+                |inner: Span, outer: &Span| outer.start <= inner.start && inner.end <= outer.end;
+            // The masks touching each paragraph, one walk along both (both in text order); a
+            // paragraph's words are found again only where masks cover part of it.
             let mut next = 0;
             let mut first = 0u32;
-            let mut spans = Vec::new();
             for paragraph in &paragraphs[doc] {
                 let range = first..first + paragraph.tokens;
                 first = range.end;
@@ -482,40 +493,17 @@ pub fn mask_for_alignment(
                 }
                 let touching = merged[next..]
                     .iter()
-                    .take_while(|mask| mask.start < paragraph.span.end);
-                spans.clear();
-                for mask in touching {
-                    if mask.start <= paragraph.span.start && paragraph.span.end <= mask.end {
-                        spans.clear();
-                        spans.push(paragraph.span);
-                        break;
-                    }
-                    spans.push(*mask);
-                }
-                if spans.is_empty() {
-                    continue;
-                }
-                let whole = spans[0] == paragraph.span;
-                let mut words = Vec::new();
-                if !whole {
-                    token_spans(
-                        &documents[doc].text,
-                        &paragraphs[doc],
-                        range.clone(),
-                        &mut words,
-                    );
-                }
-                for position in range.clone() {
-                    let covered = whole || {
-                        let word = words[(position - range.start) as usize];
-                        spans
-                            .iter()
-                            .any(|mask| mask.start <= word.start && word.end <= mask.end)
-                    };
-                    if covered {
-                        // Top bit set: unique per (document, position) below it, and 2^-64 odds
-                        // of meeting a real token's hash.
-                        tokens[position as usize] = 1 << 63 | (doc as u64) << 32 | position as u64;
+                    .take_while(|mask| mask.start < paragraph.span.end)
+                    .count();
+                let touching = &merged[next..next + touching];
+                if touching.iter().any(|mask| within(paragraph.span, mask)) {
+                    range.for_each(&mut mask_token);
+                } else if !touching.is_empty() {
+                    let words = range.zip(paragraph_words(&documents[doc].text, paragraph));
+                    for (position, word) in words {
+                        if touching.iter().any(|mask| within(word, mask)) {
+                            mask_token(position);
+                        }
                     }
                 }
             }
