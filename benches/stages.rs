@@ -17,7 +17,7 @@ use wiretrace::doc::{Document, Paragraph};
 use wiretrace::ingest::{self, Corpus, IngestOptions};
 use wiretrace::lsh;
 use wiretrace::minhash::MinHasher;
-use wiretrace::normalize::{Normalizer, Token};
+use wiretrace::normalize::{Normalizer, Token, WordId};
 use wiretrace::params::Params;
 use wiretrace::pipeline;
 use wiretrace::report::{self, Report};
@@ -49,13 +49,15 @@ fn synthetic_corpus() -> Vec<Document> {
     corpus.documents
 }
 
-/// What fingerprinting hands on: paragraphs, nodes' owners, band keys, shingle sets, token ids.
+/// What fingerprinting hands on: paragraphs, nodes' owners, band keys, shingle sets, word
+/// numbers and the token id of each word number.
 struct Fingerprints {
     paragraphs: Vec<Vec<Paragraph>>,
     owner: Vec<u32>,
     keys: Vec<u32>,
     shingles: ShingleSets,
-    tokens: Vec<Vec<u64>>,
+    tokens: Vec<Vec<WordId>>,
+    token_ids: Vec<u64>,
 }
 
 fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
@@ -68,6 +70,7 @@ fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
         keys: Vec::new(),
         shingles: ShingleSets::default(),
         tokens: Vec::new(),
+        token_ids: Vec::new(),
     };
     for (d, doc) in documents.iter().enumerate() {
         let (mut paragraphs, mut tokens, mut compact, mut ends) =
@@ -99,8 +102,9 @@ fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
             start = end;
         }
         out.paragraphs.push(paragraphs);
-        out.tokens.push(tokens.iter().map(|t| t.id).collect());
+        out.tokens.push(tokens.iter().map(|t| t.word).collect());
     }
+    out.token_ids = normalizer.vocabulary().token_ids();
     out
 }
 
@@ -162,9 +166,17 @@ fn bench(c: &mut Criterion) {
                 let doc = doc as usize;
                 pipeline::token_spans(&documents[doc].text, &result.paragraphs[doc], range, out)
             };
-            align::align_corpus(&tokens, &params.align, false, &Default::default(), &locate)
-                .0
-                .len()
+            let capped = Default::default();
+            align::align_corpus(
+                &tokens,
+                &fp.token_ids,
+                &params.align,
+                false,
+                &capped,
+                &locate,
+            )
+            .0
+            .len()
         })
     });
     group.bench_function("attribute", |b| {

@@ -1,7 +1,8 @@
 //! Passage alignment: reused text below the near-duplicate level, with exact spans.
 //!
-//! In: every document's full token id sequence (paragraph boundaries ignored), a way to find
-//! the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`]. Out: [`Alignment`]s — pairs of passages in two different documents, each
+//! In: every document's full sequence of word numbers ([`WordId`]s, paragraph boundaries
+//! ignored; [`NO_WORD`] for a token that must match nothing), the token id of each word number,
+//! a way to find the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`]. Out: [`Alignment`]s — pairs of passages in two different documents, each
 //! with both byte spans, the aligned token count, identity and score, and the edit script.
 //!
 //! How:
@@ -15,7 +16,7 @@
 //!    work stays near-linear in corpus size.
 //! 3. **Chains.** The shared anchors of a document pair are chained along nearby diagonals.
 //! 4. **Local alignment.** Each chain's region is aligned with a banded Smith-Waterman
-//!    (match +1, mismatch −1, gap −1) on the token ids; the best local alignment is kept when it
+//!    (match +1, mismatch −1, gap −1) on the word numbers; the best local alignment is kept when it
 //!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
 //!    alignment columns). Overlapping alignments of one pair keep the best.
 //!
@@ -32,7 +33,7 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::doc::Span;
-use crate::normalize::Token;
+use crate::normalize::{Token, Vocabulary, WordId, NO_WORD};
 use crate::shingle::ids_hash;
 
 /// Where tokens are in their documents: `locate(doc, tokens, out)` appends to `out` the byte
@@ -146,6 +147,21 @@ struct Anchor {
     pos: u32,
 }
 
+/// The values a document's anchors are hashed from, into `out` (cleared first): each word's
+/// token id (`token_ids[word]`), and for a [`NO_WORD`] token (masked) a value of its own for
+/// its document and position (top bit set: 2^-64 odds of meeting a real token id), so that
+/// no anchor shared with another document contains it.
+pub fn anchor_ids(words: &[WordId], token_ids: &[u64], doc: u32, out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(words.iter().zip(0u64..).map(|(&word, position)| {
+        if word == NO_WORD {
+            1 << 63 | u64::from(doc) << 32 | position
+        } else {
+            token_ids[word as usize]
+        }
+    }));
+}
+
 /// The winnowed anchors of one token id sequence: `(hash, position of the n-gram's first
 /// token)`.
 pub fn winnowed_anchors(ids: &[u64], n: usize, window: usize) -> Vec<(u64, u32)> {
@@ -170,24 +186,35 @@ pub fn winnowed_anchors(ids: &[u64], n: usize, window: usize) -> Vec<(u64, u32)>
     out
 }
 
-/// Aligns every pair of documents that share anchors. `ids[d]` is document `d`'s token ids,
-/// and `locate` finds their spans. Without `keep_ops`, no edit script is made (they are only
+/// Aligns every pair of documents that share anchors. `words[d]` is document `d`'s word
+/// numbers, `token_ids[w]` the token id of word number `w`, and `locate` finds the tokens'
+/// spans. Without `keep_ops`, no edit script is made (they are only
 /// needed to show alignments word by word, and they are the bulk of the memory). Anchors in
 /// `capped` are treated as too common whatever their count here (an index knows their count
 /// over documents outside `ids`).
 pub fn align_corpus(
-    ids: &[Vec<u64>],
+    words: &[Vec<WordId>],
+    token_ids: &[u64],
     params: &AlignParams,
     keep_ops: bool,
     capped: &FxHashSet<u64>,
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
-    align_in_batches(ids, params, keep_ops, capped, locate, PAIRS_PER_BATCH)
+    align_in_batches(
+        words,
+        token_ids,
+        params,
+        keep_ops,
+        capped,
+        locate,
+        PAIRS_PER_BATCH,
+    )
 }
 
 /// [`align_corpus`], making and aligning about `pairs_per_batch` anchor pairs at a time.
 fn align_in_batches(
-    ids: &[Vec<u64>],
+    words: &[Vec<WordId>],
+    token_ids: &[u64],
     params: &AlignParams,
     keep_ops: bool,
     capped: &FxHashSet<u64>,
@@ -198,14 +225,14 @@ fn align_in_batches(
     // Anchors are split by hash into parts as they are found (one piece per part per worker),
     // then sorted and grouped one part at a time (an anchor's occurrences all fall in one
     // part), each part freed as soon as its shared anchors are kept.
-    let mut pieces: Vec<Vec<Vec<Anchor>>> = ids
+    let mut pieces: Vec<Vec<Vec<Anchor>>> = words
         .par_iter()
         .enumerate()
         .fold(
-            || vec![Vec::new(); ANCHOR_PARTS],
-            |mut parts, (doc, doc_ids)| {
-                for (hash, pos) in
-                    winnowed_anchors(doc_ids, params.anchor_size, params.anchor_window)
+            || (vec![Vec::new(); ANCHOR_PARTS], Vec::new()),
+            |(mut parts, mut ids), (doc, doc_words)| {
+                anchor_ids(doc_words, token_ids, doc as u32, &mut ids);
+                for (hash, pos) in winnowed_anchors(&ids, params.anchor_size, params.anchor_window)
                 {
                     let anchor = Anchor {
                         hash,
@@ -214,15 +241,16 @@ fn align_in_batches(
                     };
                     parts[anchor_part(hash)].push(anchor);
                 }
-                parts
+                (parts, ids)
             },
         )
+        .map(|(parts, _)| parts)
         .collect();
     // Each part's anchors shared by 2 to `max_anchor_df` documents, kept grouped (8 bytes an
     // occurrence; most anchors are in one document only and go), and how many anchor pairs
     // each document will be the first of.
     let mut shared = SharedAnchors::default();
-    let pairs_per_doc: Vec<AtomicU64> = ids.iter().map(|_| AtomicU64::new(0)).collect();
+    let pairs_per_doc: Vec<AtomicU64> = words.iter().map(|_| AtomicU64::new(0)).collect();
     for part in 0..ANCHOR_PARTS {
         let size = pieces.iter().map(|piece| piece[part].len()).sum();
         let mut anchors: Vec<Anchor> = Vec::with_capacity(size);
@@ -251,8 +279,8 @@ fn align_in_batches(
             let pair = PairInput {
                 a,
                 b,
-                ids_a: &ids[a as usize],
-                ids_b: &ids[b as usize],
+                words_a: &words[a as usize],
+                words_b: &words[b as usize],
                 keep_ops,
                 locate,
             };
@@ -263,8 +291,8 @@ fn align_in_batches(
     (alignments, stats)
 }
 
-/// Anchor pairs made and aligned at once (16 bytes each: 256 MB).
-const PAIRS_PER_BATCH: u64 = 16 << 20;
+/// Anchor pairs made and aligned at once (16 bytes each: 128 MB).
+const PAIRS_PER_BATCH: u64 = 8 << 20;
 
 /// Consecutive ranges of documents, each the first document of about `batch` anchor pairs in
 /// all (a document with more is a range of its own).
@@ -401,6 +429,10 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
     }
     let ids_a: Vec<u64> = tokens_a.iter().map(|t| t.id).collect();
     let ids_b: Vec<u64> = tokens_b.iter().map(|t| t.id).collect();
+    // Numbered here, so that tokens from any normalizers can be compared.
+    let vocabulary = Vocabulary::new();
+    let words_a: Vec<WordId> = ids_a.iter().map(|&id| vocabulary.number(id)).collect();
+    let words_b: Vec<WordId> = ids_b.iter().map(|&id| vocabulary.number(id)).collect();
     let mut grams_b: Vec<(u64, u32)> = ids_b
         .windows(n)
         .enumerate()
@@ -429,8 +461,8 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
     let pair = PairInput {
         a: 0,
         b: 1,
-        ids_a: &ids_a,
-        ids_b: &ids_b,
+        words_a: &words_a,
+        words_b: &words_b,
         keep_ops: true,
         locate: &locate,
     };
@@ -441,8 +473,8 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
 struct PairInput<'a> {
     a: u32,
     b: u32,
-    ids_a: &'a [u64],
-    ids_b: &'a [u64],
+    words_a: &'a [WordId],
+    words_b: &'a [WordId],
     /// Make each passage's edit script.
     keep_ops: bool,
     locate: &'a LocateTokens<'a>,
@@ -473,7 +505,7 @@ const ROW_MARGIN: i64 = 48;
 const DIAG_MARGIN: i64 = 12;
 
 fn align_pair(pair: &PairInput, matches: &[(u32, u32)], params: &AlignParams) -> Vec<Alignment> {
-    let (tokens_a, tokens_b) = (pair.ids_a, pair.ids_b);
+    let (tokens_a, tokens_b) = (pair.words_a, pair.words_b);
     let mut matches = matches.to_vec();
     matches.sort_unstable();
     let mut chains: Vec<Chain> = Vec::new();
@@ -551,9 +583,10 @@ const LEFT: u8 = 3; // consumes a token of B only
 
 /// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
 /// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
+/// Tokens match when their word numbers are equal and not [`NO_WORD`].
 fn banded_smith_waterman(
-    tokens_a: &[u64],
-    tokens_b: &[u64],
+    tokens_a: &[WordId],
+    tokens_b: &[WordId],
     row_start: i64,
     row_end: i64,
     band: (i64, i64),
@@ -571,6 +604,7 @@ fn banded_smith_waterman(
     for r in 0..rows {
         let i = row_start + r as i64;
         let a = tokens_a[i as usize];
+        let matchable = a != NO_WORD;
         curr.fill(0);
         // Band slots k whose column j = first_j + k lies inside B; the others stay zero.
         let first_j = i + dlo;
@@ -588,7 +622,7 @@ fn banded_smith_waterman(
         // Up (i-1, j): k+1 in prev row. Left (i, j-1): k-1 in this row (zero left of k_lo).
         let mut left = 0;
         for (k, ((((&b, &diag_before), &up_before), cell), dir_out)) in (k_lo..).zip(cells) {
-            let diag = diag_before + if a == b { MATCH } else { MISMATCH };
+            let diag = diag_before + if matchable && a == b { MATCH } else { MISMATCH };
             let up = up_before + GAP;
             let left_gap = left + GAP;
             let (mut score, mut dir) = (0, STOP);
@@ -620,7 +654,8 @@ fn banded_smith_waterman(
         let j = i + dlo + k as i64;
         match trace[r * width + k] {
             DIAG => {
-                let same = tokens_a[i as usize] == tokens_b[j as usize];
+                let a = tokens_a[i as usize];
+                let same = a != NO_WORD && a == tokens_b[j as usize];
                 let (i, j) = (i as u32, j as u32);
                 steps.push(if same {
                     Step::Match(i, j)
@@ -779,14 +814,20 @@ mod tests {
         keep_ops: bool,
         pairs_per_batch: u64,
     ) -> (Vec<Alignment>, AlignStats) {
-        let doc_ids: Vec<Vec<u64>> = docs.iter().map(|d| ids(d)).collect();
+        // Numbered in one vocabulary (each document was tokenized with a normalizer of its own).
+        let vocabulary = Vocabulary::new();
+        let words: Vec<Vec<WordId>> = docs
+            .iter()
+            .map(|d| d.iter().map(|t| vocabulary.number(t.id)).collect())
+            .collect();
         let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
             let tokens = &docs[doc as usize][range.start as usize..range.end as usize];
             out.extend(tokens.iter().map(Token::span));
         };
         let capped = FxHashSet::default();
         align_in_batches(
-            &doc_ids,
+            &words,
+            &vocabulary.token_ids(),
             params,
             keep_ops,
             &capped,
@@ -869,6 +910,33 @@ mod tests {
         let reversed = align_two(&b, &a, &AlignParams::default());
         assert_eq!(reversed.len(), 1);
         assert_eq!(reversed[0].span_b.slice(&a_text), shared);
+    }
+
+    #[test]
+    fn masked_tokens_match_nothing_not_even_each_other() {
+        // Two documents with the same 60 words, the middle 10 masked in both.
+        let masked = 25..35;
+        let doc: Vec<WordId> = (0..60)
+            .map(|i| if masked.contains(&i) { NO_WORD } else { i })
+            .collect();
+        let words = vec![doc.clone(), doc];
+        let token_ids: Vec<u64> = (0..60).map(|i| 1000 + i).collect();
+        let locate = |_: u32, range: Range<u32>, out: &mut Vec<Span>| {
+            out.extend(range.map(|i| Span::new(i as usize, i as usize + 1)));
+        };
+        let capped = FxHashSet::default();
+        let params = AlignParams::default();
+        let (found, _) = align_corpus(&words, &token_ids, &params, true, &capped, &locate);
+        assert!(!found.is_empty());
+        for passage in &found {
+            for op in &passage.ops {
+                if let Op::Match(a, _) = op {
+                    assert!(!masked.contains(&(a.start as u32)), "{op:?}");
+                }
+            }
+        }
+        let matched: u32 = found.iter().map(|p| p.matched).sum();
+        assert_eq!(matched, 50, "every unmasked word, no masked one");
     }
 
     #[test]

@@ -194,7 +194,23 @@ struct DocumentKeys {
     paragraphs: usize,
 }
 
-fn document_keys(fp: &DocumentFingerprint, params: &Params) -> DocumentKeys {
+/// The hashes of a document's winnowed alignment anchors (`token_ids` from the vocabulary that
+/// numbered its words).
+fn anchor_hashes(
+    fp: &DocumentFingerprint,
+    token_ids: &[u64],
+    anchor_size: usize,
+    anchor_window: usize,
+) -> Vec<u64> {
+    let mut ids = Vec::new();
+    align::anchor_ids(&fp.words, token_ids, 0, &mut ids);
+    align::winnowed_anchors(&ids, anchor_size, anchor_window)
+        .into_iter()
+        .map(|(hash, _)| hash)
+        .collect()
+}
+
+fn document_keys(fp: &DocumentFingerprint, token_ids: &[u64], params: &Params) -> DocumentKeys {
     let mut bands: Vec<i64> = fp
         .band_keys
         .chunks_exact(params.bands)
@@ -203,14 +219,11 @@ fn document_keys(fp: &DocumentFingerprint, params: &Params) -> DocumentKeys {
     bands.sort_unstable();
     bands.dedup();
     let mut anchors: Vec<i64> = if params.align.enabled {
-        align::winnowed_anchors(
-            &fp.token_ids,
-            params.align.anchor_size,
-            params.align.anchor_window * STORED_ANCHOR_SPARSITY,
-        )
-        .into_iter()
-        .map(|(hash, _)| anchor_row_key(hash))
-        .collect()
+        let window = params.align.anchor_window * STORED_ANCHOR_SPARSITY;
+        anchor_hashes(fp, token_ids, params.align.anchor_size, window)
+            .into_iter()
+            .map(anchor_row_key)
+            .collect()
     } else {
         Vec::new()
     };
@@ -443,17 +456,18 @@ impl Index {
         let first_doc = next_doc;
         let mut rows = KeyRows::default();
         for chunk in fresh.chunks(ADD_CHUNK_DOCUMENTS) {
-            let prepared: Vec<(DocumentKeys, Vec<u8>)> =
-                pipeline::fingerprint_documents(chunk, &params, &self.normalizers)
-                    .into_par_iter()
-                    .zip(chunk.par_iter())
-                    .map(|(fp, doc)| {
-                        let keys = document_keys(&fp, &params);
-                        let text = zstd::bulk::compress(doc.text.as_bytes(), 3)
-                            .expect("compressing to memory cannot fail");
-                        (keys, text)
-                    })
-                    .collect();
+            let fingerprints = pipeline::fingerprint_documents(chunk, &params, &self.normalizers);
+            let token_ids = self.normalizers.vocabulary().token_ids();
+            let prepared: Vec<(DocumentKeys, Vec<u8>)> = fingerprints
+                .into_par_iter()
+                .zip(chunk.par_iter())
+                .map(|(fp, doc)| {
+                    let keys = document_keys(&fp, &token_ids, &params);
+                    let text = zstd::bulk::compress(doc.text.as_bytes(), 3)
+                        .expect("compressing to memory cannot fail");
+                    (keys, text)
+                })
+                .collect();
             write_documents(&tx, chunk, &prepared, next_doc).map_err(db)?;
             for (keys, _) in &prepared {
                 rows.push(keys, next_doc);
@@ -516,11 +530,13 @@ impl Index {
         targets.dedup_by_key(|(doc, _)| *doc);
         for chunk in targets.chunks(ADD_CHUNK_DOCUMENTS) {
             let documents: Vec<Document> = chunk.iter().map(|(_, d)| d.clone()).collect();
-            let keys: Vec<DocumentKeys> =
-                pipeline::fingerprint_documents(&documents, &params, &self.normalizers)
-                    .par_iter()
-                    .map(|fp| document_keys(fp, &params))
-                    .collect();
+            let fingerprints =
+                pipeline::fingerprint_documents(&documents, &params, &self.normalizers);
+            let token_ids = self.normalizers.vocabulary().token_ids();
+            let keys: Vec<DocumentKeys> = fingerprints
+                .par_iter()
+                .map(|fp| document_keys(fp, &token_ids, &params))
+                .collect();
             let delete = |table: &str, rows: &mut dyn Iterator<Item = (i64, i64)>| {
                 let mut statement =
                     tx.prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))?;
@@ -647,8 +663,14 @@ impl Index {
             prior: Some(&prior),
             ..options
         };
-        let result =
-            pipeline::scan_with_fingerprints(&corpus, all_fingerprints, params, options, progress);
+        let result = pipeline::scan_with_fingerprints(
+            &corpus,
+            all_fingerprints,
+            self.normalizers.vocabulary(),
+            params,
+            options,
+            progress,
+        );
         Ok(QueryResult {
             documents: corpus,
             indexed,
@@ -833,12 +855,9 @@ impl Lookup<'_> {
         let align = &self.index.params.align;
         // Queried documents holding each anchor.
         let mut holders_here: FxHashMap<u64, usize> = FxHashMap::default();
+        let token_ids = self.index.normalizers.vocabulary().token_ids();
         for fp in fingerprints {
-            let mut hashes: Vec<u64> =
-                align::winnowed_anchors(&fp.token_ids, align.anchor_size, align.anchor_window)
-                    .into_iter()
-                    .map(|(hash, _)| hash)
-                    .collect();
+            let mut hashes = anchor_hashes(fp, &token_ids, align.anchor_size, align.anchor_window);
             hashes.sort_unstable();
             hashes.dedup();
             for hash in hashes {

@@ -1,8 +1,8 @@
 //! Normalization and tokenization: text into stemmed word tokens, each with its byte span.
 //!
 //! In: a slice of a document's text (and the offset of that slice in the document). Out: a
-//! [`Token`] per word: a stable 64-bit id of the normalized, stemmed word and the byte span of
-//! the word in the original text.
+//! [`Token`] per word: a stable 64-bit id of the normalized, stemmed word, its dense 32-bit
+//! number in the run's [`Vocabulary`], and the byte span of the word in the original text.
 //!
 //! What is folded: Unicode NFKC (full-width forms, ligatures), lower case, curly apostrophes to
 //! `'`, thousands separators (`10,000` = `10000`). Punctuation, quotes and dashes separate words
@@ -12,12 +12,14 @@
 //! Invariants:
 //! - Spans are never changed by normalization: each token's span slices the original word.
 //! - Token ids depend only on the stemmed word (blake3), never on thread, order or platform.
+//!   Word numbers ([`WordId`]) depend on the order words were first met, so they are only
+//!   compared for equality within one [`Vocabulary`], never stored or hashed.
 //! - No allocation per token: each [`Normalizer`] keeps a cache from folded word to token id,
 //!   so stemming and hashing happen once per distinct word; the cache is cleared when it
 //!   reaches [`Normalizer::MAX_CACHED_WORDS`], which bounds its memory on adversarial input.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -27,24 +29,26 @@ use unicode_normalization::UnicodeNormalization;
 use crate::doc::Span;
 use crate::params::Language;
 
-/// One word: the id of its normalized, stemmed form and where it is in the document.
+/// One word: the id of its normalized, stemmed form, its number in the [`Vocabulary`] of the
+/// normalizer that made it, and where it is in the document.
 ///
-/// 16 bytes: the span is kept as two 32-bit offsets (a scan holds every token of the corpus
-/// for alignment, so this is most of its memory). Texts are tokenized up to 4 GiB; ingest cuts
+/// The span is kept as two 32-bit offsets: texts are tokenized up to 4 GiB; ingest cuts
 /// documents at `--max-doc-bytes`, which is at most that.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub id: u64,
+    pub word: WordId,
     start: u32,
     end: u32,
 }
 
 impl Token {
     /// A token; `span` must end within the first 4 GiB of its text.
-    pub fn new(id: u64, span: Span) -> Token {
+    pub fn new(id: u64, word: WordId, span: Span) -> Token {
         debug_assert!(span.end <= u32::MAX as usize);
         Token {
             id,
+            word,
             start: span.start as u32,
             end: span.end as u32,
         }
@@ -56,15 +60,99 @@ impl Token {
     }
 }
 
+/// A word's number in a [`Vocabulary`]: two tokens numbered by one vocabulary have the same
+/// number exactly when they have the same id. Half the size of the id, which is what a scan
+/// keeps for every token of the corpus (for alignment).
+pub type WordId = u32;
+
+/// The number no word gets: alignment uses it for tokens that must match nothing, and a
+/// vocabulary that has numbered `u32::MAX` words (a corpus of over 4 billion distinct words)
+/// gives it to every further word, which then matches nothing in alignment.
+pub const NO_WORD: WordId = WordId::MAX;
+
+/// Dense numbers for the distinct token ids of a run, shared by all its normalizers (each
+/// caches the numbers of the words it has met, so this is consulted once per thread and
+/// distinct word). Memory: about 24 bytes per distinct word.
+pub struct Vocabulary {
+    /// Words are split over shards by id, so that threads meeting new words rarely wait for
+    /// each other; shard `s`'s `k`-th word is numbered `k · SHARDS + s`.
+    shards: Box<[Mutex<VocabularyShard>]>,
+}
+
+#[derive(Default)]
+struct VocabularyShard {
+    numbers: FxHashMap<u64, WordId>,
+    /// The token ids of this shard's words, in number order.
+    ids: Vec<u64>,
+}
+
+impl Vocabulary {
+    const SHARDS: usize = 16;
+
+    pub fn new() -> Self {
+        Vocabulary {
+            shards: (0..Self::SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// The number of the word whose token id is `id` (a new number for a new word).
+    pub fn number(&self, id: u64) -> WordId {
+        let shard = (id % Self::SHARDS as u64) as usize;
+        let mut words = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&number) = words.numbers.get(&id) {
+            return number;
+        }
+        let number = words.ids.len() * Self::SHARDS + shard;
+        if number >= NO_WORD as usize {
+            return NO_WORD;
+        }
+        words.ids.push(id);
+        words.numbers.insert(id, number as WordId);
+        number as WordId
+    }
+
+    /// The token id of every number given so far, indexed by number (numbers not given read 0).
+    pub fn token_ids(&self) -> Vec<u64> {
+        let shards: Vec<_> = self
+            .shards
+            .iter()
+            .map(|shard| shard.lock().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        let len = shards
+            .iter()
+            .enumerate()
+            .map(|(s, words)| match words.ids.len() {
+                0 => 0,
+                n => (n - 1) * Self::SHARDS + s + 1,
+            })
+            .max()
+            .unwrap_or(0);
+        let mut ids = vec![0; len];
+        for (s, words) in shards.iter().enumerate() {
+            for (k, &id) in words.ids.iter().enumerate() {
+                ids[k * Self::SHARDS + s] = id;
+            }
+        }
+        ids
+    }
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Turns text into tokens. Keep one per thread and reuse it: its cache makes it fast.
 pub struct Normalizer {
     stemmer: Option<Stemmer>,
-    /// Folded word → token id, for ASCII words of up to 16 bytes (most words of most news
-    /// text), keyed by the folded bytes zero-padded into a `u128`: no string to compare or
-    /// chase a pointer to. Words never contain a zero byte, so the key is exact.
-    short_cache: FxHashMap<u128, u64>,
-    /// Folded word → token id, for every other word.
-    cache: FxHashMap<Box<str>, u64>,
+    vocabulary: Arc<Vocabulary>,
+    /// Folded word → (token id, word number), for ASCII words of up to 16 bytes (most words
+    /// of most news text), keyed by the folded bytes zero-padded into a `u128`: no string to
+    /// compare or chase a pointer to. Words never contain a zero byte, so the key is exact.
+    short_cache: FxHashMap<u128, (u64, WordId)>,
+    /// Folded word → (token id, word number), for every other word.
+    cache: FxHashMap<Box<str>, (u64, WordId)>,
     folded: String,
 }
 
@@ -72,13 +160,25 @@ impl Normalizer {
     /// Distinct words cached before the cache is emptied (about 64 MiB at most).
     pub const MAX_CACHED_WORDS: usize = 1 << 20;
 
+    /// A normalizer with a vocabulary of its own.
     pub fn new(language: Language) -> Self {
+        Self::with_vocabulary(language, Arc::new(Vocabulary::new()))
+    }
+
+    /// A normalizer that numbers words in `vocabulary`.
+    pub fn with_vocabulary(language: Language, vocabulary: Arc<Vocabulary>) -> Self {
         Normalizer {
             stemmer: stemming_algorithm(language).map(Stemmer::create),
+            vocabulary,
             short_cache: FxHashMap::default(),
             cache: FxHashMap::default(),
             folded: String::with_capacity(64),
         }
+    }
+
+    /// The vocabulary this normalizer numbers words in.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// Appends the tokens of `text` to `out`; spans are offset by `base` (the position of `text`
@@ -90,13 +190,13 @@ impl Normalizer {
                 // Past 4 GiB: not tokenized (see `Token`).
                 break;
             }
-            let id = self.token_id(&text[start..end]);
-            out.push(Token::new(id, Span::new(base + start, base + end)));
+            let (id, word) = self.token_id(&text[start..end]);
+            out.push(Token::new(id, word, Span::new(base + start, base + end)));
         }
     }
 
-    /// The id of one raw word (as delimited by the tokenizer).
-    fn token_id(&mut self, raw: &str) -> u64 {
+    /// The id and word number of one raw word (as delimited by the tokenizer).
+    fn token_id(&mut self, raw: &str) -> (u64, WordId) {
         if raw.len() <= 16 && raw.is_ascii() {
             // The ASCII fold (lower case, commas dropped), shifted straight into the key (in a
             // register: bytes stored one by one and read back as a whole would stall).
@@ -108,31 +208,32 @@ impl Normalizer {
                     shift += 8;
                 }
             }
-            if let Some(&id) = self.short_cache.get(&key) {
-                return id;
+            if let Some(&known) = self.short_cache.get(&key) {
+                return known;
             }
             fold_word(raw, &mut self.folded);
-            let id = self.stem_and_hash_folded();
+            let new = self.stem_and_hash_folded();
             self.make_room();
-            self.short_cache.insert(key, id);
-            return id;
+            self.short_cache.insert(key, new);
+            return new;
         }
         fold_word(raw, &mut self.folded);
-        if let Some(&id) = self.cache.get(self.folded.as_str()) {
-            return id;
+        if let Some(&known) = self.cache.get(self.folded.as_str()) {
+            return known;
         }
-        let id = self.stem_and_hash_folded();
+        let new = self.stem_and_hash_folded();
         self.make_room();
-        self.cache.insert(self.folded.as_str().into(), id);
-        id
+        self.cache.insert(self.folded.as_str().into(), new);
+        new
     }
 
-    /// The id of the word in `self.folded`.
-    fn stem_and_hash_folded(&self) -> u64 {
-        match &self.stemmer {
+    /// The id and word number of the word in `self.folded`.
+    fn stem_and_hash_folded(&self) -> (u64, WordId) {
+        let id = match &self.stemmer {
             Some(stemmer) => token_hash(&stemmer.stem(&self.folded)),
             None => token_hash(&self.folded),
-        }
+        };
+        (id, self.vocabulary.number(id))
     }
 
     /// Empties the caches when they hold [`Self::MAX_CACHED_WORDS`] words.
@@ -162,9 +263,11 @@ impl Normalizer {
 /// stems and hashes every word it meets once, which for a handful of articles (an index query)
 /// is most of the fingerprinting time. [`NormalizerPool::take`] lends one; it comes back when the
 /// loan is dropped. Holds at most as many normalizers as were ever lent at once (one per
-/// thread), each bounded by [`Normalizer::MAX_CACHED_WORDS`].
+/// thread), each bounded by [`Normalizer::MAX_CACHED_WORDS`]. All of them number words in the
+/// pool's one [`Vocabulary`].
 pub struct NormalizerPool {
     language: Language,
+    vocabulary: Arc<Vocabulary>,
     idle: Mutex<Vec<Normalizer>>,
 }
 
@@ -172,6 +275,7 @@ impl NormalizerPool {
     pub fn new(language: Language) -> Self {
         NormalizerPool {
             language,
+            vocabulary: Arc::new(Vocabulary::new()),
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -179,10 +283,16 @@ impl NormalizerPool {
     /// A normalizer for this pool's language: an idle one, or a new one.
     pub fn take(&self) -> PooledNormalizer<'_> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let new = || Normalizer::with_vocabulary(self.language, Arc::clone(&self.vocabulary));
         PooledNormalizer {
             pool: self,
-            normalizer: Some(idle.unwrap_or_else(|| Normalizer::new(self.language))),
+            normalizer: Some(idle.unwrap_or_else(new)),
         }
+    }
+
+    /// The vocabulary the pool's normalizers number words in.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 }
 
@@ -433,9 +543,33 @@ mod tests {
         let mut b = Normalizer::new(Language::English);
         let (mut ta, mut tb) = (Vec::new(), Vec::new());
         a.tokenize("wire copy republished", 0, &mut ta);
-        b.cache.insert("unrelated".into(), 1);
+        b.cache.insert("unrelated".into(), (1, 0));
         b.tokenize("wire copy republished", 0, &mut tb);
-        assert_eq!(ta, tb);
+        let ids = |tokens: &[Token]| tokens.iter().map(|t| (t.id, t.span())).collect::<Vec<_>>();
+        assert_eq!(ids(&ta), ids(&tb));
+    }
+
+    #[test]
+    fn word_numbers_are_equal_exactly_when_ids_are() {
+        let vocabulary = Arc::new(Vocabulary::new());
+        let mut a = Normalizer::with_vocabulary(Language::English, Arc::clone(&vocabulary));
+        let mut b = Normalizer::with_vocabulary(Language::English, Arc::clone(&vocabulary));
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        // Different words first, so the two normalizers meet the shared words in another order.
+        a.tokenize("Kim said the troops deployed", 0, &mut ta);
+        b.tokenize("Deploying troops, Putin said", 0, &mut tb);
+        let ids = vocabulary.token_ids();
+        for x in ta.iter().chain(&tb) {
+            assert_eq!(ids[x.word as usize], x.id);
+            for y in ta.iter().chain(&tb) {
+                assert_eq!(x.word == y.word, x.id == y.id);
+            }
+        }
+        // "troop", "deploy" and "said" are shared: 9 tokens, 6 distinct words.
+        let mut words: Vec<WordId> = ta.iter().chain(&tb).map(|t| t.word).collect();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), 6);
     }
 
     /// The tokenizer as first written, char by char and with no cache: the oracle that the

@@ -27,7 +27,9 @@ use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluste
 use crate::doc::{Document, Paragraph, Span};
 use crate::lsh;
 use crate::minhash::MinHasher;
-use crate::normalize::{self, Normalizer, NormalizerPool, PooledNormalizer, Token};
+use crate::normalize::{
+    self, Normalizer, NormalizerPool, PooledNormalizer, Token, Vocabulary, WordId, NO_WORD,
+};
 use crate::params::Params;
 use crate::segment;
 use crate::shingle::{self, ShingleSets};
@@ -159,9 +161,10 @@ pub struct DocumentFingerprint {
     pub nodes: Vec<u32>,
     /// The nodes' band keys, `bands` per node, node after node.
     pub band_keys: Vec<u32>,
-    /// The id of every token of the document in text order (empty when alignment is
-    /// disabled). Their spans are not kept: [`token_spans`] finds them again in the text.
-    pub token_ids: Vec<u64>,
+    /// The word number of every token of the document in text order, in the [`Vocabulary`] of
+    /// the normalizers that made it (empty when alignment is disabled). Their spans are not
+    /// kept: [`token_spans`] finds them again in the text.
+    pub words: Vec<WordId>,
     /// The nodes' compact shingle sets, back to back; node `i`'s is
     /// `shingles[set_ends[i - 1]..set_ends[i]]`.
     shingles: Vec<u32>,
@@ -198,17 +201,27 @@ pub fn scan_with(
     let normalizers = NormalizerPool::new(params.language);
     let fingerprints = fingerprint_all(documents, params, &normalizers, progress);
     let fingerprint_time = started.elapsed();
-    let mut result = scan_with_fingerprints(documents, fingerprints, params, options, progress);
+    let vocabulary = normalizers.vocabulary();
+    let mut result = scan_with_fingerprints(
+        documents,
+        fingerprints,
+        vocabulary,
+        params,
+        options,
+        progress,
+    );
     result.stats.fingerprint_time = fingerprint_time;
     result
 }
 
 /// Runs the pipeline after fingerprinting: `fingerprints[d]` is document `d`'s, made by
-/// [`fingerprint_documents`] with the same `params` (an index query fingerprints its documents
-/// once, for its lookups and for this scan).
+/// [`fingerprint_documents`] with the same `params` and normalizers numbering words in
+/// `vocabulary` (an index query fingerprints its documents once, for its lookups and for this
+/// scan).
 pub fn scan_with_fingerprints(
     documents: &[Document],
     fingerprints: Vec<DocumentFingerprint>,
+    vocabulary: &Vocabulary,
     params: &Params,
     options: ScanOptions<'_>,
     progress: &(dyn Fn(Progress) + Sync),
@@ -226,7 +239,7 @@ pub fn scan_with_fingerprints(
     for fp in fingerprints {
         paragraphs.push(fp.paragraphs);
         doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.band_keys));
-        doc_tokens.push(fp.token_ids);
+        doc_tokens.push(fp.words);
     }
     stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
     // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
@@ -324,6 +337,7 @@ pub fn scan_with_fingerprints(
         };
         let (alignments, align_stats) = align::align_corpus(
             &doc_tokens,
+            &vocabulary.token_ids(),
             &params.align,
             options.keep_alignment_ops,
             capped,
@@ -440,11 +454,11 @@ fn paragraph_words<'t>(text: &'t str, paragraph: &Paragraph) -> impl Iterator<It
         .map(move |word| Span::new(base + word.start, base + word.end))
 }
 
-/// Gives every token of a boilerplate paragraph or credit line an id of its own, so that no
-/// alignment anchors in them or runs through them. `doc_tokens[d]` holds document `d`'s token
-/// ids in text order.
+/// Numbers every token of a boilerplate paragraph or credit line [`NO_WORD`], which matches
+/// nothing, so that no alignment anchors in them or runs through them. `doc_tokens[d]` holds
+/// document `d`'s word numbers in text order.
 pub fn mask_for_alignment(
-    doc_tokens: &mut [Vec<u64>],
+    doc_tokens: &mut [Vec<WordId>],
     documents: &[Document],
     paragraphs: &[Vec<Paragraph>],
     boilerplate: &[Vec<bool>],
@@ -474,11 +488,7 @@ pub fn mask_for_alignment(
                     _ => merged.push(span),
                 }
             }
-            // Top bit set: unique per (document, position) below it, and 2^-64 odds of
-            // meeting a real token's hash.
-            let mut mask_token = |position: u32| {
-                tokens[position as usize] = 1 << 63 | (doc as u64) << 32 | u64::from(position);
-            };
+            let mut mask_token = |position: u32| tokens[position as usize] = NO_WORD;
             let within =
                 |inner: Span, outer: &Span| outer.start <= inner.start && inner.end <= outer.end;
             // The masks touching each paragraph, one walk along both (both in text order); a
@@ -631,8 +641,8 @@ fn fingerprint_document(
             key: paragraph_key(paragraph_tokens),
         });
     }
-    let token_ids = if params.align.enabled {
-        tokens.iter().map(|token| token.id).collect()
+    let words = if params.align.enabled {
+        tokens.iter().map(|token| token.word).collect()
     } else {
         Vec::new()
     };
@@ -641,7 +651,7 @@ fn fingerprint_document(
         paragraphs,
         nodes,
         band_keys: keys,
-        token_ids,
+        words,
         shingles,
         set_ends,
     }
@@ -665,7 +675,7 @@ mod tests {
 
     fn all_tokens(text: &str) -> Vec<Token> {
         let mut normalizer = Normalizer::new(Language::English);
-        let mut tokens = Vec::new();
+        let mut tokens: Vec<Token> = Vec::new();
         for span in segment::paragraphs(text) {
             normalizer.tokenize(span.slice(text), span.start, &mut tokens);
         }
@@ -677,10 +687,8 @@ mod tests {
         let doc = Document::new("a", TEXT);
         let fp = fingerprinted(&doc);
         let tokens = all_tokens(TEXT);
-        assert_eq!(
-            fp.token_ids,
-            tokens.iter().map(|t| t.id).collect::<Vec<_>>()
-        );
+        // Both normalizers met the words in the same order, so numbered them alike.
+        assert_eq!(fp.words, tokens.iter().map(|t| t.word).collect::<Vec<_>>());
         let n = tokens.len() as u32;
         for range in [0..n, 0..1, n - 1..n, 3..14, 12..13, 5..5] {
             let mut spans = Vec::new();
@@ -705,26 +713,24 @@ mod tests {
             span: credit,
         }]];
         let boilerplate = vec![vec![false, true, false]];
-        let mut ids = vec![fp.token_ids.clone()];
+        let mut words = vec![fp.words.clone()];
         let documents = [doc];
         mask_for_alignment(
-            &mut ids,
+            &mut words,
             &documents,
             &[fp.paragraphs],
             &boilerplate,
             &credits,
         );
         let boilerplate_span = segment::paragraphs(TEXT)[1];
-        for (position, (token, &id)) in tokens.iter().zip(&ids[0]).enumerate() {
+        for (token, &word) in tokens.iter().zip(&words[0]) {
             let span = token.span();
             let inside = |mask: Span| mask.start <= span.start && span.end <= mask.end;
             let masked = inside(credit) || inside(boilerplate_span);
-            assert_eq!(id != token.id, masked, "{:?}", span.slice(TEXT));
-            if masked {
-                assert_eq!(id, 1 << 63 | position as u64);
-            }
+            let expected = if masked { NO_WORD } else { token.word };
+            assert_eq!(word, expected, "{:?}", span.slice(TEXT));
         }
-        let masked = ids[0].iter().zip(&tokens).filter(|(&id, t)| id != t.id);
+        let masked = words[0].iter().filter(|&&word| word == NO_WORD);
         assert_eq!(masked.count(), 2 + 5, "MOSCOW Reuters, and the app line");
     }
 }

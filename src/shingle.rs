@@ -130,7 +130,7 @@ mod tests {
 
     fn tokens(ids: &[u64]) -> Vec<Token> {
         ids.iter()
-            .map(|&id| Token::new(id, Span::new(0, 0)))
+            .map(|&id| Token::new(id, 0, Span::new(0, 0)))
             .collect()
     }
 
