@@ -62,7 +62,7 @@ struct Fingerprints {
 
 fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
     let mut normalizer = Normalizer::new(params.language);
-    let hasher = MinHasher::new(params.permutations, params.seed);
+    let hasher = MinHasher::with_scheme(params.minhash, params.permutations, params.seed);
     let (mut set, mut signature) = (Vec::new(), vec![0; params.permutations]);
     let mut out = Fingerprints {
         paragraphs: Vec::new(),

@@ -1,55 +1,161 @@
 //! MinHash signatures of shingle sets.
 //!
-//! In: a shingle set (64-bit hashes) and a [`MinHasher`] built from the permutation count and
-//! seed. Out: a signature of one `u32` per permutation, the minimum of that permutation's hash
-//! over the set. The share of equal positions between two signatures estimates the Jaccard
-//! similarity of the two sets.
+//! In: a shingle set (64-bit hashes) and a [`MinHasher`] built from the scheme, the signature
+//! length K (`permutations`) and the seed. Out: a signature of K `u32`s. The share of equal
+//! positions between two signatures estimates the Jaccard similarity of the two sets.
 //!
-//! Each permutation is a multiply-add-shift hash `(a·x + b) >> 32` with odd 64-bit `a` and
-//! 64-bit `b` (Dietzfelbinger et al., 1997), drawn from blake3 in derive-key mode on the seed.
+//! Two schemes ([`MinHashScheme`]):
+//! - **One-permutation hashing with optimal densification** (the default; Li, Owen & Zhang
+//!   2012; Shrivastava 2017): each shingle is hashed once, the hash picks one of K bins and the
+//!   bin keeps its smallest value; each bin left empty borrows the value of the first non-empty
+//!   bin on a seeded probe sequence of its own. Equal positions still estimate Jaccard without
+//!   bias, at one hash per shingle instead of K.
+//! - **Classic**: K independent permutations, position `i` the minimum of permutation `i`'s
+//!   hash over the set (K hashes per shingle; AVX2 when the processor has it).
 //!
-//! Invariants: signatures depend only on the set, the seed and the permutation count — wrapping
-//! 64-bit integer arithmetic only, so they are identical on every platform and thread count.
+//! Hashes are multiply-add-shift `(a·x + b) >> 32` with odd 64-bit `a` and 64-bit `b`
+//! (Dietzfelbinger et al., 1997), keys drawn from blake3 in derive-key mode on the seed.
+//!
+//! Invariants: signatures depend only on the set, the scheme, the seed and K — wrapping 64-bit
+//! integer arithmetic only, so they are identical on every platform and thread count.
 //! [`MinHasher::signature`] allocates nothing.
 
-/// The permutations of one run.
+use serde::{Deserialize, Serialize};
+
+/// How signatures are made (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum MinHashScheme {
+    /// One hash per shingle into K bins, empty bins densified.
+    #[default]
+    OnePermutation,
+    /// K hashes per shingle.
+    Classic,
+}
+
+impl MinHashScheme {
+    pub fn name(self) -> &'static str {
+        match self {
+            MinHashScheme::OnePermutation => "one-permutation",
+            MinHashScheme::Classic => "classic",
+        }
+    }
+}
+
+impl std::str::FromStr for MinHashScheme {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [MinHashScheme::OnePermutation, MinHashScheme::Classic]
+            .into_iter()
+            .find(|scheme| scheme.name() == s)
+            .ok_or_else(|| format!("unknown MinHash scheme '{s}' (one-permutation or classic)"))
+    }
+}
+
+impl std::fmt::Display for MinHashScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Largest signature length (the bitset of filled bins is on the stack).
+pub const MAX_PERMUTATIONS: usize = 1024;
+
+/// Probes along a bin's random sequence before densification falls back to the next bins in
+/// order (only sets with very few shingles get that far).
+const RANDOM_PROBES: u64 = 256;
+
+/// The first probes of every bin's sequence, computed once per hasher (a set of 40 shingles
+/// in 128 bins finds a filled bin within 16 probes but for one bin in 2,000).
+const TABLED_PROBES: usize = 16;
+
+/// The hash functions of one run.
 #[derive(Debug, Clone)]
 pub struct MinHasher {
+    scheme: MinHashScheme,
+    permutations: usize,
+    /// Classic: the K permutations' keys.
     multipliers: Vec<u64>,
     increments: Vec<u64>,
+    /// One permutation: the keys of the bin hash, the value hash and the probe sequences.
+    bin_multiplier: u64,
+    value_multiplier: u64,
+    value_increment: u64,
+    probe_key: u64,
+    /// `probes[bin * TABLED_PROBES + t]`: probe `t` of `bin`'s sequence.
+    probes: Vec<u16>,
 }
 
 impl MinHasher {
+    /// The classic scheme's hash functions (see [`MinHasher::with_scheme`]).
     pub fn new(permutations: usize, seed: u64) -> Self {
-        let mut multipliers = Vec::with_capacity(permutations);
-        let mut increments = Vec::with_capacity(permutations);
+        Self::with_scheme(MinHashScheme::Classic, permutations, seed)
+    }
+
+    /// Hash functions for signatures of `permutations` positions (at most
+    /// [`MAX_PERMUTATIONS`]), keyed by `seed`.
+    pub fn with_scheme(scheme: MinHashScheme, permutations: usize, seed: u64) -> Self {
+        assert!(permutations <= MAX_PERMUTATIONS, "signature length");
         let mut keystream = blake3::Hasher::new_derive_key("wiretrace 2026 minhash permutations");
         keystream.update(&seed.to_le_bytes());
         let mut reader = keystream.finalize_xof();
-        let mut word = [0u8; 8];
-        for _ in 0..permutations {
+        let mut next = || {
+            let mut word = [0u8; 8];
             reader.fill(&mut word);
-            multipliers.push(u64::from_le_bytes(word) | 1);
-            reader.fill(&mut word);
-            increments.push(u64::from_le_bytes(word));
+            u64::from_le_bytes(word)
+        };
+        let mut hasher = MinHasher {
+            scheme,
+            permutations,
+            multipliers: Vec::new(),
+            increments: Vec::new(),
+            bin_multiplier: 0,
+            value_multiplier: 0,
+            value_increment: 0,
+            probe_key: 0,
+            probes: Vec::new(),
+        };
+        match scheme {
+            MinHashScheme::Classic => {
+                for _ in 0..permutations {
+                    hasher.multipliers.push(next() | 1);
+                    hasher.increments.push(next());
+                }
+            }
+            MinHashScheme::OnePermutation => {
+                hasher.bin_multiplier = next() | 1;
+                hasher.value_multiplier = next() | 1;
+                hasher.value_increment = next();
+                hasher.probe_key = next();
+                hasher.probes = (0..permutations)
+                    .flat_map(|bin| (0..TABLED_PROBES as u64).map(move |t| (bin, t)))
+                    .map(|(bin, t)| hasher.probe(bin, t) as u16)
+                    .collect();
+            }
         }
-        MinHasher {
-            multipliers,
-            increments,
-        }
+        hasher
+    }
+
+    pub fn scheme(&self) -> MinHashScheme {
+        self.scheme
     }
 
     pub fn permutations(&self) -> usize {
-        self.multipliers.len()
+        self.permutations
     }
 
-    /// Writes the signature of `shingles` into `out` (length = permutations). An empty set
-    /// gives `u32::MAX` everywhere.
+    /// Writes the signature of `shingles` (distinct hashes) into `out` (length =
+    /// permutations). An empty set gives `u32::MAX` everywhere.
     ///
-    /// On x86-64 processors with AVX2 the same arithmetic runs vectorised (chosen at run time);
+    /// Classic signatures run vectorised on x86-64 processors with AVX2 (chosen at run time);
     /// results are bit-for-bit identical either way.
     pub fn signature(&self, shingles: &[u64], out: &mut [u32]) {
         assert_eq!(out.len(), self.permutations(), "signature buffer length");
+        if self.scheme == MinHashScheme::OnePermutation {
+            self.signature_one_permutation(shingles, out);
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") {
@@ -116,6 +222,54 @@ impl MinHasher {
         }
         let done = blocks * LANES;
         self.signature_range(shingles, done, &mut out[done..]);
+    }
+
+    /// One-permutation hashing: one hash per shingle picks a bin (the high half of `a·x`,
+    /// scaled to K) and a value (`(a'·x + b') >> 32`); the bin keeps its smallest value. Then
+    /// optimal densification: every empty bin takes the value of the first bin on its own
+    /// seeded probe sequence that a shingle filled (the same sequence for every set, so two
+    /// sets agree on a borrowed position with probability equal to their Jaccard).
+    fn signature_one_permutation(&self, shingles: &[u64], out: &mut [u32]) {
+        let k = out.len() as u64;
+        out.fill(u32::MAX);
+        let mut filled = [0u64; MAX_PERMUTATIONS / 64];
+        for &x in shingles {
+            let bin = (((x.wrapping_mul(self.bin_multiplier) >> 32) * k) >> 32) as usize;
+            let value = (self
+                .value_multiplier
+                .wrapping_mul(x)
+                .wrapping_add(self.value_increment)
+                >> 32) as u32;
+            out[bin] = out[bin].min(value);
+            filled[bin / 64] |= 1 << (bin % 64);
+        }
+        let is_filled = |bin: usize| filled[bin / 64] & (1 << (bin % 64)) != 0;
+        if shingles.is_empty() || (0..out.len()).all(is_filled) {
+            return;
+        }
+        for bin in 0..out.len() {
+            if is_filled(bin) {
+                continue;
+            }
+            let tabled = &self.probes[bin * TABLED_PROBES..][..TABLED_PROBES];
+            if let Some(&source) = tabled.iter().find(|&&probe| is_filled(probe.into())) {
+                out[bin] = out[usize::from(source)];
+                continue;
+            }
+            let random = (TABLED_PROBES as u64..RANDOM_PROBES).map(|t| self.probe(bin, t));
+            // Past the random probes (a set of a handful of shingles), the next bins in order:
+            // a filled one is always found.
+            let in_order = (1..out.len()).map(|step| (bin + step) % out.len());
+            if let Some(source) = random.chain(in_order).find(|&probe| is_filled(probe)) {
+                out[bin] = out[source];
+            }
+        }
+    }
+
+    /// Probe `t` of `bin`'s densification sequence: a bin drawn from a seeded hash of both.
+    fn probe(&self, bin: usize, t: u64) -> usize {
+        let hash = crate::shingle::finalize(self.probe_key ^ ((bin as u64) << 32 | t));
+        (((hash >> 32) * self.permutations as u64) >> 32) as usize
     }
 
     #[inline(always)]
@@ -201,6 +355,62 @@ mod tests {
                 assert_eq!(fast, portable, "{permutations} permutations");
             }
         }
+    }
+
+    /// Mean estimate of J over `seeds` hashers for two sets of `size` elements with
+    /// `shared` elements in common.
+    fn mean_estimate(scheme: MinHashScheme, size: u64, shared: u64, seeds: u64) -> f64 {
+        let (a, b) = (set(0..size), set(size - shared..2 * size - shared));
+        let (mut sa, mut sb) = (vec![0; 128], vec![0; 128]);
+        let total: f64 = (0..seeds)
+            .map(|seed| {
+                let hasher = MinHasher::with_scheme(scheme, 128, seed);
+                hasher.signature(&a, &mut sa);
+                hasher.signature(&b, &mut sb);
+                estimated_jaccard(&sa, &sb)
+            })
+            .sum();
+        total / seeds as f64
+    }
+
+    #[test]
+    fn one_permutation_estimates_are_unbiased_for_large_and_sparse_sets() {
+        // 1,000 elements fill every bin; 30 (a news paragraph's shingles) leave most bins
+        // empty, to be densified; 3 leave all but three.
+        for (size, shared) in [(1000, 600), (30, 20), (30, 6), (3, 2)] {
+            let truth = shared as f64 / (2 * size - shared) as f64;
+            let one = mean_estimate(MinHashScheme::OnePermutation, size, shared, 200);
+            let classic = mean_estimate(MinHashScheme::Classic, size, shared, 200);
+            assert!(
+                (one - truth).abs() < 0.03,
+                "{size}/{shared}: {one} vs {truth}"
+            );
+            assert!((classic - truth).abs() < 0.03, "{size}/{shared}: {classic}");
+        }
+    }
+
+    #[test]
+    fn one_permutation_signatures_are_dense_and_equal_sets_agree() {
+        let hasher = MinHasher::with_scheme(MinHashScheme::OnePermutation, 128, 5);
+        let (mut a, mut b) = (vec![0; 128], vec![0; 128]);
+        for s in [set(0..1), set(0..7), set(0..40), set(0..5000)] {
+            hasher.signature(&s, &mut a);
+            hasher.signature(&s, &mut b);
+            assert_eq!(a, b);
+            // Every bin holds the value of one of the set's own elements.
+            assert!(a.iter().all(|&v| v != u32::MAX), "{} elements", s.len());
+        }
+        hasher.signature(&[], &mut a);
+        assert!(a.iter().all(|&v| v == u32::MAX));
+    }
+
+    #[test]
+    fn one_permutation_signatures_are_pinned() {
+        // Two shingles fill two of four bins and the other two borrow one of them. Pinned, as
+        // the classic ones: a change of the bin, value or probe hashes changes every result.
+        let mut sig = [0u32; 4];
+        MinHasher::with_scheme(MinHashScheme::OnePermutation, 4, 1).signature(&[42, 7], &mut sig);
+        assert_eq!(sig, [621452857, 621452857, 621452857, 3009492921]);
     }
 
     #[test]

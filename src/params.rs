@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 use crate::align::AlignParams;
 use crate::lsh;
+use crate::minhash::{MinHashScheme, MAX_PERMUTATIONS};
 
 /// Stemming language (Snowball algorithms from `rust-stemmers`), or no stemming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +172,10 @@ fn between(flag: &'static str, value: usize, low: usize, high: usize) -> Result<
     }
 }
 
+fn classic_minhash() -> MinHashScheme {
+    MinHashScheme::Classic
+}
+
 /// Every tunable of a scan. Serialised as the report's `params` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Params {
@@ -180,6 +185,10 @@ pub struct Params {
     pub shingle_size: usize,
     /// MinHash permutations (signature length).
     pub permutations: usize,
+    /// How MinHash signatures are made. Params written before this field existed (an index
+    /// built by an earlier version) read as `classic`, the only scheme there was then.
+    #[serde(default = "classic_minhash")]
+    pub minhash: MinHashScheme,
     /// Seed of the MinHash permutations; fixed by default so runs are reproducible.
     pub seed: u64,
     /// Verified Jaccard similarity at or above which two paragraphs are linked.
@@ -208,6 +217,7 @@ impl Default for Params {
             language: Language::English,
             shingle_size: 3,
             permutations: 128,
+            minhash: MinHashScheme::OnePermutation,
             seed: 1,
             threshold: 0.5,
             containment: 0.8,
@@ -229,7 +239,7 @@ impl Params {
         fraction("--containment", self.containment)?;
         fraction("--min-identity", align.min_identity)?;
         between("--shingle-size", self.shingle_size, 1, 16)?;
-        between("--permutations", self.permutations, 8, 1024)?;
+        between("--permutations", self.permutations, 8, MAX_PERMUTATIONS)?;
         between("--max-bucket", self.max_bucket, 2, usize::MAX)?;
         // Token positions are 32-bit.
         between(
@@ -293,6 +303,15 @@ mod tests {
             ..Params::default()
         };
         assert_eq!(p.validated().unwrap_err().flag, "--min-tokens");
+    }
+
+    #[test]
+    fn params_from_before_the_minhash_scheme_read_as_classic() {
+        let mut json = serde_json::to_value(Params::default()).unwrap();
+        assert_eq!(json["minhash"], "one-permutation");
+        json.as_object_mut().unwrap().remove("minhash");
+        let old: Params = serde_json::from_value(json).unwrap();
+        assert_eq!(old.minhash, MinHashScheme::Classic);
     }
 
     #[test]

@@ -564,7 +564,7 @@ fn fingerprint_all<D: Borrow<Document> + Sync>(
     normalizers: &NormalizerPool,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<DocumentFingerprint> {
-    let hasher = MinHasher::new(params.permutations, params.seed);
+    let hasher = MinHasher::with_scheme(params.minhash, params.permutations, params.seed);
     let done = AtomicU64::new(0);
     let total = documents.len() as u64;
     documents

@@ -6,7 +6,9 @@
 # Usage: benches/peers/compare.sh SIZE [RUNS] [TOOL...]
 #   SIZE   corpus size for `wiretrace synth` (10MB, 100MB, 1GB)
 #   RUNS   timed runs per tool (default 1)
-#   TOOL   wiretrace, wiretrace+align, datasketch, rensa (default: all four)
+#   TOOL   wiretrace, wiretrace+align, datasketch, rensa (default: these four), or
+#          wiretrace-classic (the paragraph tier with classic 128-permutation MinHash, the
+#          peers' scheme; wiretrace's default is one-permutation hashing)
 # Environment: BASE (base corpus, default ../shared/corpora/bbc/bbc.jsonl), SEED (default 1).
 # Needs: python3 with datasketch and rensa (pip install datasketch==2.0.0 rensa==0.5.0), GNU time.
 # Corpora are kept in target/bench-corpora/, reports in target/bench-reports/.
@@ -41,6 +43,7 @@ for run in $(seq 1 "$runs"); do
     [[ $tool == wiretrace* ]] && report+=l
     case $tool in
       wiretrace) cmd=("$wt" scan "$corpus" --no-align -q -o "$report") ;;
+      wiretrace-classic) cmd=("$wt" scan "$corpus" --no-align --minhash classic -q -o "$report") ;;
       wiretrace+align) cmd=("$wt" scan "$corpus" -q -o "$report") ;;
       datasketch) cmd=(python3 benches/peers/datasketch_scan.py "$corpus" --report "$report") ;;
       rensa) cmd=(python3 benches/peers/rensa_scan.py "$corpus" --report "$report") ;;

@@ -9,6 +9,7 @@ use wiretrace::align::Alignment;
 use wiretrace::attribute::Registry;
 use wiretrace::doc::Document;
 use wiretrace::ingest;
+use wiretrace::minhash::MinHashScheme;
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline::{self, ScanResult, ScanStats};
 use wiretrace::report::{self, CsvTable, Format, Report};
@@ -59,9 +60,13 @@ pub struct ParamArgs {
     /// Words per shingle.
     #[arg(long, default_value_t = Params::default().shingle_size, value_name = "K")]
     shingle_size: usize,
-    /// MinHash permutations.
+    /// MinHash permutations (signature length).
     #[arg(long, default_value_t = Params::default().permutations, value_name = "N")]
     permutations: usize,
+    /// MinHash scheme: one-permutation (one hash per shingle, empty bins densified) or
+    /// classic (one hash per shingle and permutation).
+    #[arg(long, default_value = "one-permutation", value_name = "SCHEME")]
+    minhash: MinHashScheme,
     /// Seed of the MinHash permutations.
     #[arg(long, default_value_t = Params::default().seed)]
     seed: u64,
@@ -132,6 +137,7 @@ impl ParamArgs {
             language: self.lang,
             shingle_size: self.shingle_size,
             permutations: self.permutations,
+            minhash: self.minhash,
             seed: self.seed,
             threshold: self.threshold,
             containment: self.containment,
