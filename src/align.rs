@@ -126,8 +126,20 @@ pub struct AlignStats {
 /// Occurrences of one anchor kept per document (repeats beyond these add nothing but work).
 const MAX_OCCURRENCES_PER_DOCUMENT: usize = 4;
 
-/// Parts the anchors are split into by hash (see [`align_corpus`]).
+/// Blocks of documents whose anchors are found at once, in each round (see
+/// [`align_in_batches`]).
+const ANCHOR_BLOCKS: usize = 8;
+
+/// Parts the anchors are split into by hash (see [`align_in_batches`]).
 const ANCHOR_PARTS: usize = 8;
+
+/// Rounds the anchors are found in, each keeping `ANCHOR_PARTS / ANCHOR_ROUNDS` parts (see
+/// [`align_in_batches`]): a round more costs one more winnowing of the corpus (about 1.5 s a
+/// gigabyte on two cores) and saves the memory of a round's anchors (16 bytes an anchor, half a
+/// gigabyte for a 1 GB corpus).
+const ANCHOR_ROUNDS: usize = 2;
+
+const _: () = assert!(ANCHOR_PARTS.is_multiple_of(ANCHOR_ROUNDS));
 
 const _: () = assert!(ANCHOR_PARTS.is_power_of_two());
 
@@ -222,46 +234,59 @@ fn align_in_batches(
     pairs_per_batch: u64,
 ) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
-    // Anchors are split by hash into parts as they are found (one piece per part per worker),
-    // then sorted and grouped one part at a time (an anchor's occurrences all fall in one
-    // part), each part freed as soon as its shared anchors are kept.
-    let mut pieces: Vec<Vec<Vec<Anchor>>> = words
-        .par_iter()
-        .enumerate()
-        .fold(
-            || (vec![Vec::new(); ANCHOR_PARTS], Vec::new()),
-            |(mut parts, mut ids), (doc, doc_words)| {
-                anchor_ids(doc_words, token_ids, doc as u32, &mut ids);
-                for (hash, pos) in winnowed_anchors(&ids, params.anchor_size, params.anchor_window)
-                {
-                    let anchor = Anchor {
-                        hash,
-                        doc: doc as u32,
-                        pos,
-                    };
-                    parts[anchor_part(hash)].push(anchor);
-                }
-                (parts, ids)
-            },
-        )
-        .map(|(parts, _)| parts)
-        .collect();
-    // Each part's anchors shared by 2 to `max_anchor_df` documents, kept grouped (8 bytes an
-    // occurrence; most anchors are in one document only and go), and how many anchor pairs
-    // each document will be the first of.
+    // Anchors are split by hash into parts, sorted and grouped one part at a time (an
+    // anchor's occurrences all fall in one part), each part freed as soon as its shared
+    // anchors are kept. They are found in rounds, each round winnowing every document again
+    // and keeping only its own parts' anchors, so that only a round's anchors are ever held.
+    // Within a round, documents are read in blocks, each block's anchors (one piece per part
+    // per worker, grown by doubling) moved at once into parts of exactly the size needed.
     let mut shared = SharedAnchors::default();
     let pairs_per_doc: Vec<AtomicU64> = words.iter().map(|_| AtomicU64::new(0)).collect();
-    for part in 0..ANCHOR_PARTS {
-        let size = pieces.iter().map(|piece| piece[part].len()).sum();
-        let mut anchors: Vec<Anchor> = Vec::with_capacity(size);
-        for piece in &mut pieces {
-            anchors.append(&mut std::mem::take(&mut piece[part]));
+    let block_len = words.len().div_ceil(ANCHOR_BLOCKS).max(1);
+    let parts_per_round = ANCHOR_PARTS / ANCHOR_ROUNDS;
+    for round in 0..ANCHOR_ROUNDS {
+        let round_parts = round * parts_per_round..(round + 1) * parts_per_round;
+        let mut parts: Vec<Vec<Anchor>> = vec![Vec::new(); parts_per_round];
+        for (block, block_words) in words.chunks(block_len).enumerate() {
+            let first_doc = block * block_len;
+            let mut pieces: Vec<Vec<Vec<Anchor>>> = block_words
+                .par_iter()
+                .enumerate()
+                .fold(
+                    || (vec![Vec::new(); parts_per_round], Vec::new()),
+                    |(mut parts, mut ids), (i, doc_words)| {
+                        let doc = (first_doc + i) as u32;
+                        anchor_ids(doc_words, token_ids, doc, &mut ids);
+                        let (n, window) = (params.anchor_size, params.anchor_window);
+                        for (hash, pos) in winnowed_anchors(&ids, n, window) {
+                            let part = anchor_part(hash);
+                            if round_parts.contains(&part) {
+                                let anchor = Anchor { hash, doc, pos };
+                                parts[part - round_parts.start].push(anchor);
+                            }
+                        }
+                        (parts, ids)
+                    },
+                )
+                .map(|(parts, _)| parts)
+                .collect();
+            for (part, anchors) in parts.iter_mut().enumerate() {
+                anchors.reserve_exact(pieces.iter().map(|piece| piece[part].len()).sum());
+                for piece in &mut pieces {
+                    anchors.append(&mut std::mem::take(&mut piece[part]));
+                }
+            }
         }
-        stats.anchors += anchors.len();
-        anchors.par_sort_unstable();
-        stats.capped_anchors += shared.add_part(&anchors, params, capped, &pairs_per_doc);
+        // Each part's anchors shared by 2 to `max_anchor_df` documents, kept grouped (8 bytes
+        // an occurrence; most anchors are in one document only and go), and how many anchor
+        // pairs each document will be the first of.
+        for part in &mut parts {
+            let mut anchors = std::mem::take(part);
+            stats.anchors += anchors.len();
+            anchors.par_sort_unstable();
+            stats.capped_anchors += shared.add_part(&anchors, params, capped, &pairs_per_doc);
+        }
     }
-    drop(pieces);
 
     // The anchor pairs `(a, b, pos_a, pos_b)`, `a < b`, are made and aligned for one range of
     // first documents `a` at a time, ranges cut to hold about `pairs_per_batch` pairs, so that
