@@ -10,7 +10,7 @@ mod common;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wiretrace::doc::Document;
 use wiretrace::lsh;
-use wiretrace::minhash::MinHasher;
+use wiretrace::minhash::{MinHashScheme, MinHasher};
 use wiretrace::normalize::Normalizer;
 use wiretrace::params::Params;
 use wiretrace::segment;
@@ -84,6 +84,16 @@ fn bench(c: &mut Criterion) {
             b.iter(|| fingerprint(&documents, &params, &mut normalizer, upto))
         });
     }
+    // The same, with the classic scheme (128 hashes per shingle, as datasketch and rensa).
+    let classic = Params {
+        minhash: MinHashScheme::Classic,
+        ..params.clone()
+    };
+    let mut normalizer = Normalizer::new(params.language);
+    fingerprint(&documents, &classic, &mut normalizer, Upto::Tokens);
+    group.bench_function(BenchmarkId::new("warm", "+minhash128-classic+bands"), |b| {
+        b.iter(|| fingerprint(&documents, &classic, &mut normalizer, Upto::Signatures))
+    });
     group.finish();
 }
 
