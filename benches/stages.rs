@@ -104,7 +104,7 @@ fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
         out.paragraphs.push(paragraphs);
         out.tokens.push(tokens.iter().map(|t| t.word).collect());
     }
-    out.token_ids = normalizer.vocabulary().token_ids();
+    out.token_ids = normalizer.vocabulary().token_ids().clone();
     out
 }
 

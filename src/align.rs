@@ -134,7 +134,7 @@ const ANCHOR_BLOCKS: usize = 8;
 const ANCHOR_PARTS: usize = 8;
 
 /// Rounds the anchors are found in, each keeping `ANCHOR_PARTS / ANCHOR_ROUNDS` parts (see
-/// [`align_in_batches`]): a round more costs one more winnowing of the corpus (about 1.5 s a
+/// [`align_in_batches`]): a round more costs one more winnowing of the corpus (about 3 s a
 /// gigabyte on two cores) and saves the memory of a round's anchors (16 bytes an anchor, half a
 /// gigabyte for a 1 GB corpus).
 const ANCHOR_ROUNDS: usize = 2;
@@ -608,7 +608,13 @@ const LEFT: u8 = 3; // consumes a token of B only
 
 /// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
 /// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
-/// Tokens match when their word numbers are equal and not [`NO_WORD`].
+/// Whether two tokens are the same word: equal numbers, and not [`NO_WORD`] (a masked token
+/// matches nothing, not even another masked one).
+fn same_word(a: WordId, b: WordId) -> bool {
+    a == b && a != NO_WORD
+}
+
+/// Tokens match when they are the [`same_word`].
 fn banded_smith_waterman(
     tokens_a: &[WordId],
     tokens_b: &[WordId],
@@ -629,7 +635,6 @@ fn banded_smith_waterman(
     for r in 0..rows {
         let i = row_start + r as i64;
         let a = tokens_a[i as usize];
-        let matchable = a != NO_WORD;
         curr.fill(0);
         // Band slots k whose column j = first_j + k lies inside B; the others stay zero.
         let first_j = i + dlo;
@@ -647,7 +652,7 @@ fn banded_smith_waterman(
         // Up (i-1, j): k+1 in prev row. Left (i, j-1): k-1 in this row (zero left of k_lo).
         let mut left = 0;
         for (k, ((((&b, &diag_before), &up_before), cell), dir_out)) in (k_lo..).zip(cells) {
-            let diag = diag_before + if matchable && a == b { MATCH } else { MISMATCH };
+            let diag = diag_before + if same_word(a, b) { MATCH } else { MISMATCH };
             let up = up_before + GAP;
             let left_gap = left + GAP;
             let (mut score, mut dir) = (0, STOP);
@@ -679,8 +684,7 @@ fn banded_smith_waterman(
         let j = i + dlo + k as i64;
         match trace[r * width + k] {
             DIAG => {
-                let a = tokens_a[i as usize];
-                let same = a != NO_WORD && a == tokens_b[j as usize];
+                let same = same_word(tokens_a[i as usize], tokens_b[j as usize]);
                 let (i, j) = (i as u32, j as u32);
                 steps.push(if same {
                     Step::Match(i, j)
@@ -850,9 +854,10 @@ mod tests {
             out.extend(tokens.iter().map(Token::span));
         };
         let capped = FxHashSet::default();
+        let token_ids = vocabulary.token_ids();
         align_in_batches(
             &words,
-            &vocabulary.token_ids(),
+            &token_ids,
             params,
             keep_ops,
             &capped,

@@ -19,7 +19,7 @@
 //!   reaches [`Normalizer::MAX_CACHED_WORDS`], which bounds its memory on adversarial input.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -74,16 +74,11 @@ pub const NO_WORD: WordId = WordId::MAX;
 /// caches the numbers of the words it has met, so this is consulted once per thread and
 /// distinct word). Memory: about 24 bytes per distinct word.
 pub struct Vocabulary {
-    /// Words are split over shards by id, so that threads meeting new words rarely wait for
-    /// each other; shard `s`'s `k`-th word is numbered `k · SHARDS + s`.
-    shards: Box<[Mutex<VocabularyShard>]>,
-}
-
-#[derive(Default)]
-struct VocabularyShard {
-    numbers: FxHashMap<u64, WordId>,
-    /// The token ids of this shard's words, in number order.
-    ids: Vec<u64>,
+    /// Token id → number, split over shards by id so that threads meeting new words rarely
+    /// wait for each other.
+    shards: Box<[Mutex<FxHashMap<u64, WordId>>]>,
+    /// The token id of every number given, in number order.
+    ids: RwLock<Vec<u64>>,
 }
 
 impl Vocabulary {
@@ -92,48 +87,32 @@ impl Vocabulary {
     pub fn new() -> Self {
         Vocabulary {
             shards: (0..Self::SHARDS).map(|_| Mutex::default()).collect(),
+            ids: RwLock::default(),
         }
     }
 
-    /// The number of the word whose token id is `id` (a new number for a new word).
+    /// The number of the word whose token id is `id` (a new number for a new word). Waits
+    /// while a [`Vocabulary::token_ids`] view is held: do not call it with one held.
     pub fn number(&self, id: u64) -> WordId {
         let shard = (id % Self::SHARDS as u64) as usize;
-        let mut words = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&number) = words.numbers.get(&id) {
+        let mut numbers = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&number) = numbers.get(&id) {
             return number;
         }
-        let number = words.ids.len() * Self::SHARDS + shard;
-        if number >= NO_WORD as usize {
+        let mut ids = self.ids.write().unwrap_or_else(|e| e.into_inner());
+        if ids.len() >= NO_WORD as usize {
             return NO_WORD;
         }
-        words.ids.push(id);
-        words.numbers.insert(id, number as WordId);
-        number as WordId
+        let number = ids.len() as WordId;
+        ids.push(id);
+        numbers.insert(id, number);
+        number
     }
 
-    /// The token id of every number given so far, indexed by number (numbers not given read 0).
-    pub fn token_ids(&self) -> Vec<u64> {
-        let shards: Vec<_> = self
-            .shards
-            .iter()
-            .map(|shard| shard.lock().unwrap_or_else(|e| e.into_inner()))
-            .collect();
-        let len = shards
-            .iter()
-            .enumerate()
-            .map(|(s, words)| match words.ids.len() {
-                0 => 0,
-                n => (n - 1) * Self::SHARDS + s + 1,
-            })
-            .max()
-            .unwrap_or(0);
-        let mut ids = vec![0; len];
-        for (s, words) in shards.iter().enumerate() {
-            for (k, &id) in words.ids.iter().enumerate() {
-                ids[k * Self::SHARDS + s] = id;
-            }
-        }
-        ids
+    /// The token id of every number given so far, indexed by number: a view, not a copy (new
+    /// words wait until it is dropped).
+    pub fn token_ids(&self) -> impl Deref<Target = Vec<u64>> + '_ {
+        self.ids.read().unwrap_or_else(|e| e.into_inner())
     }
 }
 
