@@ -148,6 +148,14 @@ fn anchor_part(hash: u64) -> usize {
     (hash >> (64 - ANCHOR_PARTS.trailing_zeros())) as usize
 }
 
+/// Buffers reused from document to document while anchors are found.
+#[derive(Default)]
+struct Scratch {
+    ids: Vec<u64>,
+    hashes: Vec<u64>,
+    anchors: Vec<(u64, u32)>,
+}
+
 /// Two occurrences of one anchor in documents `a < b`: `(a, b, position in a, position in b)`.
 type AnchorPair = (u32, u32, u32, u32);
 
@@ -177,25 +185,43 @@ pub fn anchor_ids(words: &[WordId], token_ids: &[u64], doc: u32, out: &mut Vec<u
 /// The winnowed anchors of one token id sequence: `(hash, position of the n-gram's first
 /// token)`.
 pub fn winnowed_anchors(ids: &[u64], n: usize, window: usize) -> Vec<(u64, u32)> {
+    let mut anchors = Vec::new();
+    winnow(ids, n, window, &mut Vec::new(), &mut anchors);
+    anchors
+}
+
+/// [`winnowed_anchors`] into `out` (cleared first), with `hashes` as scratch: a scan reuses
+/// both for every document.
+///
+/// The window's minimum is kept as the window slides: while it stays in the window, only the
+/// entering n-gram can replace it (one comparison a step, rarely taken); the window is
+/// searched again only when its minimum leaves it (about once a window).
+fn winnow(ids: &[u64], n: usize, window: usize, hashes: &mut Vec<u64>, out: &mut Vec<(u64, u32)>) {
+    out.clear();
+    hashes.clear();
     if n == 0 || ids.len() < n {
-        return Vec::new();
+        return;
     }
-    let hashes: Vec<u64> = ids.windows(n).map(ids_hash).collect();
+    hashes.extend(ids.windows(n).map(ids_hash));
     let window = window.max(1).min(hashes.len());
-    let mut out: Vec<(u64, u32)> = Vec::new();
-    for start in 0..=hashes.len() - window {
-        // Rightmost minimum in the window (the usual winnowing tie rule).
-        let mut best = start;
-        for i in start..start + window {
-            if hashes[i] <= hashes[best] {
-                best = i;
+    // The rightmost minimum of the window (the usual winnowing tie rule).
+    let mut best = 0;
+    for end in window - 1..hashes.len() {
+        let start = end + 1 - window;
+        if end == window - 1 || best < start {
+            best = start;
+            for i in start + 1..=end {
+                if hashes[i] <= hashes[best] {
+                    best = i;
+                }
             }
+        } else if hashes[end] <= hashes[best] {
+            best = end;
         }
         if out.last().map(|&(_, p)| p as usize) != Some(best) {
             out.push((hashes[best], best as u32));
         }
     }
-    out
 }
 
 /// Aligns every pair of documents that share anchors. `words[d]` is document `d`'s word
@@ -253,19 +279,25 @@ fn align_in_batches(
                 .par_iter()
                 .enumerate()
                 .fold(
-                    || (vec![Vec::new(); parts_per_round], Vec::new()),
-                    |(mut parts, mut ids), (i, doc_words)| {
+                    || (vec![Vec::new(); parts_per_round], Scratch::default()),
+                    |(mut parts, mut scratch), (i, doc_words)| {
                         let doc = (first_doc + i) as u32;
-                        anchor_ids(doc_words, token_ids, doc, &mut ids);
+                        let Scratch {
+                            ids,
+                            hashes,
+                            anchors,
+                        } = &mut scratch;
+                        anchor_ids(doc_words, token_ids, doc, ids);
                         let (n, window) = (params.anchor_size, params.anchor_window);
-                        for (hash, pos) in winnowed_anchors(&ids, n, window) {
+                        winnow(ids, n, window, hashes, anchors);
+                        for &(hash, pos) in anchors.iter() {
                             let part = anchor_part(hash);
                             if round_parts.contains(&part) {
                                 let anchor = Anchor { hash, doc, pos };
                                 parts[part - round_parts.start].push(anchor);
                             }
                         }
-                        (parts, ids)
+                        (parts, scratch)
                     },
                 )
                 .map(|(parts, _)| parts)
@@ -599,6 +631,8 @@ fn ranges_overlap(x: (u32, u32), y: (u32, u32)) -> bool {
 const MATCH: i32 = 1;
 const MISMATCH: i32 = -1;
 const GAP: i32 = -1;
+// The vectorised fill has these scores built in.
+const _: () = assert!(MATCH == 1 && MISMATCH == -1 && GAP == -1);
 
 /// Traceback directions.
 const STOP: u8 = 0;
@@ -606,15 +640,46 @@ const DIAG: u8 = 1;
 const UP: u8 = 2; // consumes a token of A only
 const LEFT: u8 = 3; // consumes a token of B only
 
-/// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
-/// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
 /// Whether two tokens are the same word: equal numbers, and not [`NO_WORD`] (a masked token
 /// matches nothing, not even another masked one).
 fn same_word(a: WordId, b: WordId) -> bool {
     a == b && a != NO_WORD
 }
 
+/// The cells a banded alignment fills: rows `row_start..row_start + rows` of A, and in row `i`
+/// the columns `j` of B with `j - i` in `dlo..dlo + width` (slot `k = j - i - dlo`).
+struct Band {
+    row_start: i64,
+    rows: usize,
+    dlo: i64,
+    width: usize,
+}
+
+impl Band {
+    /// The slots of row `i` whose column lies inside B (`len_b` tokens): `k_lo..k_hi`.
+    fn slots_in_b(&self, i: i64, len_b: i64) -> (usize, usize) {
+        let first_j = i + self.dlo;
+        let k_lo = (-first_j).clamp(0, self.width as i64);
+        let k_hi = (len_b - first_j).clamp(k_lo, self.width as i64);
+        (k_lo as usize, k_hi as usize)
+    }
+}
+
+/// A filled band: the traceback direction of every cell (row `r`'s slot `k` at
+/// `r * stride + k`; [`STOP`] outside B), the best score and its first cell in row order.
+struct FilledBand {
+    trace: Vec<u8>,
+    stride: usize,
+    best: i32,
+    best_at: Option<(usize, usize)>,
+}
+
+/// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
+/// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
 /// Tokens match when they are the [`same_word`].
+///
+/// The band is filled with AVX2 on x86-64 processors that have it (chosen at run time), eight
+/// cells at a time; results are identical either way.
 fn banded_smith_waterman(
     tokens_a: &[WordId],
     tokens_b: &[WordId],
@@ -623,8 +688,30 @@ fn banded_smith_waterman(
     band: (i64, i64),
 ) -> (Vec<Step>, i32) {
     let (dlo, dhi) = band;
-    let width = (dhi - dlo + 1) as usize;
-    let rows = (row_end - row_start).max(0) as usize;
+    let band = Band {
+        row_start,
+        rows: (row_end - row_start).max(0) as usize,
+        dlo,
+        width: (dhi - dlo + 1) as usize,
+    };
+    let filled = fill_band(tokens_a, tokens_b, &band);
+    trace_back(tokens_a, tokens_b, &band, &filled)
+}
+
+fn fill_band(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { fill_band_avx2(tokens_a, tokens_b, band) };
+        }
+    }
+    fill_band_portable(tokens_a, tokens_b, band)
+}
+
+/// Fills the band cell by cell (match +1, mismatch −1, gap −1, floor 0).
+fn fill_band_portable(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+    let (rows, width) = (band.rows, band.width);
     let lb = tokens_b.len() as i64;
     // Scores for the previous and current row, indexed by k = j - i - dlo; one more slot on
     // each side so that the neighbours of the band's edges read as zero.
@@ -633,15 +720,13 @@ fn banded_smith_waterman(
     let mut trace = vec![STOP; rows * width];
     let (mut best, mut best_at) = (0i32, None);
     for r in 0..rows {
-        let i = row_start + r as i64;
+        let i = band.row_start + r as i64;
         let a = tokens_a[i as usize];
         curr.fill(0);
-        // Band slots k whose column j = first_j + k lies inside B; the others stay zero.
-        let first_j = i + dlo;
-        let k_lo = (-first_j).clamp(0, width as i64) as usize;
-        let k_hi = (lb - first_j).clamp(k_lo as i64, width as i64) as usize;
+        // Band slots whose column j = first_j + k lies inside B; the others stay zero.
+        let (k_lo, k_hi) = band.slots_in_b(i, lb);
         // (A row wholly outside B has no cells: k_hi == k_lo and j_lo only needs to be in B.)
-        let j_lo = (first_j + k_lo as i64).clamp(0, lb) as usize;
+        let j_lo = (i + band.dlo + k_lo as i64).clamp(0, lb) as usize;
         let cells = tokens_b[j_lo..j_lo + (k_hi - k_lo)]
             .iter()
             .zip(&prev[k_lo + 1..k_hi + 1])
@@ -675,14 +760,197 @@ fn banded_smith_waterman(
         }
         std::mem::swap(&mut prev, &mut curr);
     }
-    let Some((mut r, mut k)) = best_at else {
+    FilledBand {
+        trace,
+        stride: width,
+        best,
+        best_at,
+    }
+}
+
+/// [`fill_band_portable`], eight slots of a row at a time. The left-gap dependency inside a row
+/// is a prefix maximum: with `t[k] = max(0, diagonal, up)`, the cell's score is
+/// `h[k] = max(t[k], h[k-1] - 1)`, which three shift-and-max steps give for eight slots at
+/// once (plus the carry from the slot before them). Directions then follow from which
+/// neighbour the score equals, in the portable fill's order of preference (diagonal, up,
+/// left), so the trace is the same cell for cell. Scores need no wider type: a band is at most
+/// a document long.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn fill_band_avx2(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+    use std::arch::x86_64::*;
+    const LANES: usize = 8;
+    let (rows, width) = (band.rows, band.width);
+    let stride = width.next_multiple_of(LANES);
+    let lb = tokens_b.len() as i64;
+    // B's words for every column a row can reach, NO_WORD outside B: row r's slot k is
+    // column_words[r + k].
+    let first_column = band.row_start + band.dlo;
+    let column_words: Vec<WordId> = (0..rows + stride)
+        .map(|x| {
+            let j = first_column + x as i64;
+            if (0..lb).contains(&j) {
+                tokens_b[j as usize]
+            } else {
+                NO_WORD
+            }
+        })
+        .collect();
+    // Scores of the previous and current row, eight slots a vector, and one more vector of
+    // zeros (the band's outside). Whole vectors, so that a row reads exactly what the row
+    // before stored (a load straddling two stores would wait for both to reach the cache).
+    let chunks = stride / LANES;
+    let mut prev = vec![_mm256_setzero_si256(); chunks + 1];
+    let mut curr = prev.clone();
+    let mut trace = vec![STOP; rows * stride];
+    let (mut best, mut best_at) = (0i32, None);
+
+    let zero = _mm256_setzero_si256();
+    let one = _mm256_set1_epi32(1);
+    let (diag_dir, up_dir, left_dir) = (
+        _mm256_set1_epi32(i32::from(DIAG)),
+        _mm256_set1_epi32(i32::from(UP)),
+        _mm256_set1_epi32(i32::from(LEFT)),
+    );
+    let lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    let to_lane = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 8);
+    // Lane l takes lane l - s; the low lanes take lane 0, which is harmless in a prefix
+    // maximum of values that fall by one a lane.
+    let shift1 = _mm256_setr_epi32(0, 0, 1, 2, 3, 4, 5, 6);
+    let shift2 = _mm256_setr_epi32(0, 0, 0, 1, 2, 3, 4, 5);
+    let shift4 = _mm256_setr_epi32(0, 0, 0, 0, 0, 1, 2, 3);
+    let last = _mm256_set1_epi32(7);
+    let next_lane = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 7);
+    let eight = _mm256_set1_epi32(8);
+    for r in 0..rows {
+        let i = band.row_start + r as i64;
+        let a = tokens_a[i as usize];
+        let a_word = _mm256_set1_epi32(a as i32);
+        let a_matches = _mm256_set1_epi32(if a == NO_WORD { 0 } else { -1 });
+        let (k_lo, k_hi) = band.slots_in_b(i, lb);
+        let (below_lo, at_hi) = (
+            _mm256_set1_epi32(k_lo as i32 - 1),
+            _mm256_set1_epi32(k_hi as i32),
+        );
+        // The score of the slot before the current eight, in every lane.
+        let mut carry = zero;
+        let mut row_max = zero;
+        let words = &column_words[r..r + stride];
+        let trace_row = &mut trace[r * stride..(r + 1) * stride];
+        for c in (0..stride).step_by(LANES) {
+            let slot = _mm256_add_epi32(_mm256_set1_epi32(c as i32), lane);
+            let in_b = _mm256_and_si256(
+                _mm256_cmpgt_epi32(slot, below_lo),
+                _mm256_cmpgt_epi32(at_hi, slot),
+            );
+            let b = _mm256_loadu_si256(words[c..c + LANES].as_ptr().cast());
+            let matched = _mm256_and_si256(_mm256_cmpeq_epi32(b, a_word), a_matches);
+            let q = c / LANES;
+            let diag_before = prev[q];
+            // The previous row's slots c + 1 ..= c + 8.
+            let up_before = _mm256_blend_epi32::<0b1000_0000>(
+                _mm256_permutevar8x32_epi32(prev[q], next_lane),
+                _mm256_permutevar8x32_epi32(prev[q + 1], zero),
+            );
+            // matched is -1 or 0: diagonal + 1 on a match, - 1 otherwise.
+            let diag = _mm256_sub_epi32(
+                _mm256_sub_epi32(diag_before, one),
+                _mm256_add_epi32(matched, matched),
+            );
+            let up = _mm256_sub_epi32(up_before, one);
+            let t = _mm256_and_si256(_mm256_max_epi32(_mm256_max_epi32(diag, up), zero), in_b);
+            // The prefix maximum within these eight slots, then the carry from before them.
+            let mut h = t;
+            h = _mm256_max_epi32(
+                h,
+                _mm256_sub_epi32(_mm256_permutevar8x32_epi32(h, shift1), one),
+            );
+            h = _mm256_max_epi32(
+                h,
+                _mm256_sub_epi32(_mm256_permutevar8x32_epi32(h, shift2), _mm256_set1_epi32(2)),
+            );
+            h = _mm256_max_epi32(
+                h,
+                _mm256_sub_epi32(_mm256_permutevar8x32_epi32(h, shift4), _mm256_set1_epi32(4)),
+            );
+            let carry_in = carry;
+            // The next carry needs only this chunk's own last lane and the carry before it
+            // (two operations on the row's critical path, not the whole chunk).
+            carry = _mm256_max_epi32(
+                _mm256_permutevar8x32_epi32(h, last),
+                _mm256_sub_epi32(carry_in, eight),
+            );
+            h = _mm256_max_epi32(h, _mm256_sub_epi32(carry_in, to_lane));
+            h = _mm256_and_si256(h, in_b);
+            // The left neighbour's score: the lane before, or the carry for lane 0.
+            let left_before =
+                _mm256_blend_epi32::<1>(_mm256_permutevar8x32_epi32(h, shift1), carry_in);
+            let left = _mm256_sub_epi32(left_before, one);
+            curr[q] = h;
+            row_max = _mm256_max_epi32(row_max, h);
+            // A macro, not a closure: a closure would not inherit `avx2` and not be inlined.
+            let scores = _mm256_cmpgt_epi32(h, zero);
+            macro_rules! from {
+                ($neighbour:expr) => {
+                    _mm256_and_si256(_mm256_cmpeq_epi32(h, $neighbour), scores)
+                };
+            }
+            let mut dir = _mm256_blendv_epi8(zero, left_dir, from!(left));
+            dir = _mm256_blendv_epi8(dir, up_dir, from!(up));
+            dir = _mm256_blendv_epi8(dir, diag_dir, from!(diag));
+            let words16 = _mm256_packs_epi32(dir, dir);
+            let bytes = _mm256_packus_epi16(words16, words16);
+            let low = _mm_cvtsi128_si32(_mm256_castsi256_si128(bytes)) as u32;
+            let high = _mm_cvtsi128_si32(_mm256_extracti128_si256::<1>(bytes)) as u32;
+            let dirs = u64::from(low) | u64::from(high) << 32;
+            trace_row[c..c + LANES].copy_from_slice(&dirs.to_le_bytes());
+        }
+        // The row's best score in every lane (three shuffle-and-max steps), and only when it
+        // beats the best so far, its first slot.
+        row_max = _mm256_max_epi32(row_max, _mm256_permute2x128_si256::<1>(row_max, row_max));
+        row_max = _mm256_max_epi32(row_max, _mm256_shuffle_epi32::<0b01_00_11_10>(row_max));
+        row_max = _mm256_max_epi32(row_max, _mm256_shuffle_epi32::<0b10_11_00_01>(row_max));
+        let row_best = _mm256_cvtsi256_si32(row_max);
+        if row_best > best {
+            best = row_best;
+            // A loop, not an iterator's closure: a closure would not inherit `avx2`.
+            for (q, &h) in curr[..chunks].iter().enumerate() {
+                let at_best = _mm256_cmpeq_epi32(h, row_max);
+                let lanes = _mm256_movemask_ps(_mm256_castsi256_ps(at_best));
+                if lanes != 0 {
+                    best_at = Some((r, q * LANES + lanes.trailing_zeros() as usize));
+                    break;
+                }
+            }
+        }
+        std::mem::swap(&mut prev, &mut curr);
+    }
+    FilledBand {
+        trace,
+        stride,
+        best,
+        best_at,
+    }
+}
+
+/// The edit script of the best local alignment in a filled band, and its score.
+fn trace_back(
+    tokens_a: &[WordId],
+    tokens_b: &[WordId],
+    band: &Band,
+    filled: &FilledBand,
+) -> (Vec<Step>, i32) {
+    let Some((mut r, mut k)) = filled.best_at else {
         return (Vec::new(), 0);
     };
+    let (row_start, dlo, width) = (band.row_start, band.dlo, band.width);
+    let lb = tokens_b.len() as i64;
+    let trace = |r: usize, k: usize| filled.trace[r * filled.stride + k];
     let mut steps = Vec::new();
     loop {
         let i = row_start + r as i64;
         let j = i + dlo + k as i64;
-        match trace[r * width + k] {
+        match trace(r, k) {
             DIAG => {
                 let same = same_word(tokens_a[i as usize], tokens_b[j as usize]);
                 let (i, j) = (i as u32, j as u32);
@@ -718,12 +986,12 @@ fn banded_smith_waterman(
         }
         let i = row_start + r as i64;
         let j = i + dlo + k as i64;
-        if j < 0 || j >= lb || trace[r * width + k] == STOP {
+        if j < 0 || j >= lb || trace(r, k) == STOP {
             break;
         }
     }
     steps.reverse();
-    (steps, best)
+    (steps, filled.best)
 }
 
 /// One step of a traceback, by token index in A and B ([`Op`] before the spans are known).
@@ -1069,5 +1337,86 @@ mod tests {
             .span_b
             .slice(b_text)
             .ends_with("traded accusations"));
+    }
+
+    /// Winnowing by its definition: every window searched whole for its rightmost minimum.
+    fn winnowed_by_definition(ids: &[u64], n: usize, window: usize) -> Vec<(u64, u32)> {
+        if n == 0 || ids.len() < n {
+            return Vec::new();
+        }
+        let hashes: Vec<u64> = ids.windows(n).map(ids_hash).collect();
+        let window = window.max(1).min(hashes.len());
+        let mut out: Vec<(u64, u32)> = Vec::new();
+        for start in 0..=hashes.len() - window {
+            let best = (start..start + window)
+                .rev()
+                .min_by_key(|&i| hashes[i])
+                .expect("a window is not empty");
+            if out.last().map(|&(_, p)| p as usize) != Some(best) {
+                out.push((hashes[best], best as u32));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Few distinct ids, so that equal n-grams (ties) and repeats are common.
+        #[test]
+        fn winnowing_keeps_the_rightmost_minimum_of_every_window(
+            ids in proptest::collection::vec(0u64..3, 0..200),
+            n in 0usize..7,
+            window in 0usize..9,
+        ) {
+            proptest::prop_assert_eq!(
+                winnowed_anchors(&ids, n, window),
+                winnowed_by_definition(&ids, n, window)
+            );
+        }
+    }
+
+    /// Compares the vectorised band fill with the portable one cell for cell, on sequences of
+    /// a few distinct words (many matches, gaps and ties) with masked tokens, over bands that
+    /// run past either end of B.
+    #[cfg(target_arch = "x86_64")]
+    mod vectorised_fill {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn words(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<WordId>> {
+            proptest::collection::vec(prop_oneof![8 => 0u32..4, 1 => Just(NO_WORD)], len)
+        }
+
+        proptest! {
+            #[test]
+            fn gives_the_portable_fill(
+                a in words(1..120),
+                b in words(1..120),
+                start in 0usize..120,
+                rows in 0usize..120,
+                dlo in -130i64..130,
+                width in 1usize..90,
+            ) {
+                prop_assume!(std::arch::is_x86_feature_detected!("avx2"));
+                let row_start = start.min(a.len()) as i64;
+                let rows = rows.min(a.len() - row_start as usize);
+                let band = Band { row_start, rows, dlo, width };
+                let portable = fill_band_portable(&a, &b, &band);
+                // SAFETY: the CPU supports AVX2, assumed above.
+                let vectorised = unsafe { fill_band_avx2(&a, &b, &band) };
+                prop_assert_eq!(portable.best, vectorised.best);
+                prop_assert_eq!(portable.best_at, vectorised.best_at);
+                for r in 0..rows {
+                    prop_assert_eq!(
+                        &portable.trace[r * portable.stride..][..width],
+                        &vectorised.trace[r * vectorised.stride..][..width],
+                        "row {}", r
+                    );
+                }
+                prop_assert_eq!(
+                    trace_back(&a, &b, &band, &portable),
+                    trace_back(&a, &b, &band, &vectorised)
+                );
+            }
+        }
     }
 }
