@@ -179,12 +179,18 @@ impl Normalizer {
                 continue;
             }
             let start = pos + may_start.trailing_zeros() as usize;
-            let mut end = start;
-            loop {
-                let run = (!AsciiClasses::of(bytes, end).alnum).trailing_zeros() as usize;
-                end += run;
-                if run < AsciiClasses::LEN {
-                    break;
+            // The run of letters and digits from `start`: within the bytes already classified
+            // (bits shifted in above them are zero, so the run stops there), then sixteen
+            // bytes at a time past them.
+            let shift = start - pos;
+            let mut end = start + (!(classes.alnum >> shift)).trailing_zeros() as usize;
+            if end == pos + AsciiClasses::LEN {
+                loop {
+                    let run = (!AsciiClasses::of(bytes, end).alnum).trailing_zeros() as usize;
+                    end += run;
+                    if run < AsciiClasses::LEN {
+                        break;
+                    }
                 }
             }
             let plain = end > start && !bytes.get(end).is_some_and(|&b| may_join(b));
