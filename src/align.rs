@@ -26,7 +26,7 @@
 //! thread count.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -127,14 +127,14 @@ pub struct AlignStats {
 const MAX_OCCURRENCES_PER_DOCUMENT: usize = 4;
 
 /// Blocks of documents whose anchors are found at once, in each round (see
-/// [`align_in_batches`]).
+/// [`shared_anchors`]).
 const ANCHOR_BLOCKS: usize = 8;
 
-/// Parts the anchors are split into by hash (see [`align_in_batches`]).
+/// Parts the anchors are split into by hash (see [`shared_anchors`]).
 const ANCHOR_PARTS: usize = 8;
 
 /// Rounds the anchors are found in, each keeping `ANCHOR_PARTS / ANCHOR_ROUNDS` parts (see
-/// [`align_in_batches`]): a round more costs one more winnowing of the corpus (about 3 s a
+/// [`shared_anchors`]): a round more costs one more winnowing of the corpus (about 3 s a
 /// gigabyte on two cores) and saves the memory of a round's anchors (16 bytes an anchor, half a
 /// gigabyte for a 1 GB corpus).
 const ANCHOR_ROUNDS: usize = 2;
@@ -155,9 +155,6 @@ struct Scratch {
     hashes: Vec<u64>,
     anchors: Vec<(u64, u32)>,
 }
-
-/// Two occurrences of one anchor in documents `a < b`: `(a, b, position in a, position in b)`.
-type AnchorPair = (u32, u32, u32, u32);
 
 /// One anchor occurrence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -238,28 +235,75 @@ pub fn align_corpus(
     capped: &FxHashSet<u64>,
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
-    align_in_batches(
-        words,
-        token_ids,
-        params,
-        keep_ops,
-        capped,
-        locate,
-        PAIRS_PER_BATCH,
-    )
+    let mut stats = AlignStats::default();
+    let shared = shared_anchors(words, token_ids, params, capped, &mut stats);
+
+    // Each document `a` in turn (in parallel) gathers the anchor pairs it shares with every
+    // later document `b`, sorts them (a few hundred per pair, in cache) and aligns pair after
+    // pair. Documents go in order and their partners in order, so passages come out in
+    // `(a, b)` order, whatever the thread count.
+    let by_document = shared.by_document(words.len());
+    let document_pairs = AtomicUsize::new(0);
+    let alignments: Vec<Alignment> = (0..words.len() as u32)
+        .into_par_iter()
+        .map_init(PairScratch::default, |scratch, a| {
+            let PairScratch { hits, matches } = scratch;
+            hits.clear();
+            for &(pos_a, group) in by_document.of(a) {
+                let occurrences = shared.group(group as usize);
+                let later = occurrences.partition_point(|&(doc, _)| doc <= a);
+                hits.extend(
+                    occurrences[later..]
+                        .iter()
+                        .map(|&(b, pos_b)| (b, pos_a, pos_b)),
+                );
+            }
+            hits.sort_unstable();
+            let mut found = Vec::new();
+            for pair_hits in hits.chunk_by(|x, y| x.0 == y.0) {
+                let b = pair_hits[0].0;
+                matches.clear();
+                matches.extend(pair_hits.iter().map(|&(_, pos_a, pos_b)| (pos_a, pos_b)));
+                let pair = PairInput {
+                    a,
+                    b,
+                    words_a: &words[a as usize],
+                    words_b: &words[b as usize],
+                    keep_ops,
+                    locate,
+                };
+                found.extend(align_pair(&pair, matches, params));
+            }
+            let pairs = hits.chunk_by(|x, y| x.0 == y.0).count();
+            document_pairs.fetch_add(pairs, Ordering::Relaxed);
+            found
+        })
+        .flatten_iter()
+        .collect();
+    stats.document_pairs = document_pairs.into_inner();
+    stats.alignments = alignments.len();
+    (alignments, stats)
 }
 
-/// [`align_corpus`], making and aligning about `pairs_per_batch` anchor pairs at a time.
-fn align_in_batches(
+/// Buffers reused from document to document while anchor pairs are gathered.
+#[derive(Default)]
+struct PairScratch {
+    /// The anchor pairs of one document `a` with later documents: `(b, position in a,
+    /// position in b)`.
+    hits: Vec<(u32, u32, u32)>,
+    /// One pair's `(position in a, position in b)`.
+    matches: Vec<(u32, u32)>,
+}
+
+/// The anchors of `words` shared by 2 to `max_anchor_df` documents, counting in `stats` the
+/// anchors found and those left out as too common.
+fn shared_anchors(
     words: &[Vec<WordId>],
     token_ids: &[u64],
     params: &AlignParams,
-    keep_ops: bool,
     capped: &FxHashSet<u64>,
-    locate: &LocateTokens,
-    pairs_per_batch: u64,
-) -> (Vec<Alignment>, AlignStats) {
-    let mut stats = AlignStats::default();
+    stats: &mut AlignStats,
+) -> SharedAnchors {
     // Anchors are split by hash into parts, sorted and grouped one part at a time (an
     // anchor's occurrences all fall in one part), each part freed as soon as its shared
     // anchors are kept. They are found in rounds, each round winnowing every document again
@@ -267,7 +311,6 @@ fn align_in_batches(
     // Within a round, documents are read in blocks, each block's anchors (one piece per part
     // per worker, grown by doubling) moved at once into parts of exactly the size needed.
     let mut shared = SharedAnchors::default();
-    let pairs_per_doc: Vec<AtomicU64> = words.iter().map(|_| AtomicU64::new(0)).collect();
     let block_len = words.len().div_ceil(ANCHOR_BLOCKS).max(1);
     let parts_per_round = ANCHOR_PARTS / ANCHOR_ROUNDS;
     for round in 0..ANCHOR_ROUNDS {
@@ -310,63 +353,15 @@ fn align_in_batches(
             }
         }
         // Each part's anchors shared by 2 to `max_anchor_df` documents, kept grouped (8 bytes
-        // an occurrence; most anchors are in one document only and go), and how many anchor
-        // pairs each document will be the first of.
+        // an occurrence; most anchors are in one document only and go).
         for part in &mut parts {
             let mut anchors = std::mem::take(part);
             stats.anchors += anchors.len();
             anchors.par_sort_unstable();
-            stats.capped_anchors += shared.add_part(&anchors, params, capped, &pairs_per_doc);
+            stats.capped_anchors += shared.add_part(&anchors, params, capped);
         }
     }
-
-    // The anchor pairs `(a, b, pos_a, pos_b)`, `a < b`, are made and aligned for one range of
-    // first documents `a` at a time, ranges cut to hold about `pairs_per_batch` pairs, so that
-    // only one range's pairs are in memory. Ranges go in document order and each is sorted,
-    // so passages come out in the order of one sort of all pairs.
-    let mut alignments = Vec::new();
-    for docs in batches_of_documents(&pairs_per_doc, pairs_per_batch) {
-        let mut hits = shared.pairs_from(docs);
-        hits.par_sort_unstable();
-        let pairs: Vec<&[AnchorPair]> = hits.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).collect();
-        stats.document_pairs += pairs.len();
-        alignments.par_extend(pairs.par_iter().flat_map_iter(|hits| {
-            let (a, b) = (hits[0].0, hits[0].1);
-            let matches: Vec<(u32, u32)> = hits.iter().map(|h| (h.2, h.3)).collect();
-            let pair = PairInput {
-                a,
-                b,
-                words_a: &words[a as usize],
-                words_b: &words[b as usize],
-                keep_ops,
-                locate,
-            };
-            align_pair(&pair, &matches, params)
-        }));
-    }
-    stats.alignments = alignments.len();
-    (alignments, stats)
-}
-
-/// Anchor pairs made and aligned at once (16 bytes each: 128 MB).
-const PAIRS_PER_BATCH: u64 = 8 << 20;
-
-/// Consecutive ranges of documents, each the first document of about `batch` anchor pairs in
-/// all (a document with more is a range of its own).
-fn batches_of_documents(pairs_per_doc: &[AtomicU64], batch: u64) -> Vec<Range<u32>> {
-    let mut ranges = Vec::new();
-    let (mut start, mut held) = (0, 0);
-    for (doc, pairs) in pairs_per_doc.iter().enumerate() {
-        held += pairs.load(Ordering::Relaxed);
-        if held >= batch {
-            ranges.push(start..doc as u32 + 1);
-            (start, held) = (doc as u32 + 1, 0);
-        }
-    }
-    if held > 0 {
-        ranges.push(start..pairs_per_doc.len() as u32);
-    }
-    ranges
+    shared
 }
 
 /// The anchors found in 2 to `max_anchor_df` documents, grouped by anchor: each group's
@@ -380,8 +375,7 @@ struct SharedAnchors {
 }
 
 impl SharedAnchors {
-    /// Adds the shared anchors of `anchors` (sorted; whole groups), counting in
-    /// `pairs_per_doc[d]` the anchor pairs whose first document is `d`. Returns the number of
+    /// Adds the shared anchors of `anchors` (sorted; whole groups). Returns the number of
     /// anchors left out as too common (in more than `max_anchor_df` documents, or in `capped`).
     /// Runs of whole anchor groups are worked through in parallel.
     fn add_part(
@@ -389,7 +383,6 @@ impl SharedAnchors {
         anchors: &[Anchor],
         params: &AlignParams,
         capped: &FxHashSet<u64>,
-        pairs_per_doc: &[AtomicU64],
     ) -> usize {
         // About equal runs, each moved forward to the start of an anchor group.
         let runs = rayon::current_num_threads() * 16;
@@ -422,15 +415,9 @@ impl SharedAnchors {
                     // A phrase repeated many times inside one document (or one word repeated
                     // a million times) would otherwise make the pairs quadratic: keep its first
                     // occurrences only.
-                    let first = shared.occurrences.len();
                     for same_doc in group.chunk_by(|x, y| x.doc == y.doc) {
                         let kept = same_doc.iter().take(MAX_OCCURRENCES_PER_DOCUMENT);
                         shared.occurrences.extend(kept.map(|x| (x.doc, x.pos)));
-                    }
-                    let kept = &shared.occurrences[first..];
-                    for (i, &(doc, _)) in kept.iter().enumerate() {
-                        let later_docs = kept[i + 1..].iter().filter(|y| y.0 != doc).count();
-                        pairs_per_doc[doc as usize].fetch_add(later_docs as u64, Ordering::Relaxed);
                     }
                     shared.group_ends.push(shared.occurrences.len());
                 }
@@ -448,33 +435,57 @@ impl SharedAnchors {
         capped_anchors
     }
 
-    /// The pairs of occurrences of one anchor in two documents, `(a, b, pos_a, pos_b)` with
-    /// `a < b` and `a` in `first_docs`, in no particular order.
-    fn pairs_from(&self, first_docs: Range<u32>) -> Vec<AnchorPair> {
-        (0..self.group_ends.len())
-            .into_par_iter()
-            .with_min_len(1 << 12)
-            .flat_map_iter(|group| {
-                let start = if group == 0 {
-                    0
-                } else {
-                    self.group_ends[group - 1]
-                };
-                let kept = &self.occurrences[start..self.group_ends[group]];
-                let first_docs = first_docs.clone();
-                kept.iter().enumerate().flat_map(move |(i, &(a, pos_a))| {
-                    let later = if first_docs.contains(&a) {
-                        &kept[i + 1..]
-                    } else {
-                        &[]
-                    };
-                    later
-                        .iter()
-                        .filter(move |&&(b, _)| b != a)
-                        .map(move |&(b, pos_b)| (a, b, pos_a, pos_b))
-                })
-            })
-            .collect()
+    /// The occurrences `(document, position)` of group `group`, in document order.
+    fn group(&self, group: usize) -> &[(u32, u32)] {
+        let start = if group == 0 {
+            0
+        } else {
+            self.group_ends[group - 1]
+        };
+        &self.occurrences[start..self.group_ends[group]]
+    }
+
+    /// The same occurrences listed by document (a counting sort, group order kept).
+    fn by_document(&self, documents: usize) -> AnchorsByDocument {
+        let mut starts = vec![0usize; documents + 1];
+        for &(doc, _) in &self.occurrences {
+            starts[doc as usize + 1] += 1;
+        }
+        for doc in 0..documents {
+            starts[doc + 1] += starts[doc];
+        }
+        let mut next = starts.clone();
+        let mut entries = vec![(0, 0); self.occurrences.len()];
+        let mut start = 0;
+        for (group, &end) in self.group_ends.iter().enumerate() {
+            // Past 2^32 groups (over 4 billion shared anchors, a hundred times a 1 GB corpus's)
+            // the entries cannot name their group: those anchors are not listed.
+            let Ok(group) = u32::try_from(group) else {
+                break;
+            };
+            for &(doc, pos) in &self.occurrences[start..end] {
+                let at = &mut next[doc as usize];
+                entries[*at] = (pos, group);
+                *at += 1;
+            }
+            start = end;
+        }
+        AnchorsByDocument { starts, entries }
+    }
+}
+
+/// The occurrences of shared anchors listed by document: `(position, group)`, a group being an
+/// anchor of [`SharedAnchors`].
+struct AnchorsByDocument {
+    /// Where each document's entries start in `entries` (and where the last one ends).
+    starts: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+}
+
+impl AnchorsByDocument {
+    fn of(&self, doc: u32) -> &[(u32, u32)] {
+        let doc = doc as usize;
+        &self.entries[self.starts[doc]..self.starts[doc + 1]]
     }
 }
 
@@ -1102,15 +1113,6 @@ mod tests {
         params: &AlignParams,
         keep_ops: bool,
     ) -> (Vec<Alignment>, AlignStats) {
-        align_documents_in_batches(docs, params, keep_ops, PAIRS_PER_BATCH)
-    }
-
-    fn align_documents_in_batches(
-        docs: &[Vec<Token>],
-        params: &AlignParams,
-        keep_ops: bool,
-        pairs_per_batch: u64,
-    ) -> (Vec<Alignment>, AlignStats) {
         // Numbered in one vocabulary (each document was tokenized with a normalizer of its own).
         let vocabulary = Vocabulary::new();
         let words: Vec<Vec<WordId>> = docs
@@ -1123,15 +1125,7 @@ mod tests {
         };
         let capped = FxHashSet::default();
         let token_ids = vocabulary.token_ids();
-        align_in_batches(
-            &words,
-            &token_ids,
-            params,
-            keep_ops,
-            &capped,
-            &locate,
-            pairs_per_batch,
-        )
+        align_corpus(&words, &token_ids, params, keep_ops, &capped, &locate)
     }
 
     #[test]
@@ -1278,7 +1272,7 @@ mod tests {
     }
 
     #[test]
-    fn anchor_pairs_made_in_small_batches_align_the_same() {
+    fn passages_come_out_in_document_pair_order_whatever_the_thread_count() {
         let shared = "to use all available means to provide immediate military assistance";
         let docs: Vec<Vec<Token>> = (0..12)
             .map(|i| {
@@ -1290,27 +1284,25 @@ mod tests {
             })
             .collect();
         let params = AlignParams::default();
-        let (whole, whole_stats) = align_documents_in_batches(&docs, &params, true, u64::MAX);
-        let (batched, batched_stats) = align_documents_in_batches(&docs, &params, true, 1);
-        assert_eq!(whole.len(), 12 * 11 / 2, "every pair shares the sentence");
-        assert_eq!(batched, whole);
-        assert_eq!(batched_stats, whole_stats);
-    }
-
-    #[test]
-    fn batches_of_documents_cover_every_document_with_pairs_once() {
-        let counts: Vec<AtomicU64> = [5, 0, 7, 1, 1, 1, 0, 0]
-            .into_iter()
-            .map(AtomicU64::new)
-            .collect();
-        assert_eq!(batches_of_documents(&counts, 6), [0..3, 3..8]);
-        assert_eq!(
-            batches_of_documents(&counts, 1),
-            [0..1, 1..3, 3..4, 4..5, 5..6]
-        );
-        let whole: Vec<Range<u32>> = batches_of_documents(&counts, u64::MAX);
-        assert_eq!(whole.len(), 1);
-        assert_eq!(whole[0], 0..8);
+        let on_threads = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| align_documents(&docs, &params, true))
+        };
+        let (one, one_stats) = on_threads(1);
+        assert_eq!(one.len(), 12 * 11 / 2, "every pair shares the sentence");
+        assert_eq!(one_stats.document_pairs, 12 * 11 / 2);
+        let order: Vec<(u32, u32)> = one.iter().map(|x| (x.a, x.b)).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(order, sorted);
+        for threads in [2, 5] {
+            let (many, many_stats) = on_threads(threads);
+            assert_eq!(many, one, "{threads} threads");
+            assert_eq!(many_stats, one_stats);
+        }
     }
 
     #[test]
