@@ -247,7 +247,11 @@ pub fn align_corpus(
     let alignments: Vec<Alignment> = (0..words.len() as u32)
         .into_par_iter()
         .map_init(PairScratch::default, |scratch, a| {
-            let PairScratch { hits, matches } = scratch;
+            let PairScratch {
+                hits,
+                matches,
+                buffers,
+            } = scratch;
             hits.clear();
             for &(pos_a, group) in by_document.of(a) {
                 let occurrences = shared.group(group as usize);
@@ -272,7 +276,7 @@ pub fn align_corpus(
                     keep_ops,
                     locate,
                 };
-                found.extend(align_pair(&pair, matches, params));
+                found.extend(align_pair(&pair, matches, params, buffers));
             }
             let pairs = hits.chunk_by(|x, y| x.0 == y.0).count();
             document_pairs.fetch_add(pairs, Ordering::Relaxed);
@@ -291,8 +295,9 @@ struct PairScratch {
     /// The anchor pairs of one document `a` with later documents: `(b, position in a,
     /// position in b)`.
     hits: Vec<(u32, u32, u32)>,
-    /// One pair's `(position in a, position in b)`.
+    /// One pair's `(position in a, position in b)`, sorted.
     matches: Vec<(u32, u32)>,
+    buffers: SwBuffers,
 }
 
 /// The anchors of `words` shared by 2 to `max_anchor_df` documents, counting in `stats` the
@@ -534,7 +539,7 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
         keep_ops: true,
         locate: &locate,
     };
-    align_pair(&pair, &matches, params)
+    align_pair(&pair, &matches, params, &mut SwBuffers::default())
 }
 
 /// Two documents to align, and what to make of their passages.
@@ -572,12 +577,18 @@ const ROW_MARGIN: i64 = 48;
 /// Diagonals added on each side of a chain's band (insertions and deletions it can absorb).
 const DIAG_MARGIN: i64 = 12;
 
-fn align_pair(pair: &PairInput, matches: &[(u32, u32)], params: &AlignParams) -> Vec<Alignment> {
+/// The passages of one pair of documents, from their anchor matches `(position in a, position
+/// in b)` (sorted), with `buffers` for the banded alignments.
+fn align_pair(
+    pair: &PairInput,
+    matches: &[(u32, u32)],
+    params: &AlignParams,
+    buffers: &mut SwBuffers,
+) -> Vec<Alignment> {
     let (tokens_a, tokens_b) = (pair.words_a, pair.words_b);
-    let mut matches = matches.to_vec();
-    matches.sort_unstable();
+    debug_assert!(matches.is_sorted());
     let mut chains: Vec<Chain> = Vec::new();
-    for &(i, j) in &matches {
+    for &(i, j) in matches {
         let diag = i64::from(j) - i64::from(i);
         let open = chains.iter_mut().rev().take(OPEN_CHAINS).find(|c| {
             i - c.last_a <= CHAIN_GAP
@@ -608,9 +619,9 @@ fn align_pair(pair: &PairInput, matches: &[(u32, u32)], params: &AlignParams) ->
             let row_start = (i64::from(chain.first_a) - ROW_MARGIN).max(0);
             let row_end = (i64::from(chain.last_a) + n + ROW_MARGIN).min(tokens_a.len() as i64);
             let band = (chain.min_diag - DIAG_MARGIN, chain.max_diag + DIAG_MARGIN);
-            let (trace, score) =
-                banded_smith_waterman(tokens_a, tokens_b, row_start, row_end, band);
-            alignment_from_trace(pair, trace, score, params)
+            let score =
+                banded_smith_waterman(tokens_a, tokens_b, row_start, row_end, band, buffers);
+            alignment_from_trace(pair, &mut buffers.steps, score, params)
         })
         .collect();
 
@@ -677,16 +688,30 @@ impl Band {
 }
 
 /// A filled band: the traceback direction of every cell (row `r`'s slot `k` at
-/// `r * stride + k`; [`STOP`] outside B), the best score and its first cell in row order.
+/// `r * stride + k` of [`SwBuffers::trace`]; [`STOP`] outside B), the best score and its first
+/// cell in row order.
 struct FilledBand {
-    trace: Vec<u8>,
     stride: usize,
     best: i32,
     best_at: Option<(usize, usize)>,
 }
 
+/// The buffers of banded alignments, kept by each worker and reused from chain to chain (a
+/// band's trace is tens of kilobytes: allocated and freed per chain, it made the allocator
+/// grow and trim its heap, a page fault per page, over and over).
+#[derive(Default)]
+struct SwBuffers {
+    /// The filled band's directions (see [`FilledBand`]).
+    trace: Vec<u8>,
+    /// The word of B in each column the band touches ([`fill_band_avx2`]).
+    column_words: Vec<WordId>,
+    /// The edit script traced back.
+    steps: Vec<Step>,
+}
+
 /// Best local alignment of rows `row_start..row_end` of A against B, restricted to cells with
-/// `j - i` in `band` (inclusive). Returns the edit script (empty if nothing scores) and score.
+/// `j - i` in `band` (inclusive). Returns the score; the edit script (empty if nothing scores)
+/// is left in `buffers.steps`.
 /// Tokens match when they are the [`same_word`].
 ///
 /// The band is filled with AVX2 on x86-64 processors that have it (chosen at run time), eight
@@ -697,7 +722,8 @@ fn banded_smith_waterman(
     row_start: i64,
     row_end: i64,
     band: (i64, i64),
-) -> (Vec<Step>, i32) {
+    buffers: &mut SwBuffers,
+) -> i32 {
     let (dlo, dhi) = band;
     let band = Band {
         row_start,
@@ -705,30 +731,48 @@ fn banded_smith_waterman(
         dlo,
         width: (dhi - dlo + 1) as usize,
     };
-    let filled = fill_band(tokens_a, tokens_b, &band);
-    trace_back(tokens_a, tokens_b, &band, &filled)
+    let filled = fill_band(tokens_a, tokens_b, &band, buffers);
+    trace_back(
+        tokens_a,
+        tokens_b,
+        &band,
+        &filled,
+        &buffers.trace,
+        &mut buffers.steps,
+    )
 }
 
-fn fill_band(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+fn fill_band(
+    tokens_a: &[WordId],
+    tokens_b: &[WordId],
+    band: &Band,
+    buffers: &mut SwBuffers,
+) -> FilledBand {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { fill_band_avx2(tokens_a, tokens_b, band) };
+            return unsafe { fill_band_avx2(tokens_a, tokens_b, band, buffers) };
         }
     }
-    fill_band_portable(tokens_a, tokens_b, band)
+    fill_band_portable(tokens_a, tokens_b, band, &mut buffers.trace)
 }
 
 /// Fills the band cell by cell (match +1, mismatch −1, gap −1, floor 0).
-fn fill_band_portable(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+fn fill_band_portable(
+    tokens_a: &[WordId],
+    tokens_b: &[WordId],
+    band: &Band,
+    trace: &mut Vec<u8>,
+) -> FilledBand {
     let (rows, width) = (band.rows, band.width);
     let lb = tokens_b.len() as i64;
     // Scores for the previous and current row, indexed by k = j - i - dlo; one more slot on
     // each side so that the neighbours of the band's edges read as zero.
     let mut prev = vec![0i32; width + 2];
     let mut curr = vec![0i32; width + 2];
-    let mut trace = vec![STOP; rows * width];
+    trace.clear();
+    trace.resize(rows * width, STOP);
     let (mut best, mut best_at) = (0i32, None);
     for r in 0..rows {
         let i = band.row_start + r as i64;
@@ -772,7 +816,6 @@ fn fill_band_portable(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> 
         std::mem::swap(&mut prev, &mut curr);
     }
     FilledBand {
-        trace,
         stride: width,
         best,
         best_at,
@@ -788,7 +831,12 @@ fn fill_band_portable(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> 
 /// a document long.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_band_avx2(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) -> FilledBand {
+unsafe fn fill_band_avx2(
+    tokens_a: &[WordId],
+    tokens_b: &[WordId],
+    band: &Band,
+    buffers: &mut SwBuffers,
+) -> FilledBand {
     use std::arch::x86_64::*;
     const LANES: usize = 8;
     let (rows, width) = (band.rows, band.width);
@@ -797,23 +845,28 @@ unsafe fn fill_band_avx2(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) 
     // B's words for every column a row can reach, NO_WORD outside B: row r's slot k is
     // column_words[r + k].
     let first_column = band.row_start + band.dlo;
-    let column_words: Vec<WordId> = (0..rows + stride)
-        .map(|x| {
-            let j = first_column + x as i64;
-            if (0..lb).contains(&j) {
-                tokens_b[j as usize]
-            } else {
-                NO_WORD
-            }
-        })
-        .collect();
+    let SwBuffers {
+        trace,
+        column_words,
+        ..
+    } = buffers;
+    column_words.clear();
+    column_words.extend((0..rows + stride).map(|x| {
+        let j = first_column + x as i64;
+        if (0..lb).contains(&j) {
+            tokens_b[j as usize]
+        } else {
+            NO_WORD
+        }
+    }));
     // Scores of the previous and current row, eight slots a vector, and one more vector of
     // zeros (the band's outside). Whole vectors, so that a row reads exactly what the row
     // before stored (a load straddling two stores would wait for both to reach the cache).
     let chunks = stride / LANES;
     let mut prev = vec![_mm256_setzero_si256(); chunks + 1];
     let mut curr = prev.clone();
-    let mut trace = vec![STOP; rows * stride];
+    trace.clear();
+    trace.resize(rows * stride, STOP);
     let (mut best, mut best_at) = (0i32, None);
 
     let zero = _mm256_setzero_si256();
@@ -937,7 +990,6 @@ unsafe fn fill_band_avx2(tokens_a: &[WordId], tokens_b: &[WordId], band: &Band) 
         std::mem::swap(&mut prev, &mut curr);
     }
     FilledBand {
-        trace,
         stride,
         best,
         best_at,
@@ -950,14 +1002,16 @@ fn trace_back(
     tokens_b: &[WordId],
     band: &Band,
     filled: &FilledBand,
-) -> (Vec<Step>, i32) {
+    trace: &[u8],
+    steps: &mut Vec<Step>,
+) -> i32 {
+    steps.clear();
     let Some((mut r, mut k)) = filled.best_at else {
-        return (Vec::new(), 0);
+        return 0;
     };
     let (row_start, dlo, width) = (band.row_start, band.dlo, band.width);
     let lb = tokens_b.len() as i64;
-    let trace = |r: usize, k: usize| filled.trace[r * filled.stride + k];
-    let mut steps = Vec::new();
+    let trace = |r: usize, k: usize| trace[r * filled.stride + k];
     loop {
         let i = row_start + r as i64;
         let j = i + dlo + k as i64;
@@ -1002,7 +1056,7 @@ fn trace_back(
         }
     }
     steps.reverse();
-    (steps, filled.best)
+    filled.best
 }
 
 /// One step of a traceback, by token index in A and B ([`Op`] before the spans are known).
@@ -1016,7 +1070,7 @@ enum Step {
 
 fn alignment_from_trace(
     pair: &PairInput,
-    mut steps: Vec<Step>,
+    steps: &mut Vec<Step>,
     score: i32,
     params: &AlignParams,
 ) -> Option<Alignment> {
@@ -1392,22 +1446,33 @@ mod tests {
                 let row_start = start.min(a.len()) as i64;
                 let rows = rows.min(a.len() - row_start as usize);
                 let band = Band { row_start, rows, dlo, width };
-                let portable = fill_band_portable(&a, &b, &band);
+                let mut portable_trace = Vec::new();
+                let portable = fill_band_portable(&a, &b, &band, &mut portable_trace);
+                // A buffer left over from a larger band, as a worker's would be.
+                let mut buffers = SwBuffers {
+                    trace: vec![DIAG; 200 * 96],
+                    column_words: vec![0; 400],
+                    steps: Vec::new(),
+                };
                 // SAFETY: the CPU supports AVX2, assumed above.
-                let vectorised = unsafe { fill_band_avx2(&a, &b, &band) };
+                let vectorised = unsafe { fill_band_avx2(&a, &b, &band, &mut buffers) };
                 prop_assert_eq!(portable.best, vectorised.best);
                 prop_assert_eq!(portable.best_at, vectorised.best_at);
                 for r in 0..rows {
                     prop_assert_eq!(
-                        &portable.trace[r * portable.stride..][..width],
-                        &vectorised.trace[r * vectorised.stride..][..width],
+                        &portable_trace[r * portable.stride..][..width],
+                        &buffers.trace[r * vectorised.stride..][..width],
                         "row {}", r
                     );
                 }
-                prop_assert_eq!(
-                    trace_back(&a, &b, &band, &portable),
-                    trace_back(&a, &b, &band, &vectorised)
-                );
+                let mut portable_steps = Vec::new();
+                let portable_score =
+                    trace_back(&a, &b, &band, &portable, &portable_trace, &mut portable_steps);
+                let mut vectorised_steps = vec![Step::OnlyA(7)];
+                let vectorised_score =
+                    trace_back(&a, &b, &band, &vectorised, &buffers.trace, &mut vectorised_steps);
+                prop_assert_eq!(portable_score, vectorised_score);
+                prop_assert_eq!(portable_steps, vectorised_steps);
             }
         }
     }
