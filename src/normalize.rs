@@ -163,47 +163,11 @@ impl Normalizer {
     /// Appends the tokens of `text` to `out`; spans are offset by `base` (the position of `text`
     /// in its document).
     ///
-    /// Most words of most news text are runs of ASCII letters and digits ended by a space or
-    /// punctuation: those are found sixteen bytes at a time ([`AsciiClasses`]) and looked up by
-    /// their bytes straight from the text. A word that starts with a non-ASCII character, or
-    /// ends at one or at a character that may join words (`'`, `,`, `.`), goes through the
-    /// general rules ([`WordSpans`]), which give the same spans for every other word.
+    /// Words are found sixteen bytes at a time ([`Words`]); a plain ASCII word of up to 16
+    /// bytes (most words of most news text) is looked up by its bytes straight from the text.
     pub fn tokenize(&mut self, text: &str, base: usize, out: &mut Vec<Token>) {
-        let bytes = text.as_bytes();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            let classes = AsciiClasses::of(bytes, pos);
-            let may_start = classes.alnum | classes.non_ascii;
-            if may_start == 0 {
-                pos += AsciiClasses::LEN;
-                continue;
-            }
-            let start = pos + may_start.trailing_zeros() as usize;
-            // The run of letters and digits from `start`: within the bytes already classified
-            // (bits shifted in above them are zero, so the run stops there), then sixteen
-            // bytes at a time past them.
-            let shift = start - pos;
-            let mut end = start + (!(classes.alnum >> shift)).trailing_zeros() as usize;
-            if end == pos + AsciiClasses::LEN {
-                loop {
-                    let run = (!AsciiClasses::of(bytes, end).alnum).trailing_zeros() as usize;
-                    end += run;
-                    if run < AsciiClasses::LEN {
-                        break;
-                    }
-                }
-            }
-            let plain = end > start && !bytes.get(end).is_some_and(|&b| may_join(b));
-            let (start, end) = if plain {
-                (start, end)
-            } else {
-                let mut words = WordSpans { text, pos: start };
-                match words.next_word() {
-                    Some(span) => span,
-                    None => break,
-                }
-            };
-            pos = end;
+        let mut words = Words { text, pos: 0 };
+        while let Some(Word { start, end, plain }) = words.next_word() {
             if base + end > u32::MAX as usize {
                 // Past 4 GiB: not tokenized (see `Token`).
                 break;
@@ -211,7 +175,7 @@ impl Normalizer {
             let (id, word) = if plain && end - start <= 16 {
                 // ASCII letters and digits only: `| 0x20` lower-cases the letters and leaves
                 // the digits as they are (their 0x20 bit is already set).
-                let padded = u128::from_le_bytes(AsciiClasses::bytes_at(bytes, start));
+                let padded = u128::from_le_bytes(AsciiClasses::bytes_at(text.as_bytes(), start));
                 let len = end - start;
                 let kept = if len == 16 {
                     u128::MAX
@@ -431,8 +395,12 @@ fn fold_word(raw: &str, out: &mut String) {
 /// [`Normalizer::tokenize`] makes of `text` (with `base` 0), found without normalizing or
 /// stemming. A scan keeps only token ids and finds the few spans it reports again with this.
 pub fn word_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
-    let mut words = WordSpans::new(text);
-    std::iter::from_fn(move || words.next_word().map(|(start, end)| Span::new(start, end)))
+    let mut words = Words { text, pos: 0 };
+    std::iter::from_fn(move || {
+        words
+            .next_word()
+            .map(|word| Span::new(word.start, word.end))
+    })
 }
 
 /// Whether `c`, not a word char, between `prev` and `next` joins them into one word: an
@@ -443,12 +411,6 @@ fn joins_word(prev: char, c: char, next: Option<char>) -> bool {
         Some(next) if c == ',' || c == '.' => prev.is_ascii_digit() && next.is_ascii_digit(),
         _ => false,
     }
-}
-
-/// Whether a byte after a run of ASCII letters and digits may continue the word: a character
-/// that joins words (`'`, `,`, `.`) or the start of a non-ASCII character.
-fn may_join(b: u8) -> bool {
-    matches!(b, b'\'' | b',' | b'.') || !b.is_ascii()
 }
 
 /// What sixteen bytes of text are, one bit a byte (bit `i` for byte `at + i`).
@@ -514,6 +476,97 @@ impl AsciiClasses {
             non_ascii |= u16::from(!b.is_ascii()) << i;
         }
         AsciiClasses { alnum, non_ascii }
+    }
+}
+
+/// A word found by [`Words`]: its byte span, and whether it is plain (ASCII letters and digits
+/// only).
+struct Word {
+    start: usize,
+    end: usize,
+    plain: bool,
+}
+
+/// Finds the words [`WordSpans`] finds, sixteen bytes at a time: most words of most news text
+/// are runs of ASCII letters and digits ended by a space or punctuation that cannot join them
+/// to more ([`ends_word`]); those are found from byte classes ([`AsciiClasses`]), and only a
+/// word that starts with a non-ASCII character, or ends where it might join more, goes through
+/// [`WordSpans`].
+struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Words<'_> {
+    fn next_word(&mut self) -> Option<Word> {
+        let bytes = self.text.as_bytes();
+        while self.pos < bytes.len() {
+            let pos = self.pos;
+            let classes = AsciiClasses::of(bytes, pos);
+            let may_start = classes.alnum | classes.non_ascii;
+            if may_start == 0 {
+                self.pos += AsciiClasses::LEN;
+                continue;
+            }
+            let start = pos + may_start.trailing_zeros() as usize;
+            // The run of letters and digits from `start`: within the bytes already classified
+            // (bits shifted in above them are zero, so the run stops there), then sixteen
+            // bytes at a time past them.
+            let shift = start - pos;
+            let mut end = start + (!(classes.alnum >> shift)).trailing_zeros() as usize;
+            if end == pos + AsciiClasses::LEN {
+                loop {
+                    let run = (!AsciiClasses::of(bytes, end).alnum).trailing_zeros() as usize;
+                    end += run;
+                    if run < AsciiClasses::LEN {
+                        break;
+                    }
+                }
+            }
+            if end > start && ends_word(bytes, end) {
+                self.pos = end;
+                return Some(Word {
+                    start,
+                    end,
+                    plain: true,
+                });
+            }
+            let mut words = WordSpans {
+                text: self.text,
+                pos: start,
+            };
+            let (start, end) = words.next_word()?;
+            self.pos = end;
+            return Some(Word {
+                start,
+                end,
+                plain: false,
+            });
+        }
+        None
+    }
+}
+
+/// Whether a word ends where a run of ASCII letters and digits `bytes[..end]` (of at least one
+/// byte) does: what follows cannot join it to more (see [`joins_word`]). `false` sends the
+/// word through the general rules, which decide.
+fn ends_word(bytes: &[u8], end: usize) -> bool {
+    let last = bytes[end - 1];
+    match bytes.get(end) {
+        None => true,
+        // Joins only between digits.
+        Some(b'.' | b',') => {
+            !(last.is_ascii_digit() && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+        }
+        // Joins only between letters (the next may be a non-ASCII one).
+        Some(b'\'') => {
+            last.is_ascii_digit()
+                || bytes
+                    .get(end + 1)
+                    .is_none_or(|&next| next.is_ascii() && !next.is_ascii_alphabetic())
+        }
+        // A non-ASCII character may be a letter, a mark or an apostrophe.
+        Some(&b) => b.is_ascii(),
     }
 }
 
@@ -764,6 +817,9 @@ mod tests {
                 let got: Vec<(u64, Span)> = tokens.iter().map(|t| (t.id, t.span())).collect();
                 proptest::prop_assert_eq!(got, reference_tokens(&text));
             }
+            let spans: Vec<Span> = word_spans(&text).collect();
+            let expected: Vec<Span> = reference_tokens(&text).into_iter().map(|(_, span)| span).collect();
+            proptest::prop_assert_eq!(spans, expected);
         }
     }
 
