@@ -10,6 +10,8 @@
 mod args;
 mod compare;
 mod eval;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod huge_pages;
 mod index;
 mod output;
 mod progress;
@@ -75,6 +77,8 @@ impl Failure {
 }
 
 pub fn main() -> ExitCode {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    huge_pages::restart_with_huge_pages();
     output::exit_cleanly_on_interrupt();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
