@@ -2,8 +2,9 @@
 //!
 //! In: every document's full sequence of word numbers ([`WordId`]s, paragraph boundaries
 //! ignored; [`NO_WORD`] for a token that must match nothing), the token id of each word number,
-//! a way to find the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`]. Out: [`Alignment`]s — pairs of passages in two different documents, each
-//! with both byte spans, the aligned token count, identity and score, and the edit script.
+//! a way to find the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`].
+//! Out: [`Alignment`]s — pairs of passages in two different documents, each with both byte
+//! spans, the aligned token count, identity and score, and the edit script.
 //!
 //! How:
 //! 1. **Anchors.** Each document's word n-grams (`anchor_size`) are hashed and winnowed
@@ -14,7 +15,9 @@
 //! 2. **Document-frequency cap.** Anchors found in more than `max_anchor_df` documents (stock
 //!    phrases, site furniture) are dropped, so common text cannot flood the candidates and the
 //!    work stays near-linear in corpus size.
-//! 3. **Chains.** The shared anchors of a document pair are chained along nearby diagonals.
+//! 3. **Chains.** Each document, in parallel, gathers the anchors it shares with every later
+//!    document (the shared anchors are listed by document for this), and each pair's anchors
+//!    are chained along nearby diagonals.
 //! 4. **Local alignment.** Each chain's region is aligned with a banded Smith-Waterman
 //!    (match +1, mismatch −1, gap −1) on the word numbers; the best local alignment is kept when it
 //!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
