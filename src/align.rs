@@ -267,7 +267,9 @@ pub fn align_corpus(
             }
             hits.sort_unstable();
             let mut found = Vec::new();
+            let mut pairs = 0;
             for pair_hits in hits.chunk_by(|x, y| x.0 == y.0) {
+                pairs += 1;
                 let b = pair_hits[0].0;
                 matches.clear();
                 matches.extend(pair_hits.iter().map(|&(_, pos_a, pos_b)| (pos_a, pos_b)));
@@ -281,7 +283,6 @@ pub fn align_corpus(
                 };
                 found.extend(align_pair(&pair, matches, params, buffers));
             }
-            let pairs = hits.chunk_by(|x, y| x.0 == y.0).count();
             document_pairs.fetch_add(pairs, Ordering::Relaxed);
             found
         })
