@@ -707,7 +707,7 @@ struct FilledBand {
 struct SwBuffers {
     /// The filled band's directions (see [`FilledBand`]).
     trace: Vec<u8>,
-    /// The word of B in each column the band touches ([`fill_band_avx2`]).
+    /// The word of B in each column the band touches ([`prepare_vectorised_fill`]).
     column_words: Vec<WordId>,
     /// The edit script traced back.
     steps: Vec<Step>,
@@ -718,8 +718,9 @@ struct SwBuffers {
 /// is left in `buffers.steps`.
 /// Tokens match when they are the [`same_word`].
 ///
-/// The band is filled with AVX2 on x86-64 processors that have it (chosen at run time), eight
-/// cells at a time; results are identical either way.
+/// The band is filled with AVX2 on x86-64 processors that have it (chosen at run time),
+/// sixteen cells at a time (eight for bands of 32,767 rows or more); results are identical
+/// either way.
 fn banded_smith_waterman(
     tokens_a: &[WordId],
     tokens_b: &[WordId],
