@@ -166,7 +166,7 @@ impl Normalizer {
     /// Words are found sixteen bytes at a time (see `Words`); a plain ASCII word of up to 16
     /// bytes (most words of most news text) is looked up by its bytes straight from the text.
     pub fn tokenize(&mut self, text: &str, base: usize, out: &mut Vec<Token>) {
-        let mut words = Words { text, pos: 0 };
+        let mut words = Words::new(text);
         while let Some(Word { start, end, plain }) = words.next_word() {
             if base + end > u32::MAX as usize {
                 // Past 4 GiB: not tokenized (see `Token`).
@@ -175,14 +175,9 @@ impl Normalizer {
             let (id, word) = if plain && end - start <= 16 {
                 // ASCII letters and digits only: `| 0x20` lower-cases the letters and leaves
                 // the digits as they are (their 0x20 bit is already set).
-                let padded = u128::from_le_bytes(AsciiClasses::bytes_at(text.as_bytes(), start));
-                let len = end - start;
-                let kept = if len == 16 {
-                    u128::MAX
-                } else {
-                    (1 << (8 * len)) - 1
-                };
-                let key = (padded | 0x2020_2020_2020_2020_2020_2020_2020_2020) & kept;
+                let padded = u128::from_le_bytes(sixteen_bytes_at(text.as_bytes(), start));
+                let key =
+                    (padded | 0x2020_2020_2020_2020_2020_2020_2020_2020) & FIRST_BYTES[end - start];
                 self.short_token_id(key, &text[start..end])
             } else {
                 self.token_id(&text[start..end])
@@ -218,10 +213,18 @@ impl Normalizer {
 
     /// The id and word number of an ASCII word of up to 16 bytes whose folded bytes,
     /// zero-padded, are `key`.
+    #[inline(always)]
     fn short_token_id(&mut self, key: u128, raw: &str) -> (u64, WordId) {
-        if let Some(&known) = self.short_cache.get(&key) {
-            return known;
+        match self.short_cache.get(&key) {
+            Some(&known) => known,
+            None => self.new_short_word(key, raw),
         }
+    }
+
+    /// [`Self::short_token_id`] of a word not in the cache: stems, hashes and caches it.
+    #[cold]
+    #[inline(never)]
+    fn new_short_word(&mut self, key: u128, raw: &str) -> (u64, WordId) {
         fold_word(raw, &mut self.folded);
         let new = self.stem_and_hash_folded();
         self.make_room();
@@ -395,7 +398,7 @@ fn fold_word(raw: &str, out: &mut String) {
 /// [`Normalizer::tokenize`] makes of `text` (with `base` 0), found without normalizing or
 /// stemming. A scan keeps only token ids and finds the few spans it reports again with this.
 pub fn word_spans(text: &str) -> impl Iterator<Item = Span> + '_ {
-    let mut words = Words { text, pos: 0 };
+    let mut words = Words::new(text);
     std::iter::from_fn(move || {
         words
             .next_word()
@@ -413,39 +416,35 @@ fn joins_word(prev: char, c: char, next: Option<char>) -> bool {
     }
 }
 
-/// What sixteen bytes of text are, one bit a byte (bit `i` for byte `at + i`).
+/// What 64 bytes of text are, one bit a byte (bit `i` for byte `at + i`).
+#[derive(Debug, Clone, Copy, Default)]
 struct AsciiClasses {
     /// ASCII letters and digits.
-    alnum: u16,
+    alnum: u64,
     /// Bytes of non-ASCII characters.
-    non_ascii: u16,
+    non_ascii: u64,
 }
 
 impl AsciiClasses {
-    const LEN: usize = 16;
+    const LEN: usize = 64;
 
-    /// The classes of `bytes[at..at + 16]`; past the end of `bytes` reads as zero bytes
+    /// The classes of `bytes[at..at + 64]`; past the end of `bytes` reads as zero bytes
     /// (neither class).
     fn of(bytes: &[u8], at: usize) -> Self {
-        Self::classify(Self::bytes_at(bytes, at))
-    }
-
-    /// `bytes[at..at + 16]`, zero-padded past the end.
-    fn bytes_at(bytes: &[u8], at: usize) -> [u8; 16] {
         match bytes.get(at..at + Self::LEN) {
-            Some(chunk) => chunk.try_into().expect("16 bytes"),
+            Some(block) => Self::classify(block.try_into().expect("64 bytes")),
             None => {
-                let mut chunk = [0; Self::LEN];
+                let mut block = [0; Self::LEN];
                 let tail = bytes.get(at..).unwrap_or_default();
-                chunk[..tail.len()].copy_from_slice(tail);
-                chunk
+                block[..tail.len()].copy_from_slice(tail);
+                Self::classify(&block)
             }
         }
     }
 
-    /// SSE2 (every x86-64 processor has it): two range tests on all sixteen bytes at once.
+    /// SSE2 (every x86-64 processor has it): two range tests on sixteen bytes at once.
     #[cfg(target_arch = "x86_64")]
-    fn classify(chunk: [u8; 16]) -> Self {
+    fn classify(block: &[u8; 64]) -> Self {
         use std::arch::x86_64::*;
         // Signed comparisons: bytes of 0x80 and above are negative and in neither range.
         macro_rules! within {
@@ -456,26 +455,53 @@ impl AsciiClasses {
                 )
             };
         }
-        // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes of `chunk`.
-        unsafe {
-            let v = _mm_loadu_si128(chunk.as_ptr().cast());
-            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            let alnum = _mm_or_si128(within!(lower, b'a', b'z'), within!(v, b'0', b'9'));
-            AsciiClasses {
-                alnum: _mm_movemask_epi8(alnum) as u16,
-                non_ascii: _mm_movemask_epi8(v) as u16,
-            }
+        let mut classes = AsciiClasses::default();
+        for (i, chunk) in block.chunks_exact(16).enumerate() {
+            // SAFETY: SSE2 is part of x86-64; the load reads the 16 bytes of `chunk`.
+            let (alnum, non_ascii) = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().cast());
+                let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let alnum = _mm_or_si128(within!(lower, b'a', b'z'), within!(v, b'0', b'9'));
+                (_mm_movemask_epi8(alnum), _mm_movemask_epi8(v))
+            };
+            classes.alnum |= u64::from(alnum as u16) << (16 * i);
+            classes.non_ascii |= u64::from(non_ascii as u16) << (16 * i);
         }
+        classes
     }
 
     #[cfg(not(target_arch = "x86_64"))]
-    fn classify(chunk: [u8; 16]) -> Self {
-        let (mut alnum, mut non_ascii) = (0u16, 0u16);
-        for (i, b) in chunk.into_iter().enumerate() {
-            alnum |= u16::from(b.is_ascii_alphanumeric()) << i;
-            non_ascii |= u16::from(!b.is_ascii()) << i;
+    fn classify(block: &[u8; 64]) -> Self {
+        let mut classes = AsciiClasses::default();
+        for (i, b) in block.iter().enumerate() {
+            classes.alnum |= u64::from(b.is_ascii_alphanumeric()) << i;
+            classes.non_ascii |= u64::from(!b.is_ascii()) << i;
         }
-        AsciiClasses { alnum, non_ascii }
+        classes
+    }
+}
+
+/// `FIRST_BYTES[n]` keeps the first `n` bytes of a little-endian `u128` (n = 0..=16).
+const FIRST_BYTES: [u128; 17] = {
+    let mut masks = [0u128; 17];
+    let mut n = 1;
+    while n <= 16 {
+        masks[n] = u128::MAX >> (8 * (16 - n));
+        n += 1;
+    }
+    masks
+};
+
+/// `bytes[at..at + 16]`, zero-padded past the end.
+fn sixteen_bytes_at(bytes: &[u8], at: usize) -> [u8; 16] {
+    match bytes.get(at..at + 16) {
+        Some(chunk) => chunk.try_into().expect("16 bytes"),
+        None => {
+            let mut chunk = [0; 16];
+            let tail = bytes.get(at..).unwrap_or_default();
+            chunk[..tail.len()].copy_from_slice(tail);
+            chunk
+        }
     }
 }
 
@@ -487,41 +513,57 @@ struct Word {
     plain: bool,
 }
 
-/// Finds the words [`WordSpans`] finds, sixteen bytes at a time: most words of most news text
-/// are runs of ASCII letters and digits ended by a space or punctuation that cannot join them
-/// to more ([`ends_word`]); those are found from byte classes ([`AsciiClasses`]), and only a
-/// word that starts with a non-ASCII character, or ends where it might join more, goes through
-/// [`WordSpans`].
+/// Finds the words [`WordSpans`] finds, from byte classes worked out 64 bytes at a time
+/// ([`AsciiClasses`]): most words of most news text are runs of ASCII letters and digits ended
+/// by a space or punctuation that cannot join them to more ([`ends_word`]); those are found
+/// with a few bit operations each, and only a word that starts with a non-ASCII character, or
+/// ends where it might join more, goes through [`WordSpans`].
 struct Words<'a> {
     text: &'a str,
+    /// Where the next word is looked for.
     pos: usize,
+    /// The classes of the 64 bytes from `block` (each block is classified once).
+    block: usize,
+    classes: AsciiClasses,
 }
 
-impl Words<'_> {
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Self {
+        Words {
+            text,
+            pos: 0,
+            block: 0,
+            classes: AsciiClasses::of(text.as_bytes(), 0),
+        }
+    }
+
+    /// Classifies the 64 bytes from `at`.
+    fn classify_from(&mut self, at: usize) {
+        self.block = at;
+        self.classes = AsciiClasses::of(self.text.as_bytes(), at);
+    }
+
+    #[inline(always)]
     fn next_word(&mut self) -> Option<Word> {
         let bytes = self.text.as_bytes();
         while self.pos < bytes.len() {
-            let pos = self.pos;
-            let classes = AsciiClasses::of(bytes, pos);
-            let may_start = classes.alnum | classes.non_ascii;
+            if self.pos >= self.block + AsciiClasses::LEN {
+                self.classify_from(self.pos);
+            }
+            let offset = self.pos - self.block;
+            let may_start = (self.classes.alnum | self.classes.non_ascii) >> offset;
             if may_start == 0 {
-                self.pos += AsciiClasses::LEN;
+                self.pos = self.block + AsciiClasses::LEN;
                 continue;
             }
-            let start = pos + may_start.trailing_zeros() as usize;
-            // The run of letters and digits from `start`: within the bytes already classified
-            // (bits shifted in above them are zero, so the run stops there), then sixteen
-            // bytes at a time past them.
-            let shift = start - pos;
-            let mut end = start + (!(classes.alnum >> shift)).trailing_zeros() as usize;
-            if end == pos + AsciiClasses::LEN {
-                loop {
-                    let run = (!AsciiClasses::of(bytes, end).alnum).trailing_zeros() as usize;
-                    end += run;
-                    if run < AsciiClasses::LEN {
-                        break;
-                    }
-                }
+            let start = self.pos + may_start.trailing_zeros() as usize;
+            // The run of letters and digits from `start`: within this block (bits shifted in
+            // above it are zero, so the run stops at its end), then block after block.
+            let mut end =
+                start + (self.classes.alnum >> (start - self.block)).trailing_ones() as usize;
+            while end == self.block + AsciiClasses::LEN {
+                self.classify_from(end);
+                end += self.classes.alnum.trailing_ones() as usize;
             }
             if end > start && ends_word(bytes, end) {
                 self.pos = end;
