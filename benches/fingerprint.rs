@@ -36,10 +36,12 @@ fn fingerprint(
     let hasher = MinHasher::with_scheme(params.minhash, params.permutations, params.seed);
     let mut tokens = Vec::new();
     let mut set = Vec::new();
+    let mut compact = Vec::new();
     let mut signature = vec![0u32; params.permutations];
     let mut keys = Vec::new();
     let mut checksum = 0u64;
     for doc in documents {
+        compact.clear();
         for span in segment::paragraphs(&doc.text) {
             tokens.clear();
             normalizer.tokenize(span.slice(&doc.text), span.start, &mut tokens);
@@ -47,8 +49,11 @@ fn fingerprint(
             if matches!(upto, Upto::Tokens) || tokens.len() < params.min_paragraph_tokens {
                 continue;
             }
-            shingle::shingle_set(&tokens, params.shingle_size, &mut set);
-            checksum += set.len() as u64;
+            // As a scan does: the shingle hashes for the signature, the sorted compact set
+            // kept for verification.
+            shingle::shingle_hashes(&tokens, params.shingle_size, &mut set);
+            shingle::push_compact(&set, &mut compact);
+            checksum += compact.len() as u64;
             if matches!(upto, Upto::Shingles) {
                 continue;
             }

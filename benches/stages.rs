@@ -79,7 +79,7 @@ fn fingerprint(documents: &[Document], params: &Params) -> Fingerprints {
             let first = tokens.len();
             normalizer.tokenize(span.slice(&doc.text), span.start, &mut tokens);
             let words: &[Token] = &tokens[first..];
-            shingle::shingle_set(words, params.shingle_size, &mut set);
+            shingle::shingle_hashes(words, params.shingle_size, &mut set);
             let fingerprinted = words.len() >= params.min_paragraph_tokens && !set.is_empty();
             if fingerprinted {
                 hasher.signature(&set, &mut signature);

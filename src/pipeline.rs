@@ -118,7 +118,7 @@ struct Scratch<'a> {
     normalizer: PooledNormalizer<'a>,
     /// The current document's tokens.
     tokens: Vec<Token>,
-    /// The current paragraph's shingle set.
+    /// The current paragraph's shingle hashes (unsorted, see `shingle::shingle_hashes`).
     set: Vec<u64>,
     signature: Vec<u32>,
     /// The current document's compact shingle sets, back to back.
@@ -624,7 +624,7 @@ fn fingerprint_document(
         let paragraph_tokens = &tokens[first_token..];
         let mut fingerprinted = false;
         if paragraph_tokens.len() >= params.min_paragraph_tokens {
-            shingle::shingle_set(paragraph_tokens, params.shingle_size, set);
+            shingle::shingle_hashes(paragraph_tokens, params.shingle_size, set);
             if !set.is_empty() {
                 hasher.signature(set, signature);
                 lsh::band_keys(signature, params.bands, params.rows, keys);

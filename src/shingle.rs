@@ -16,21 +16,29 @@ use crate::normalize::Token;
 
 /// Writes the sorted, deduplicated shingle set of `tokens` into `out` (cleared first).
 pub fn shingle_set(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
+    shingle_hashes(tokens, k, out);
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Writes the hash of every run of k consecutive tokens into `out` (cleared first), in text
+/// order, repeats included: the shingle set unsorted. A MinHash signature needs no more (a
+/// minimum does not depend on order or repeats), and [`push_compact`] sorts what it keeps.
+pub fn shingle_hashes(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
     out.clear();
     if k == 0 || tokens.len() < k {
         return;
     }
     out.extend(tokens.windows(k).map(shingle_hash));
-    out.sort_unstable();
-    out.dedup();
 }
 
-/// Appends the compact form of a sorted, deduplicated shingle set to `out`: the top 32 bits
-/// of each hash, still sorted and deduplicated.
-pub fn push_compact(set: &[u64], out: &mut Vec<u32>) {
+/// Appends the compact form of a shingle set to `out`: the top 32 bits of each hash, sorted
+/// and deduplicated. `hashes` may come in any order and repeat (as [`shingle_hashes`] gives
+/// them); sorting 32-bit values is cheaper than sorting the 64-bit hashes first.
+pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
     let start = out.len();
-    out.extend(set.iter().map(|&h| (h >> 32) as u32));
-    // Sorted u64s give sorted top halves; equal top halves are adjacent.
+    out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
+    out[start..].sort_unstable();
     let mut kept = start;
     for i in start..out.len() {
         if kept == start || out[kept - 1] != out[i] {
@@ -162,9 +170,34 @@ mod tests {
     }
 
     #[test]
+    fn unsorted_hashes_give_the_compact_form_and_signature_of_the_set() {
+        use crate::minhash::{MinHashScheme, MinHasher};
+        let text = tokens(&[5, 1, 4, 1, 5, 9, 2, 6, 5, 1, 4, 1, 5, 3, 5, 8, 9, 7, 9, 3]);
+        let (mut set, mut hashes) = (Vec::new(), Vec::new());
+        shingle_set(&text, 3, &mut set);
+        shingle_hashes(&text, 3, &mut hashes);
+        assert_eq!(hashes.len(), text.len() - 2);
+        assert!(hashes.len() > set.len(), "(5,1,4) and (1,4,1) repeat");
+        let (mut from_set, mut from_hashes) = (vec![0], vec![0]);
+        push_compact(&set, &mut from_set);
+        push_compact(&hashes, &mut from_hashes);
+        assert_eq!(from_hashes, from_set);
+        for scheme in [MinHashScheme::OnePermutation, MinHashScheme::Classic] {
+            let hasher = MinHasher::with_scheme(scheme, 128, 7);
+            let (mut a, mut b) = (vec![0; 128], vec![0; 128]);
+            hasher.signature(&set, &mut a);
+            hasher.signature(&hashes, &mut b);
+            assert_eq!(a, b, "{scheme}");
+        }
+    }
+
+    #[test]
     fn too_few_tokens_give_no_shingles() {
         let mut out = vec![7];
         shingle_set(&tokens(&[1, 2]), 3, &mut out);
+        assert!(out.is_empty());
+        out.push(7);
+        shingle_hashes(&tokens(&[1, 2]), 3, &mut out);
         assert!(out.is_empty());
     }
 }
