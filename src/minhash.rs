@@ -85,6 +85,9 @@ pub struct MinHasher {
     probe_key: u64,
     /// `probes[bin * TABLED_PROBES + t]`: probe `t` of `bin`'s sequence.
     probes: Vec<u16>,
+    /// For signatures of at most 128 bins, the same by round: `probes_by_round[t * 128 + bin]`
+    /// (bytes: probes are below 128). Empty otherwise.
+    probes_by_round: Vec<u8>,
 }
 
 impl MinHasher {
@@ -115,6 +118,7 @@ impl MinHasher {
             value_increment: 0,
             probe_key: 0,
             probes: Vec::new(),
+            probes_by_round: Vec::new(),
         };
         match scheme {
             MinHashScheme::Classic => {
@@ -132,6 +136,13 @@ impl MinHasher {
                     .flat_map(|bin| (0..TABLED_PROBES as u64).map(move |t| (bin, t)))
                     .map(|(bin, t)| hasher.probe(bin, t) as u16)
                     .collect();
+                if permutations <= 128 {
+                    hasher.probes_by_round = vec![0; TABLED_PROBES * 128];
+                    for (i, &probe) in hasher.probes.iter().enumerate() {
+                        let (bin, t) = (i / TABLED_PROBES, i % TABLED_PROBES);
+                        hasher.probes_by_round[t * 128 + bin] = probe as u8;
+                    }
+                }
             }
         }
         hasher
@@ -145,8 +156,9 @@ impl MinHasher {
         self.permutations
     }
 
-    /// Writes the signature of `shingles` (distinct hashes) into `out` (length =
-    /// permutations). An empty set gives `u32::MAX` everywhere.
+    /// Writes the signature of the set of `shingles` into `out` (length = permutations): their
+    /// order and repeats do not matter (each position is a minimum). An empty set gives
+    /// `u32::MAX` everywhere.
     ///
     /// Classic signatures run vectorised on x86-64 processors with AVX2 (chosen at run time);
     /// results are bit-for-bit identical either way.
@@ -299,46 +311,107 @@ impl MinHasher {
             .expect("a signature with a filled bin")
     }
 
-    /// Densification for at most 128 bins (`filled`: bit `b` for bin `b`), each empty bin's 16
-    /// tabled probes tested at once: a byte shuffle looks up each probe's byte of the bitmap
-    /// and another its bit, so the first filled probe is the lowest bit of a mask (no branch
-    /// per probe). Same result as the portable loop.
+    /// Densification for at most 128 bins (`filled`: bit `b` for bin `b`), 32 bins at a time:
+    /// round `t` looks up probe `t` of all 32 bins in the bitmap at once (one byte shuffle finds
+    /// each probe's byte of the bitmap, another its bit), and a bin not yet served takes the
+    /// probe if it is filled. After the 16 tabled rounds, each bin's value is gathered from its
+    /// source (a filled bin is its own). No branch per bin or probe; same result as the
+    /// portable loop (bins whose 16 probes all miss go through [`Self::source_past_table`]).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn densify_avx2(&self, filled: u128, out: &mut [u32]) {
         use std::arch::x86_64::*;
+        const LANES: usize = 32;
         let bins = out.len();
-        let bitmap = _mm_loadu_si128(filled.to_le_bytes().as_ptr().cast());
-        let bit_of = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
         let all_bins = if bins == 128 {
             u128::MAX
         } else {
             (1 << bins) - 1
         };
-        let mut empty = !filled & all_bins;
-        while empty != 0 {
-            let bin = empty.trailing_zeros() as usize;
-            empty &= empty - 1;
-            let tabled = &self.probes[bin * TABLED_PROBES..][..TABLED_PROBES];
-            let wide = _mm256_loadu_si256(tabled.as_ptr().cast());
-            // Probes are below 128: they fit a byte, and `probe >> 3` is a byte of the bitmap.
-            let probes = _mm_packus_epi16(
-                _mm256_castsi256_si128(wide),
-                _mm256_extracti128_si256::<1>(wide),
-            );
-            let byte = _mm_shuffle_epi8(
+        if filled & all_bins == all_bins {
+            return;
+        }
+        let bitmap =
+            _mm256_broadcastsi128_si256(_mm_loadu_si128(filled.to_le_bytes().as_ptr().cast()));
+        let bit_of = _mm256_broadcastsi128_si256(_mm_setr_epi8(
+            1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128,
+        ));
+        // Whether bins (bytes below 128) are filled: 0xFF where they are.
+        let is_filled = |bins: __m256i| {
+            let byte = _mm256_shuffle_epi8(
                 bitmap,
-                _mm_and_si128(_mm_srli_epi16::<3>(probes), _mm_set1_epi8(0x0F)),
+                _mm256_and_si256(_mm256_srli_epi16::<3>(bins), _mm256_set1_epi8(0x0F)),
             );
-            let bit = _mm_shuffle_epi8(bit_of, _mm_and_si128(probes, _mm_set1_epi8(7)));
-            let hit = _mm_cmpeq_epi8(_mm_and_si128(byte, bit), bit);
-            let hits = _mm_movemask_epi8(hit);
-            let source = if hits != 0 {
-                usize::from(tabled[hits.trailing_zeros() as usize])
-            } else {
-                self.source_past_table(bin, bins, |b| filled & (1 << b) != 0)
-            };
-            out[bin] = out[source];
+            let bit = _mm256_shuffle_epi8(bit_of, _mm256_and_si256(bins, _mm256_set1_epi8(7)));
+            _mm256_cmpeq_epi8(_mm256_and_si256(byte, bit), bit)
+        };
+        let mut sources = [0u8; 128];
+        let mut served = 0u128;
+        for chunk in 0..bins.div_ceil(LANES) {
+            let first = chunk * LANES;
+            // Each bin starts as its own source; filled bins (and lanes past the last bin)
+            // are served already.
+            let mut source = _mm256_add_epi8(
+                _mm256_set1_epi8(first as i8),
+                _mm256_setr_epi8(
+                    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                    22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+                ),
+            );
+            let past_last = (!(all_bins >> first)) as u32;
+            let mut done = (_mm256_movemask_epi8(is_filled(source)) as u32) | past_last;
+            for round in 0..TABLED_PROBES {
+                if done == u32::MAX {
+                    break;
+                }
+                let probes = _mm256_loadu_si256(
+                    self.probes_by_round[round * 128 + first..][..LANES]
+                        .as_ptr()
+                        .cast(),
+                );
+                let hit = is_filled(probes);
+                let hits = _mm256_movemask_epi8(hit) as u32;
+                let taken = hits & !done;
+                if taken != 0 {
+                    // Bytes of `taken` as a lane mask for the blend.
+                    let take = _mm256_andnot_si256(
+                        _mm256_cmpeq_epi8(
+                            _mm256_and_si256(
+                                _mm256_shuffle_epi8(
+                                    _mm256_set1_epi32(taken as i32),
+                                    _mm256_setr_epi8(
+                                        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2,
+                                        2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+                                    ),
+                                ),
+                                _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64),
+                            ),
+                            _mm256_setzero_si256(),
+                        ),
+                        _mm256_set1_epi8(-1),
+                    );
+                    source = _mm256_blendv_epi8(source, probes, take);
+                    done |= taken;
+                }
+            }
+            _mm256_storeu_si256(sources[first..].as_mut_ptr().cast(), source);
+            served |= u128::from(done) << first;
+        }
+        let mut values = [0u32; 128];
+        values[..bins].copy_from_slice(out);
+        let mut densified = [0u32; 128];
+        for group in 0..bins.div_ceil(8) {
+            let indices =
+                _mm256_cvtepu8_epi32(_mm_loadl_epi64(sources[group * 8..].as_ptr().cast()));
+            let gathered = _mm256_i32gather_epi32::<4>(values.as_ptr().cast(), indices);
+            _mm256_storeu_si256(densified[group * 8..].as_mut_ptr().cast(), gathered);
+        }
+        out.copy_from_slice(&densified[..bins]);
+        let mut unserved = !served & all_bins;
+        while unserved != 0 {
+            let bin = unserved.trailing_zeros() as usize;
+            unserved &= unserved - 1;
+            out[bin] = values[self.source_past_table(bin, bins, |b| filled & (1 << b) != 0)];
         }
     }
 
