@@ -34,11 +34,11 @@ pub fn shingle_hashes(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
 
 /// Appends the compact form of a shingle set to `out`: the top 32 bits of each hash, sorted
 /// and deduplicated. `hashes` may come in any order and repeat (as [`shingle_hashes`] gives
-/// them); sorting 32-bit values is cheaper than sorting the 64-bit hashes first.
+/// them).
 pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
     let start = out.len();
     out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
-    out[start..].sort_unstable();
+    sort_hashes(out, start);
     let mut kept = start;
     for i in start..out.len() {
         if kept == start || out[kept - 1] != out[i] {
@@ -47,6 +47,49 @@ pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
         }
     }
     out.truncate(kept);
+}
+
+/// Sorts `values[start..]`, which are hashes (spread evenly over `u32`): a distribution sort
+/// puts each value in one of n buckets by its top bits (a value's bucket is where it belongs
+/// in sorted order, give or take its few bucket mates), and an insertion sort puts the few
+/// values of each bucket in order. About n steps, not n log n comparisons; `values` is grown
+/// by n for the scatter and given back. Large sets (rare in news paragraphs) take the
+/// standard sort.
+fn sort_hashes(values: &mut Vec<u32>, start: usize) {
+    const MAX_BUCKETED: usize = 1024;
+    let n = values.len() - start;
+    if !(32..=MAX_BUCKETED).contains(&n) {
+        values[start..].sort_unstable();
+        return;
+    }
+    let bucket = |value: u32| ((u64::from(value) * n as u64) >> 32) as usize;
+    // `first[b]`: where bucket b starts (counts first, then their running sum).
+    let mut first = [0u16; MAX_BUCKETED + 1];
+    for &value in &values[start..] {
+        first[bucket(value) + 1] += 1;
+    }
+    for b in 1..=n {
+        first[b] += first[b - 1];
+    }
+    values.extend_from_within(start..);
+    let (unsorted, scattered) = values[start..].split_at_mut(n);
+    for &value in unsorted.iter() {
+        let slot = &mut first[bucket(value)];
+        scattered[*slot as usize] = value;
+        *slot += 1;
+    }
+    unsorted.copy_from_slice(scattered);
+    values.truncate(start + n);
+    let sorted = &mut values[start..];
+    for i in 1..n {
+        let value = sorted[i];
+        let mut j = i;
+        while j > 0 && sorted[j - 1] > value {
+            sorted[j] = sorted[j - 1];
+            j -= 1;
+        }
+        sorted[j] = value;
+    }
 }
 
 /// The compact shingle sets of many paragraphs (nodes), stored per document.
@@ -188,6 +231,31 @@ mod tests {
             hasher.signature(&set, &mut a);
             hasher.signature(&hashes, &mut b);
             assert_eq!(a, b, "{scheme}");
+        }
+    }
+
+    #[test]
+    fn hashes_sort_like_the_standard_sort_at_every_size() {
+        let mut seed = 1u64;
+        for n in [0, 1, 2, 31, 32, 33, 100, 1000, 1024, 1025, 3000] {
+            let values: Vec<u32> = (0..n)
+                .map(|i| {
+                    seed = finalize(seed ^ i as u64);
+                    // Some repeats, some small values: a bucket may hold several.
+                    if i % 7 == 3 {
+                        (seed % 50) as u32
+                    } else {
+                        (seed >> 32) as u32
+                    }
+                })
+                .collect();
+            let mut sorted = vec![5, 4];
+            sorted.extend(&values);
+            sort_hashes(&mut sorted, 2);
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            assert_eq!(&sorted[..2], &[5, 4]);
+            assert_eq!(&sorted[2..], &expected[..], "{n} values");
         }
     }
 
