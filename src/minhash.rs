@@ -358,10 +358,12 @@ impl MinHasher {
                     22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
                 ),
             );
-            let past_last = (!(all_bins >> first)) as u32;
-            let mut done = (_mm256_movemask_epi8(is_filled(source)) as u32) | past_last;
+            // Lanes past the last bin (index > bins - 1; bins are at most 128, so the signed
+            // byte comparison holds).
+            let past_last = _mm256_cmpgt_epi8(source, _mm256_set1_epi8((bins - 1) as i8));
+            let mut done = _mm256_or_si256(is_filled(source), past_last);
             for round in 0..TABLED_PROBES {
-                if done == u32::MAX {
+                if _mm256_movemask_epi8(done) == -1 {
                     break;
                 }
                 let probes = _mm256_loadu_si256(
@@ -370,31 +372,11 @@ impl MinHasher {
                         .cast(),
                 );
                 let hit = is_filled(probes);
-                let hits = _mm256_movemask_epi8(hit) as u32;
-                let taken = hits & !done;
-                if taken != 0 {
-                    // Bytes of `taken` as a lane mask for the blend.
-                    let take = _mm256_andnot_si256(
-                        _mm256_cmpeq_epi8(
-                            _mm256_and_si256(
-                                _mm256_shuffle_epi8(
-                                    _mm256_set1_epi32(taken as i32),
-                                    _mm256_setr_epi8(
-                                        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2,
-                                        2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
-                                    ),
-                                ),
-                                _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64),
-                            ),
-                            _mm256_setzero_si256(),
-                        ),
-                        _mm256_set1_epi8(-1),
-                    );
-                    source = _mm256_blendv_epi8(source, probes, take);
-                    done |= taken;
-                }
+                source = _mm256_blendv_epi8(source, probes, _mm256_andnot_si256(done, hit));
+                done = _mm256_or_si256(done, hit);
             }
             _mm256_storeu_si256(sources[first..].as_mut_ptr().cast(), source);
+            let done = _mm256_movemask_epi8(done) as u32;
             served |= u128::from(done) << first;
         }
         let mut values = [0u32; 128];
