@@ -163,8 +163,9 @@ impl Normalizer {
     /// Appends the tokens of `text` to `out`; spans are offset by `base` (the position of `text`
     /// in its document).
     ///
-    /// Words are found sixteen bytes at a time (see `Words`); a plain ASCII word of up to 16
-    /// bytes (most words of most news text) is looked up by its bytes straight from the text.
+    /// Words are found from byte classes worked out 64 bytes at a time (see `Words`); a plain
+    /// ASCII word of up to 16 bytes (most words of most news text) is looked up by its bytes
+    /// straight from the text.
     pub fn tokenize(&mut self, text: &str, base: usize, out: &mut Vec<Token>) {
         let mut words = Words::new(text);
         while let Some(Word { start, end, plain }) = words.next_word() {
