@@ -336,13 +336,14 @@ impl MinHasher {
         let bit_of = _mm256_broadcastsi128_si256(_mm_setr_epi8(
             1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128,
         ));
-        // Whether bins (bytes below 128) are filled: 0xFF where they are.
-        let is_filled = |bins: __m256i| {
+        // Whether the bins numbered by the bytes of `indices` (below 128) are filled: 0xFF
+        // where they are.
+        let is_filled = |indices: __m256i| {
             let byte = _mm256_shuffle_epi8(
                 bitmap,
-                _mm256_and_si256(_mm256_srli_epi16::<3>(bins), _mm256_set1_epi8(0x0F)),
+                _mm256_and_si256(_mm256_srli_epi16::<3>(indices), _mm256_set1_epi8(0x0F)),
             );
-            let bit = _mm256_shuffle_epi8(bit_of, _mm256_and_si256(bins, _mm256_set1_epi8(7)));
+            let bit = _mm256_shuffle_epi8(bit_of, _mm256_and_si256(indices, _mm256_set1_epi8(7)));
             _mm256_cmpeq_epi8(_mm256_and_si256(byte, bit), bit)
         };
         let mut sources = [0u8; 128];

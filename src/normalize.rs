@@ -176,7 +176,7 @@ impl Normalizer {
             let (id, word) = if plain && end - start <= 16 {
                 // ASCII letters and digits only: `| 0x20` lower-cases the letters and leaves
                 // the digits as they are (their 0x20 bit is already set).
-                let padded = u128::from_le_bytes(sixteen_bytes_at(text.as_bytes(), start));
+                let padded = u128::from_le_bytes(zero_padded_bytes_at(text.as_bytes(), start));
                 let key =
                     (padded | 0x2020_2020_2020_2020_2020_2020_2020_2020) & FIRST_BYTES[end - start];
                 self.short_token_id(key, &text[start..end])
@@ -432,15 +432,7 @@ impl AsciiClasses {
     /// The classes of `bytes[at..at + 64]`; past the end of `bytes` reads as zero bytes
     /// (neither class).
     fn of(bytes: &[u8], at: usize) -> Self {
-        match bytes.get(at..at + Self::LEN) {
-            Some(block) => Self::classify(block.try_into().expect("64 bytes")),
-            None => {
-                let mut block = [0; Self::LEN];
-                let tail = bytes.get(at..).unwrap_or_default();
-                block[..tail.len()].copy_from_slice(tail);
-                Self::classify(&block)
-            }
-        }
+        Self::classify(&zero_padded_bytes_at(bytes, at))
     }
 
     /// SSE2 (every x86-64 processor has it): two range tests on sixteen bytes at once.
@@ -493,12 +485,12 @@ const FIRST_BYTES: [u128; 17] = {
     masks
 };
 
-/// `bytes[at..at + 16]`, zero-padded past the end.
-fn sixteen_bytes_at(bytes: &[u8], at: usize) -> [u8; 16] {
-    match bytes.get(at..at + 16) {
-        Some(chunk) => chunk.try_into().expect("16 bytes"),
+/// `bytes[at..at + N]`, zero-padded past the end.
+fn zero_padded_bytes_at<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    match bytes.get(at..at + N) {
+        Some(chunk) => chunk.try_into().expect("N bytes"),
         None => {
-            let mut chunk = [0; 16];
+            let mut chunk = [0; N];
             let tail = bytes.get(at..).unwrap_or_default();
             chunk[..tail.len()].copy_from_slice(tail);
             chunk

@@ -1,7 +1,8 @@
 //! Word shingles: token sequences into sets of hashed word k-grams.
 //!
-//! In: a paragraph's [`Token`]s and the shingle size k. Out: the sorted, deduplicated 64-bit
-//! hashes of every run of k consecutive tokens (the paragraph's shingle set).
+//! In: a paragraph's [`Token`]s and the shingle size k. Out: the 64-bit hashes of every run of
+//! k consecutive tokens (the paragraph's shingle set): in text order with repeats
+//! ([`shingle_hashes`], what a scan signs) or sorted and deduplicated ([`shingle_set`]).
 //!
 //! For verification and clustering, sets are kept in [`ShingleSets`]: the top 32 bits of each
 //! hash, stored per document (one allocation per document, not one per paragraph): 4 bytes
