@@ -129,7 +129,7 @@ pub struct Normalizer {
     /// Folded word → (token id, word number), for ASCII words of up to 16 bytes (most words
     /// of most news text), keyed by the folded bytes zero-padded into a `u128`: no string to
     /// compare or chase a pointer to. Words never contain a zero byte, so the key is exact.
-    short_cache: FxHashMap<u128, (u64, WordId)>,
+    short_cache: ShortWordTable,
     /// Folded word → (token id, word number), for every other word.
     cache: FxHashMap<Box<str>, (u64, WordId)>,
     folded: String,
@@ -149,7 +149,7 @@ impl Normalizer {
         Normalizer {
             stemmer: stemming_algorithm(language).map(Stemmer::create),
             vocabulary,
-            short_cache: FxHashMap::default(),
+            short_cache: ShortWordTable::new(),
             cache: FxHashMap::default(),
             folded: String::with_capacity(64),
         }
@@ -216,8 +216,8 @@ impl Normalizer {
     /// zero-padded, are `key`.
     #[inline(always)]
     fn short_token_id(&mut self, key: u128, raw: &str) -> (u64, WordId) {
-        match self.short_cache.get(&key) {
-            Some(&known) => known,
+        match self.short_cache.get(key) {
+            Some(known) => known,
             None => self.new_short_word(key, raw),
         }
     }
@@ -471,6 +471,95 @@ impl AsciiClasses {
             classes.non_ascii |= u64::from(!b.is_ascii()) << i;
         }
         classes
+    }
+}
+
+/// Short word key → (token id, word number): an open-addressing table with linear probing,
+/// each slot the 16-byte key and its value in one 32-byte, 32-byte-aligned slot (one cache
+/// line read per lookup, where a general map reads a control byte group and then the slot).
+/// Key 0 marks an empty slot (a word has at least one non-zero byte). At most half full.
+struct ShortWordTable {
+    slots: Vec<ShortWordSlot>,
+    /// `64 - log2(slots.len())`: a hash's top bits index the slots.
+    shift: u32,
+    len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(32))]
+struct ShortWordSlot {
+    key: u128,
+    id: u64,
+    word: WordId,
+}
+
+impl ShortWordTable {
+    const INITIAL_SLOTS: usize = 1 << 12;
+
+    fn new() -> Self {
+        ShortWordTable {
+            slots: vec![ShortWordSlot::default(); Self::INITIAL_SLOTS],
+            shift: 64 - Self::INITIAL_SLOTS.trailing_zeros(),
+            len: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The home slot of `key`: both halves multiplied in, the top bits of the product.
+    #[inline(always)]
+    fn home(&self, key: u128) -> usize {
+        let (low, high) = (key as u64, (key >> 64) as u64);
+        let mixed =
+            (low ^ high.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        (mixed >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    fn get(&self, key: u128) -> Option<(u64, WordId)> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        loop {
+            let slot = &self.slots[at];
+            if slot.key == key {
+                return Some((slot.id, slot.word));
+            }
+            if slot.key == 0 {
+                return None;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Adds `key` (not in the table).
+    fn insert(&mut self, key: u128, (id, word): (u64, WordId)) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        while self.slots[at].key != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = ShortWordSlot { key, id, word };
+        self.len += 1;
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![ShortWordSlot::default(); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.shift -= 1;
+        self.len = 0;
+        for slot in old.into_iter().filter(|slot| slot.key != 0) {
+            self.insert(slot.key, (slot.id, slot.word));
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill(ShortWordSlot::default());
+        self.len = 0;
     }
 }
 
@@ -745,6 +834,27 @@ mod tests {
         b.tokenize("wire copy republished", 0, &mut tb);
         let ids = |tokens: &[Token]| tokens.iter().map(|t| (t.id, t.span())).collect::<Vec<_>>();
         assert_eq!(ids(&ta), ids(&tb));
+    }
+
+    #[test]
+    fn the_short_word_table_finds_what_it_holds_as_it_grows_and_nothing_after_a_clear() {
+        let mut table = ShortWordTable::new();
+        // Keys like folded words: bytes in the low end, zero above; enough to double the
+        // table several times.
+        let key = |i: u64| u128::from(i.wrapping_mul(0x0101_0101) | 0x61) << (8 * (i % 9));
+        let n = 50_000;
+        for i in 0..n {
+            assert_eq!(table.get(key(i)), None, "{i}");
+            table.insert(key(i), (i * 3, i as WordId));
+        }
+        assert_eq!(table.len(), n as usize);
+        for i in 0..n {
+            assert_eq!(table.get(key(i)), Some((i * 3, i as WordId)), "{i}");
+        }
+        assert_eq!(table.get(key(n)), None);
+        table.clear();
+        assert_eq!(table.len(), 0);
+        assert!((0..n).all(|i| table.get(key(i)).is_none()));
     }
 
     #[test]
