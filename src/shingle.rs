@@ -37,9 +37,17 @@ pub fn shingle_hashes(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
 /// and deduplicated. `hashes` may come in any order and repeat (as [`shingle_hashes`] gives
 /// them).
 pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
+    let compact = |hash: u64| (hash >> 32) as u32;
     let start = out.len();
-    out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
-    sort_hashes(out, start);
+    match hashes.len() {
+        // Most paragraphs of news text.
+        32..=128 => distribute::<129>(hashes.iter().map(|&h| compact(h)), out),
+        129..=1024 => distribute::<1025>(hashes.iter().map(|&h| compact(h)), out),
+        _ => {
+            out.extend(hashes.iter().map(|&h| compact(h)));
+            out[start..].sort_unstable();
+        }
+    }
     let mut kept = start;
     for i in start..out.len() {
         if kept == start || out[kept - 1] != out[i] {
@@ -50,38 +58,34 @@ pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
     out.truncate(kept);
 }
 
-/// Sorts `values[start..]`, which are hashes (spread evenly over `u32`): a distribution sort
-/// puts each value in one of n buckets by its top bits (a value's bucket is where it belongs
-/// in sorted order, give or take its few bucket mates), and an insertion sort puts the few
-/// values of each bucket in order. About n steps, not n log n comparisons; `values` is grown
-/// by n for the scatter and given back. Large sets (rare in news paragraphs) take the
-/// standard sort.
-fn sort_hashes(values: &mut Vec<u32>, start: usize) {
-    const MAX_BUCKETED: usize = 1024;
-    let n = values.len() - start;
-    if !(32..=MAX_BUCKETED).contains(&n) {
-        values[start..].sort_unstable();
-        return;
-    }
+/// Appends `values`, which are hashes (spread evenly over `u32`), to `out` in sorted order, for
+/// 1 to `BUCKETS - 1` values. A distribution sort: each value goes to one of n buckets by its
+/// top bits (a value's bucket is where it belongs in sorted order, give or take its few bucket
+/// mates), and an insertion sort puts the few values of each bucket in order. About n steps,
+/// not n log n comparisons, and few mispredicted branches.
+fn distribute<const BUCKETS: usize>(
+    values: impl ExactSizeIterator<Item = u32> + Clone,
+    out: &mut Vec<u32>,
+) {
+    let n = values.len();
+    debug_assert!((1..BUCKETS).contains(&n));
     let bucket = |value: u32| ((u64::from(value) * n as u64) >> 32) as usize;
     // `first[b]`: where bucket b starts (counts first, then their running sum).
-    let mut first = [0u16; MAX_BUCKETED + 1];
-    for &value in &values[start..] {
+    let mut first = [0u16; BUCKETS];
+    for value in values.clone() {
         first[bucket(value) + 1] += 1;
     }
-    for b in 1..=n {
+    for b in 1..n {
         first[b] += first[b - 1];
     }
-    values.extend_from_within(start..);
-    let (unsorted, scattered) = values[start..].split_at_mut(n);
-    for &value in unsorted.iter() {
+    let start = out.len();
+    out.resize(start + n, 0);
+    let sorted = &mut out[start..];
+    for value in values {
         let slot = &mut first[bucket(value)];
-        scattered[*slot as usize] = value;
+        sorted[usize::from(*slot)] = value;
         *slot += 1;
     }
-    unsorted.copy_from_slice(scattered);
-    values.truncate(start + n);
-    let sorted = &mut values[start..];
     for i in 1..n {
         let value = sorted[i];
         let mut j = i;
@@ -236,27 +240,28 @@ mod tests {
     }
 
     #[test]
-    fn hashes_sort_like_the_standard_sort_at_every_size() {
+    fn compact_sets_are_sorted_and_deduplicated_at_every_size() {
         let mut seed = 1u64;
-        for n in [0, 1, 2, 31, 32, 33, 100, 1000, 1024, 1025, 3000] {
-            let values: Vec<u32> = (0..n)
+        for n in [0, 1, 2, 31, 32, 33, 100, 128, 129, 1000, 1024, 1025, 3000] {
+            let hashes: Vec<u64> = (0..n)
                 .map(|i| {
                     seed = finalize(seed ^ i as u64);
-                    // Some repeats, some small values: a bucket may hold several.
-                    if i % 7 == 3 {
-                        (seed % 50) as u32
-                    } else {
-                        (seed >> 32) as u32
+                    // Some repeats and some small values (a bucket may hold several), some
+                    // hashes that differ only in their low half (equal compact values).
+                    match i % 7 {
+                        3 => (seed % 50) << 32,
+                        5 => (seed & !0xFFFF) | i as u64,
+                        _ => seed,
                     }
                 })
                 .collect();
-            let mut sorted = vec![5, 4];
-            sorted.extend(&values);
-            sort_hashes(&mut sorted, 2);
-            let mut expected = values.clone();
+            let mut compact = vec![5, 4];
+            push_compact(&hashes, &mut compact);
+            let mut expected: Vec<u32> = hashes.iter().map(|&h| (h >> 32) as u32).collect();
             expected.sort_unstable();
-            assert_eq!(&sorted[..2], &[5, 4]);
-            assert_eq!(&sorted[2..], &expected[..], "{n} values");
+            expected.dedup();
+            assert_eq!(&compact[..2], &[5, 4]);
+            assert_eq!(&compact[2..], &expected[..], "{n} hashes");
         }
     }
 
