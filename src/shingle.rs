@@ -30,7 +30,23 @@ pub fn shingle_hashes(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
     if k == 0 || tokens.len() < k {
         return;
     }
-    out.extend(tokens.windows(k).map(shingle_hash));
+    // The usual sizes with the window length known at compile time (the mixing loop unrolls).
+    match k {
+        2 => push_hashes_of::<2>(tokens, out),
+        3 => push_hashes_of::<3>(tokens, out),
+        4 => push_hashes_of::<4>(tokens, out),
+        5 => push_hashes_of::<5>(tokens, out),
+        _ => out.extend(tokens.windows(k).map(shingle_hash)),
+    }
+}
+
+/// [`shingle_hashes`] for k = `K`.
+fn push_hashes_of<const K: usize>(tokens: &[Token], out: &mut Vec<u64>) {
+    out.extend(
+        tokens
+            .windows(K)
+            .map(|window| hash_ids(window[..K].iter().map(|token| token.id))),
+    );
 }
 
 /// Appends the compact form of a shingle set to `out`: the top 32 bits of each hash, sorted
@@ -86,14 +102,34 @@ fn distribute<const BUCKETS: usize>(
         sorted[usize::from(*slot)] = value;
         *slot += 1;
     }
-    for i in 1..n {
-        let value = sorted[i];
-        let mut j = i;
-        while j > 0 && sorted[j - 1] > value {
-            sorted[j] = sorted[j - 1];
-            j -= 1;
+    insertion_sort_nearly_sorted(sorted);
+}
+
+/// Sorts `values`, in which each value is at most a few places after where it belongs (as a
+/// distribution sort leaves them: only bucket mates are out of order, and most buckets hold
+/// one or two values). Each value is moved up to two places by compare-exchanges, which take
+/// no branch; only a value that belongs further back takes the loop (rare). A plain insertion
+/// sort mispredicts its loop exit about once in three values here.
+fn insertion_sort_nearly_sorted(values: &mut [u32]) {
+    let compare_exchange = |values: &mut [u32], i: usize| {
+        let (low, high) = (values[i - 1], values[i]);
+        values[i - 1] = low.min(high);
+        values[i] = low.max(high);
+    };
+    for i in 1..values.len() {
+        compare_exchange(values, i);
+        if i >= 2 {
+            compare_exchange(values, i - 1);
         }
-        sorted[j] = value;
+        if i >= 3 && values[i - 3] > values[i - 2] {
+            let value = values[i - 2];
+            let mut j = i - 2;
+            while j > 0 && values[j - 1] > value {
+                values[j] = values[j - 1];
+                j -= 1;
+            }
+            values[j] = value;
+        }
     }
 }
 
@@ -262,6 +298,19 @@ mod tests {
             expected.dedup();
             assert_eq!(&compact[..2], &[5, 4]);
             assert_eq!(&compact[2..], &expected[..], "{n} hashes");
+        }
+    }
+
+    #[test]
+    fn every_shingle_size_hashes_each_window_as_shingle_hash_does() {
+        let ids: Vec<u64> = (0..40u64).map(|i| finalize(i % 13)).collect();
+        let tokens = tokens(&ids);
+        for k in 1..=8 {
+            let mut out = vec![1];
+            shingle_hashes(&tokens, k, &mut out);
+            let expected: Vec<u64> = tokens.windows(k).map(shingle_hash).collect();
+            assert_eq!(out, expected, "k = {k}");
+            assert_eq!(out[0], ids_hash(&ids[..k]), "k = {k}");
         }
     }
 
