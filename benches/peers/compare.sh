@@ -9,7 +9,10 @@
 #   TOOL   wiretrace, wiretrace+align, datasketch, rensa (default: these four), or
 #          wiretrace-classic (the paragraph tier with classic 128-permutation MinHash, the
 #          peers' scheme; wiretrace's default is one-permutation hashing)
-# Environment: BASE (base corpus, default ../shared/corpora/bbc/bbc.jsonl), SEED (default 1).
+# Environment: BASE (base corpus, default ../shared/corpora/bbc/bbc.jsonl), SEED (default 1),
+#   PEER_RSS_LIMIT_MB (default: three quarters of this machine's memory): a peer whose resident
+#   size passes it is stopped and gets a "did not finish" row (at 1 GB the peers' in-memory
+#   pipelines outgrow a 24 GiB machine; stopping them keeps the machine usable).
 # Needs: python3 with datasketch and rensa (pip install datasketch==2.0.0 rensa==0.5.0), GNU time.
 # Corpora are kept in target/bench-corpora/, reports in target/bench-reports/.
 set -euo pipefail
@@ -35,7 +38,28 @@ echo "corpus: $corpus ($bytes bytes, $(wc -l < "$corpus") documents)"
 echo
 echo "| tool | run | wall s | MB/s | peak RSS MB | doc-pair F1 | ARI | byte F1 | doc-pair F1 (oracle boilerplate) | ARI (oracle) |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
+tmp=$(mktemp); trap 'rm -f "$tmp" "$tmp.stopped"' EXIT
+limit_kb=$(( ${PEER_RSS_LIMIT_MB:-$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) * 3 / 4 / 1024 ))} * 1024 ))
+
+# Runs a peer under GNU time, watching its resident size once a second; stops it past
+# $limit_kb. Leaves "wall peakKB" in $tmp, and "stopped" in $tmp.stopped when it was stopped.
+run_watched() {
+  rm -f "$tmp.stopped"
+  /usr/bin/time -o "$tmp" -f '%e %M' "$@" > /dev/null &
+  local timer=$! child rss
+  while kill -0 "$timer" 2>/dev/null; do
+    child=$(pgrep -P "$timer" | head -1)
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/${child:-0}/status" 2>/dev/null || true)
+    if [ -n "$child" ] && [ "${rss:-0}" -gt "$limit_kb" ]; then
+      echo stopped > "$tmp.stopped"
+      kill "$child"
+    fi
+    sleep 1
+  done
+  wait "$timer" || [ -e "$tmp.stopped" ]
+  # GNU time reports a killed command on its first line; keep the figures.
+  tail -1 "$tmp" > "$tmp.last" && mv "$tmp.last" "$tmp"
+}
 for run in $(seq 1 "$runs"); do
   for tool in "${tools[@]}"; do
     report=target/bench-reports/$tool-$size-seed$seed.json
@@ -49,8 +73,17 @@ for run in $(seq 1 "$runs"); do
       rensa) cmd=(python3 benches/peers/rensa_scan.py "$corpus" --report "$report") ;;
       *) echo "unknown tool $tool" >&2; exit 2 ;;
     esac
-    /usr/bin/time -o "$tmp" -f '%e %M' "${cmd[@]}" > /dev/null
+    if [[ $tool == wiretrace* ]]; then
+      /usr/bin/time -o "$tmp" -f '%e %M' "${cmd[@]}" > /dev/null
+    else
+      run_watched "${cmd[@]}"
+    fi
     read -r wall rss < "$tmp"
+    if [ -e "$tmp.stopped" ]; then
+      rm -f "$tmp.stopped"
+      echo "| $tool | $run | did not finish: stopped at $(( rss / 1024 )) MB resident after $wall s | | | | | | | |"
+      continue
+    fi
     scores=$("$wt" eval --truth "$truth" "$report" --format json)
     oracle=$("$wt" eval --truth "$truth" "$report" --format json --oracle-boilerplate)
     python3 - "$tool" "$run" "$wall" "$rss" "$bytes" "$scores" "$oracle" <<'PY'
