@@ -18,7 +18,7 @@
 //!   so stemming and hashing happen once per distinct word; the cache is cleared when it
 //!   reaches [`Normalizer::MAX_CACHED_WORDS`], which bounds its memory on adversarial input.
 
-use std::ops::{Deref, DerefMut};
+use std::ops::{Deref, DerefMut, Range};
 use std::sync::{Arc, Mutex, RwLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -179,7 +179,7 @@ impl Normalizer {
                 let padded = u128::from_le_bytes(zero_padded_bytes_at(text.as_bytes(), start));
                 let key =
                     (padded | 0x2020_2020_2020_2020_2020_2020_2020_2020) & FIRST_BYTES[end - start];
-                self.short_token_id(key, &text[start..end])
+                self.short_token_id(key, text, start..end)
             } else {
                 self.token_id(&text[start..end])
             };
@@ -200,7 +200,7 @@ impl Normalizer {
                     shift += 8;
                 }
             }
-            return self.short_token_id(key, raw);
+            return self.short_token_id(key, raw, 0..raw.len());
         }
         fold_word(raw, &mut self.folded);
         if let Some(&known) = self.cache.get(self.folded.as_str()) {
@@ -212,13 +212,14 @@ impl Normalizer {
         new
     }
 
-    /// The id and word number of an ASCII word of up to 16 bytes whose folded bytes,
-    /// zero-padded, are `key`.
+    /// The id and word number of the ASCII word `text[span]` of up to 16 bytes whose folded
+    /// bytes, zero-padded, are `key`. The word is sliced only if it is new (slicing a `str`
+    /// checks both ends for char boundaries: a tenth of the work for a known word).
     #[inline(always)]
-    fn short_token_id(&mut self, key: u128, raw: &str) -> (u64, WordId) {
+    fn short_token_id(&mut self, key: u128, text: &str, span: Range<usize>) -> (u64, WordId) {
         match self.short_cache.get(key) {
             Some(known) => known,
-            None => self.new_short_word(key, raw),
+            None => self.new_short_word(key, &text[span]),
         }
     }
 
