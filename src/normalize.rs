@@ -214,7 +214,7 @@ impl Normalizer {
 
     /// The id and word number of the ASCII word `text[span]` of up to 16 bytes whose folded
     /// bytes, zero-padded, are `key`. The word is sliced only if it is new (slicing a `str`
-    /// checks both ends for char boundaries: a tenth of the work for a known word).
+    /// checks both ends for char boundaries: 6% of the instructions of tokenizing).
     #[inline(always)]
     fn short_token_id(&mut self, key: u128, text: &str, span: Range<usize>) -> (u64, WordId) {
         match self.short_cache.get(key) {

@@ -279,16 +279,18 @@ mod tests {
     fn compact_sets_are_sorted_and_deduplicated_at_every_size() {
         let mut seed = 1u64;
         for n in [0, 1, 2, 31, 32, 33, 100, 128, 129, 1000, 1024, 1025, 3000] {
+            let mut previous = 0u64;
             let hashes: Vec<u64> = (0..n)
                 .map(|i| {
                     seed = finalize(seed ^ i as u64);
-                    // Some repeats and some small values (a bucket may hold several), some
-                    // hashes that differ only in their low half (equal compact values).
-                    match i % 7 {
+                    // Some repeats and some small values (a bucket may hold several), and
+                    // some hashes with the previous one's top half (equal compact values).
+                    previous = match i % 7 {
                         3 => (seed % 50) << 32,
-                        5 => (seed & !0xFFFF) | i as u64,
+                        5 => (previous & !0xFFFF_FFFF) | i as u64,
                         _ => seed,
-                    }
+                    };
+                    previous
                 })
                 .collect();
             let mut compact = vec![5, 4];
