@@ -567,6 +567,35 @@ mod tests {
     }
 
     #[test]
+    fn one_permutation_signatures_of_every_width_are_pinned() {
+        // Signatures of the widths around 128 bins (the vectorised densification's limit)
+        // are part of the report contract too: pin a digest of each.
+        let shingles: Vec<u64> = (0..60u64)
+            .map(|i| crate::shingle::finalize(i + 7))
+            .collect();
+        let digests: Vec<u64> = [64usize, 127, 128, 129, 256]
+            .iter()
+            .map(|&k| {
+                let mut sig = vec![0u32; k];
+                MinHasher::with_scheme(MinHashScheme::OnePermutation, k, 3)
+                    .signature(&shingles, &mut sig);
+                sig.iter()
+                    .fold(0u64, |h, &v| crate::shingle::finalize(h ^ u64::from(v)))
+            })
+            .collect();
+        assert_eq!(
+            digests,
+            [
+                5368194898691163734,
+                552081356909569245,
+                8345572304087175583,
+                6266818202605329808,
+                3588525015970038603
+            ]
+        );
+    }
+
+    #[test]
     fn permutations_are_pinned() {
         // Signatures are part of the report contract (and of any stored index): a change to
         // the key derivation or the hash would silently change every result. Pin them.
