@@ -125,6 +125,9 @@ struct Scratch<'a> {
     shingles: Vec<u32>,
     /// The current document's band keys.
     keys: Vec<u32>,
+    /// The current document's paragraphs' token ranges, and their paragraph keys.
+    paragraph_tokens: Vec<Range<u32>>,
+    paragraph_keys: Vec<u64>,
 }
 
 /// What a scan works with beyond its parameters.
@@ -524,14 +527,50 @@ pub fn mask_for_alignment(
 
 /// A hash of a paragraph's token sequence: equal for paragraphs that read the same after
 /// normalization ("ADVERTISEMENT" and "Advertisement"); 0 for a paragraph without words.
+/// Stored in indexes: its value must not change.
+#[cfg(test)]
 fn paragraph_key(tokens: &[Token]) -> u64 {
     if tokens.is_empty() {
         return 0;
     }
     tokens
         .iter()
-        .fold(0x517c_c1b7_2722_0a95, |h, t| shingle::finalize(h ^ t.id))
+        .fold(PARAGRAPH_KEY_SEED, |h, t| shingle::finalize(h ^ t.id))
         .max(1)
+}
+
+const PARAGRAPH_KEY_SEED: u64 = 0x517c_c1b7_2722_0a95;
+
+/// `paragraph_key` of each paragraph, `tokens[range]` for each range of `paragraphs`, into
+/// `keys`. A key is a chain of finalizer steps, each waiting for the one before (about 14
+/// cycles a word): four paragraphs' chains are stepped side by side, so that the processor
+/// works on them at once, instead of one after the other.
+fn paragraph_keys(tokens: &[Token], paragraphs: &[Range<u32>], keys: &mut Vec<u64>) {
+    const LANES: usize = 4;
+    keys.clear();
+    for group in paragraphs.chunks(LANES) {
+        let mut lanes = [(&[] as &[Token], PARAGRAPH_KEY_SEED); LANES];
+        for (lane, range) in lanes.iter_mut().zip(group) {
+            lane.0 = &tokens[range.start as usize..range.end as usize];
+        }
+        let longest = lanes
+            .iter()
+            .map(|(words, _)| words.len())
+            .max()
+            .unwrap_or(0);
+        for i in 0..longest {
+            for (words, key) in &mut lanes {
+                if let Some(token) = words.get(i) {
+                    *key = shingle::finalize(*key ^ token.id);
+                }
+            }
+        }
+        keys.extend(
+            lanes[..group.len()]
+                .iter()
+                .map(|&(words, key)| if words.is_empty() { 0 } else { key.max(1) }),
+        );
+    }
 }
 
 /// The passages two documents share (`wiretrace compare`): every shared anchor n-gram is
@@ -579,6 +618,8 @@ fn fingerprint_all<D: Borrow<Document> + Sync>(
                 signature: vec![0; params.permutations],
                 shingles: Vec::with_capacity(4096),
                 keys: Vec::with_capacity(1024),
+                paragraph_tokens: Vec::with_capacity(64),
+                paragraph_keys: Vec::with_capacity(64),
             },
             |scratch, doc| {
                 let fp = fingerprint_document(doc.borrow(), params, &hasher, scratch);
@@ -616,10 +657,13 @@ fn fingerprint_document(
         signature,
         shingles,
         keys,
+        paragraph_tokens: token_ranges,
+        paragraph_keys: keys_of_paragraphs,
     } = scratch;
     tokens.clear();
     shingles.clear();
     keys.clear();
+    token_ranges.clear();
     for (index, span) in spans.into_iter().enumerate() {
         let first_token = tokens.len();
         normalizer.tokenize(span.slice(&doc.text), span.start, tokens);
@@ -636,12 +680,18 @@ fn fingerprint_document(
                 fingerprinted = true;
             }
         }
+        token_ranges.push(first_token as u32..tokens.len() as u32);
         paragraphs.push(Paragraph {
             span,
             tokens: paragraph_tokens.len() as u32,
             fingerprinted,
-            key: paragraph_key(paragraph_tokens),
+            // Below, for all paragraphs at once.
+            key: 0,
         });
+    }
+    paragraph_keys(tokens, token_ranges, keys_of_paragraphs);
+    for (paragraph, &key) in paragraphs.iter_mut().zip(keys_of_paragraphs.iter()) {
+        paragraph.key = key;
     }
     let words = if params.align.enabled {
         tokens.iter().map(|token| token.word).collect()
@@ -682,6 +732,33 @@ mod tests {
             normalizer.tokenize(span.slice(text), span.start, &mut tokens);
         }
         tokens
+    }
+
+    #[test]
+    fn paragraph_keys_side_by_side_are_the_keys_one_by_one() {
+        let mut normalizer = Normalizer::new(Language::English);
+        let mut tokens = Vec::new();
+        let mut ranges = Vec::new();
+        // Lengths 0 to 10 in an order that puts long and short paragraphs side by side, and
+        // a count that leaves a partial group of lanes.
+        for (i, words) in [3usize, 0, 10, 1, 7, 7, 0, 2, 9, 5, 4].iter().enumerate() {
+            let start = tokens.len() as u32;
+            let text: Vec<String> = (0..*words).map(|w| format!("word{}", i * w)).collect();
+            normalizer.tokenize(&text.join(" "), 0, &mut tokens);
+            ranges.push(start..tokens.len() as u32);
+        }
+        let mut keys = vec![7];
+        paragraph_keys(&tokens, &ranges, &mut keys);
+        let expected: Vec<u64> = ranges
+            .iter()
+            .map(|r| paragraph_key(&tokens[r.start as usize..r.end as usize]))
+            .collect();
+        assert_eq!(keys, expected);
+        assert_eq!(keys[1], 0);
+        assert!(keys
+            .iter()
+            .enumerate()
+            .all(|(i, &k)| (k == 0) == ranges[i].is_empty()));
     }
 
     #[test]
