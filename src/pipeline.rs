@@ -126,8 +126,8 @@ struct Scratch<'a> {
     /// The current document's band keys.
     keys: Vec<u32>,
     /// The current document's paragraphs' token ranges, and their paragraph keys.
-    paragraph_tokens: Vec<Range<u32>>,
-    paragraph_keys: Vec<u64>,
+    token_ranges: Vec<Range<u32>>,
+    keys_of_paragraphs: Vec<u64>,
 }
 
 /// What a scan works with beyond its parameters.
@@ -525,9 +525,8 @@ pub fn mask_for_alignment(
         });
 }
 
-/// A hash of a paragraph's token sequence: equal for paragraphs that read the same after
-/// normalization ("ADVERTISEMENT" and "Advertisement"); 0 for a paragraph without words.
-/// Stored in indexes: its value must not change.
+/// A paragraph's key, one paragraph at a time: the definition that [`paragraph_keys`]
+/// computes several at once (and the tests hold it to).
 #[cfg(test)]
 fn paragraph_key(tokens: &[Token]) -> u64 {
     if tokens.is_empty() {
@@ -541,10 +540,14 @@ fn paragraph_key(tokens: &[Token]) -> u64 {
 
 const PARAGRAPH_KEY_SEED: u64 = 0x517c_c1b7_2722_0a95;
 
-/// `paragraph_key` of each paragraph, `tokens[range]` for each range of `paragraphs`, into
-/// `keys`. A key is a chain of finalizer steps, each waiting for the one before (about 14
-/// cycles a word): four paragraphs' chains are stepped side by side, so that the processor
-/// works on them at once, instead of one after the other.
+/// The key of each paragraph, `tokens[range]` for each range of `paragraphs`, into `keys`: a
+/// hash of the paragraph's token sequence, equal for paragraphs that read the same after
+/// normalization ("ADVERTISEMENT" and "Advertisement"), 0 for a paragraph without words.
+/// Stored in indexes: its value must not change.
+///
+/// A key is a chain of finalizer steps over the token ids, each waiting for the one before
+/// (about 14 cycles a word): four paragraphs' chains are stepped side by side, so that the
+/// processor works on them at once instead of one after the other.
 fn paragraph_keys(tokens: &[Token], paragraphs: &[Range<u32>], keys: &mut Vec<u64>) {
     const LANES: usize = 4;
     keys.clear();
@@ -618,8 +621,8 @@ fn fingerprint_all<D: Borrow<Document> + Sync>(
                 signature: vec![0; params.permutations],
                 shingles: Vec::with_capacity(4096),
                 keys: Vec::with_capacity(1024),
-                paragraph_tokens: Vec::with_capacity(64),
-                paragraph_keys: Vec::with_capacity(64),
+                token_ranges: Vec::with_capacity(64),
+                keys_of_paragraphs: Vec::with_capacity(64),
             },
             |scratch, doc| {
                 let fp = fingerprint_document(doc.borrow(), params, &hasher, scratch);
@@ -657,8 +660,8 @@ fn fingerprint_document(
         signature,
         shingles,
         keys,
-        paragraph_tokens: token_ranges,
-        paragraph_keys: keys_of_paragraphs,
+        token_ranges,
+        keys_of_paragraphs,
     } = scratch;
     tokens.clear();
     shingles.clear();
