@@ -53,14 +53,14 @@ fn push_hashes_of<const K: usize>(tokens: &[Token], out: &mut Vec<u64>) {
 /// and deduplicated. `hashes` may come in any order and repeat (as [`shingle_hashes`] gives
 /// them).
 pub fn push_compact(hashes: &[u64], out: &mut Vec<u32>) {
-    let compact = |hash: u64| (hash >> 32) as u32;
+    let compact = hashes.iter().map(|&hash| (hash >> 32) as u32);
     let start = out.len();
     match hashes.len() {
         // Most paragraphs of news text.
-        32..=128 => distribute::<129>(hashes.iter().map(|&h| compact(h)), out),
-        129..=1024 => distribute::<1025>(hashes.iter().map(|&h| compact(h)), out),
+        32..=128 => distribute::<129>(compact, out),
+        129..=1024 => distribute::<1025>(compact, out),
         _ => {
-            out.extend(hashes.iter().map(|&h| compact(h)));
+            out.extend(compact);
             out[start..].sort_unstable();
         }
     }
