@@ -248,6 +248,42 @@ pub struct OriginScore {
     pub accuracy: f64,
 }
 
+/// Whether the members of clusters are copies of one text.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Purity {
+    /// Pairs of members in different documents, over every cluster but boilerplate ones.
+    pub member_pairs: u64,
+    /// Of those, pairs whose members are mostly (more than half their bytes) copies of the
+    /// same truth text: one paragraph of one wire story, or one quotation.
+    pub pure_pairs: u64,
+    /// `pure_pairs / member_pairs` (1 when there are none).
+    pub purity: f64,
+}
+
+/// Copies of the same wire paragraph, pair by pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ParagraphPairs {
+    /// Pairs of documents carrying the same paragraph of a wire story, one pair per
+    /// paragraph (a paragraph re-split or merged by an outlet is still one).
+    pub truth: u64,
+    /// Of those, pairs the report puts in one cluster (`wire`, `shared` or untyped), each
+    /// member covering at least half of its document's copy of the paragraph.
+    pub found: u64,
+    /// Pairs of members in different documents of those clusters.
+    pub member_pairs: u64,
+    /// Of those, pairs whose members are mostly copies of the same paragraph.
+    pub pure_member_pairs: u64,
+    /// `pure_member_pairs / member_pairs`.
+    pub precision: f64,
+    /// `found / truth`.
+    pub recall: f64,
+    pub f1: f64,
+    /// Recall over the pairs where both copies are verbatim (not edited, not paraphrased).
+    pub verbatim_truth: u64,
+    pub verbatim_found: u64,
+    pub verbatim_recall: f64,
+}
+
 /// Everything `wiretrace eval` reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scores {
@@ -263,6 +299,10 @@ pub struct Scores {
     pub document_pairs: Counts,
     /// Adjusted Rand Index of linked-document groups against stories.
     pub ari: f64,
+    /// Whether each cluster is one shared text.
+    pub purity: Purity,
+    /// Copies of each wire paragraph found together.
+    pub paragraph_pairs: ParagraphPairs,
     pub reused_bytes: Counts,
     /// Origin agency of each shared document.
     pub origin_agency: OriginScore,
@@ -378,12 +418,46 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
             )
         };
         reused.push(if shared_story(doc).is_some() {
-            ranges_of(&[SegmentKind::Wire])
+            ranges_of(&[SegmentKind::Wire, SegmentKind::Quote])
         } else {
             Vec::new()
         });
         neutral.push(ranges_of(&[SegmentKind::Boilerplate, SegmentKind::Credit]));
     }
+
+    // What each stretch of each document is a copy of, and each document's bytes per text.
+    let labels: Vec<Vec<LabelledRange>> = truth
+        .documents
+        .iter()
+        .map(|doc| {
+            doc.segments
+                .iter()
+                .map(|s| LabelledRange {
+                    start: s.start,
+                    end: s.end,
+                    label: TextLabel::of(doc, s),
+                    verbatim: s.variant.as_deref().is_none_or(|v| v == "verbatim"),
+                })
+                .collect()
+        })
+        .collect();
+    let label_bytes: Vec<FxHashMap<TextLabel, (u64, bool)>> = labels
+        .iter()
+        .map(|ranges| {
+            let mut bytes: FxHashMap<TextLabel, (u64, bool)> = FxHashMap::default();
+            for r in ranges {
+                if let Some(label) = r.label {
+                    let entry = bytes.entry(label).or_insert((0, true));
+                    entry.0 += (r.end - r.start) as u64;
+                    entry.1 &= r.verbatim;
+                }
+            }
+            bytes
+        })
+        .collect();
+    let mut purity = PairTally::default();
+    let mut paragraph_tally = PairTally::default();
+    let mut found_pairs: FxHashSet<(TextLabel, u32, u32)> = FxHashSet::default();
 
     // The report's clusters, boilerplate excepted, as documents and ranges.
     let mut predicted_ranges: Vec<Ranges> = vec![Vec::new(); n];
@@ -397,6 +471,10 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
             continue;
         }
         members.clear();
+        // Quotations are a common source, not a link between the documents that carry them.
+        let links = cluster.kind.as_deref() != Some("quote");
+        let mut dominant: Vec<(u32, Option<TextLabel>)> = Vec::new();
+        let mut covering: Vec<(TextLabel, u32)> = Vec::new();
         let origin = cluster.origin.as_ref();
         for member in &cluster.members {
             let Some(doc) = doc_of(&member.doc) else {
@@ -407,6 +485,13 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
                 if 2 * inside >= member.end.saturating_sub(member.start) as u64 {
                     continue;
                 }
+            }
+            let (label, covered) =
+                member_labels(&labels[doc as usize], &label_bytes[doc as usize], member);
+            dominant.push((doc, label));
+            covering.extend(covered.into_iter().map(|l| (l, doc)));
+            if !links {
+                continue;
             }
             members.push(doc);
             predicted_ranges[doc as usize].push((member.start, member.end));
@@ -421,6 +506,22 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
                     *doc_votes[doc as usize]
                         .entry(origin_doc.clone())
                         .or_default() += weight;
+                }
+            }
+        }
+        purity.add(&dominant, |_| true);
+        if links {
+            paragraph_tally.add(&dominant, |l| matches!(l, TextLabel::Paragraph(..)));
+            covering.sort_unstable();
+            covering.dedup();
+            for group in covering.chunk_by(|x, y| x.0 == y.0) {
+                if !matches!(group[0].0, TextLabel::Paragraph(..)) {
+                    continue;
+                }
+                for (i, &(label, a)) in group.iter().enumerate() {
+                    for &(_, b) in &group[i + 1..] {
+                        found_pairs.insert((label, a, b));
+                    }
                 }
             }
         }
@@ -446,6 +547,33 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         .filter(|&&(a, b)| story_of(a).is_some() && story_of(a) == story_of(b))
         .count() as u64;
     let document_pairs = Counts::new(truth_pairs, predicted_pairs.len() as u64, true_pairs);
+
+    // Paragraph pairs: documents holding each paragraph of a story, all and verbatim.
+    let mut holders: FxHashMap<TextLabel, (u64, u64)> = FxHashMap::default();
+    for bytes in &label_bytes {
+        for (&label, &(_, verbatim)) in bytes {
+            if matches!(label, TextLabel::Paragraph(..)) {
+                let entry = holders.entry(label).or_default();
+                entry.0 += 1;
+                entry.1 += u64::from(verbatim);
+            }
+        }
+    }
+    let pairs_of = |n: u64| n * n.saturating_sub(1) / 2;
+    let truth_paragraph_pairs: u64 = holders.values().map(|&(n, _)| pairs_of(n)).sum();
+    let verbatim_truth: u64 = holders.values().map(|&(_, v)| pairs_of(v)).sum();
+    let verbatim_of = |label: &TextLabel, d: u32| label_bytes[d as usize][label].1;
+    let verbatim_found = found_pairs
+        .iter()
+        .filter(|(label, a, b)| verbatim_of(label, *a) && verbatim_of(label, *b))
+        .count() as u64;
+    let paragraph_pairs = ParagraphPairs::new(
+        truth_paragraph_pairs,
+        found_pairs.len() as u64,
+        paragraph_tally,
+        verbatim_truth,
+        verbatim_found,
+    );
 
     // ARI: stories (each original alone) against connected components.
     let true_labels: Vec<u64> = (0..n)
@@ -534,10 +662,156 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         shared_documents,
         document_pairs,
         ari,
+        purity: purity.finish(),
+        paragraph_pairs,
         reused_bytes,
         origin_agency: origin_agency.finish(),
         origin_document: origin_document.finish(),
         credits: Counts::new(truth_credits, predicted_credits, matched_credits),
+    }
+}
+
+/// What a stretch of a truth document is a copy of: one paragraph of one wire story (of a
+/// story carried by any number of documents), or one quotation. Anything else (an outlet's
+/// own text, boilerplate, credit lines, stock phrases) is nobody's shared text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum TextLabel {
+    Paragraph(u64, u32),
+    Quote(u32),
+}
+
+impl TextLabel {
+    fn of(doc: &TruthDocument, segment: &crate::synth::TruthSegment) -> Option<TextLabel> {
+        match segment.kind {
+            SegmentKind::Wire => Some(TextLabel::Paragraph(doc.story?, segment.paragraph?)),
+            SegmentKind::Quote => Some(TextLabel::Quote(segment.quote?)),
+            _ => None,
+        }
+    }
+}
+
+/// A truth segment and what it is a copy of.
+struct LabelledRange {
+    start: usize,
+    end: usize,
+    label: Option<TextLabel>,
+    verbatim: bool,
+}
+
+/// The text a member is mostly a copy of (more than half of its bytes that lie in truth
+/// segments), and the texts it covers (at least half of the document's bytes of that text).
+fn member_labels(
+    ranges: &[LabelledRange],
+    label_bytes: &FxHashMap<TextLabel, (u64, bool)>,
+    member: &ReportMember,
+) -> (Option<TextLabel>, Vec<TextLabel>) {
+    let first = ranges.partition_point(|r| r.end <= member.start);
+    let mut total = 0u64;
+    let mut bytes: Vec<(TextLabel, u64)> = Vec::new();
+    for r in ranges[first..].iter().take_while(|r| r.start < member.end) {
+        let overlap = r.end.min(member.end).saturating_sub(r.start.max(member.start)) as u64;
+        total += overlap;
+        if let (Some(label), true) = (r.label, overlap > 0) {
+            match bytes.iter_mut().find(|(l, _)| *l == label) {
+                Some(entry) => entry.1 += overlap,
+                None => bytes.push((label, overlap)),
+            }
+        }
+    }
+    let dominant = bytes
+        .iter()
+        .max_by_key(|(label, n)| (*n, std::cmp::Reverse(*label)))
+        .filter(|(_, n)| 2 * n > total)
+        .map(|(label, _)| *label);
+    let covered = bytes
+        .iter()
+        .filter(|(label, n)| 2 * n >= label_bytes[label].0)
+        .map(|(label, _)| *label)
+        .collect();
+    (dominant, covered)
+}
+
+/// Pairs of members in different documents, and how many are copies of one text.
+#[derive(Debug, Clone, Copy, Default)]
+struct PairTally {
+    pairs: u64,
+    pure: u64,
+}
+
+impl PairTally {
+    /// Counts the cross-document pairs of one cluster's members (document, dominant text);
+    /// pure pairs are those with the same text, of a kind `counts`.
+    fn add(&mut self, members: &[(u32, Option<TextLabel>)], counts: impl Fn(&TextLabel) -> bool) {
+        let cross = |sorted: &mut Vec<u32>| {
+            sorted.sort_unstable();
+            let n = sorted.len() as u64;
+            let same: u64 = sorted
+                .chunk_by(|a, b| a == b)
+                .map(|g| (g.len() as u64).pow(2))
+                .sum();
+            (n * n - same) / 2
+        };
+        let mut docs: Vec<u32> = members.iter().map(|m| m.0).collect();
+        self.pairs += cross(&mut docs);
+        let mut labelled: Vec<(TextLabel, u32)> = members
+            .iter()
+            .filter_map(|&(d, l)| l.filter(&counts).map(|l| (l, d)))
+            .collect();
+        labelled.sort_unstable();
+        for group in labelled.chunk_by(|a, b| a.0 == b.0) {
+            let mut docs: Vec<u32> = group.iter().map(|g| g.1).collect();
+            self.pure += cross(&mut docs);
+        }
+    }
+
+    fn finish(self) -> Purity {
+        Purity {
+            member_pairs: self.pairs,
+            pure_pairs: self.pure,
+            purity: if self.pairs == 0 {
+                1.0
+            } else {
+                self.pure as f64 / self.pairs as f64
+            },
+        }
+    }
+}
+
+impl ParagraphPairs {
+    fn new(
+        truth: u64,
+        found: u64,
+        members: PairTally,
+        verbatim_truth: u64,
+        verbatim_found: u64,
+    ) -> ParagraphPairs {
+        let precision = members.finish().purity;
+        let recall = if truth == 0 {
+            1.0
+        } else {
+            found as f64 / truth as f64
+        };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        ParagraphPairs {
+            truth,
+            found,
+            member_pairs: members.pairs,
+            pure_member_pairs: members.pure,
+            precision,
+            recall,
+            f1,
+            verbatim_truth,
+            verbatim_found,
+            verbatim_recall: if verbatim_truth == 0 {
+                1.0
+            } else {
+                verbatim_found as f64 / verbatim_truth as f64
+            },
+        }
     }
 }
 

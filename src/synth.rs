@@ -61,6 +61,15 @@ const EDIT: Rewrite = Rewrite {
     function: 0.0,
     digits: false,
 };
+/// An outlet's rewrite of wire copy in its own words: a third of the content words and some
+/// function words changed (about half of all word pairs survive).
+const PARAPHRASE: Rewrite = Rewrite {
+    content: 0.3,
+    function: 0.1,
+    digits: false,
+};
+/// Quotations are drawn from the last this many made (the officials in the news).
+const QUOTES_IN_THE_NEWS: usize = 30;
 /// Stories per simulated day (sets the `published` dates).
 const STORIES_PER_DAY: u64 = 200;
 /// Most outlets that republish one story.
@@ -245,6 +254,11 @@ pub enum SegmentKind {
     Boilerplate,
     /// A credit line standing as its own paragraph.
     Credit,
+    /// A quotation of an official, carried by several unrelated stories (`quote` says which).
+    Quote,
+    /// A stock phrase ("did not immediately respond to a request for comment") that unrelated
+    /// articles share: not reuse.
+    Stock,
 }
 
 /// One paragraph of a truth document.
@@ -256,6 +270,13 @@ pub struct TruthSegment {
     /// For `wire` segments: the paragraph of the story this one comes from.
     #[serde(default)]
     pub paragraph: Option<u32>,
+    /// For `quote` segments: which quotation (the same number in every story that carries it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<u32>,
+    /// For `wire` segments: `verbatim`, `edited` (a copy editor's touch) or `paraphrase`
+    /// (heavily rewritten). Re-split or merged paragraphs keep their text's variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 /// A credit line a tool should find.
@@ -263,7 +284,7 @@ pub struct TruthSegment {
 pub struct TruthCredit {
     /// Agency id as in data/agencies.json (`AP`, `Reuters`, `AFP`).
     pub agency: String,
-    /// `dateline`, `contribution` or `signoff`.
+    /// `dateline`, `contribution`, `signoff`, `byline` or `copyright`.
     pub kind: String,
     pub start: usize,
     pub end: usize,
@@ -324,27 +345,78 @@ struct Agency {
     /// The agency as written in a dateline.
     dateline: &'static str,
     dash: &'static str,
+    /// The notice the agency puts under every story (and many copies keep).
+    copyright: &'static str,
 }
 
-const AGENCIES: [Agency; 3] = [
+const AGENCIES: [Agency; 5] = [
     Agency {
         id: "AP",
         name: "The Associated Press",
         dateline: "AP",
         dash: "—",
+        copyright: "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed without permission.",
     },
     Agency {
         id: "Reuters",
         name: "Reuters",
         dateline: "Reuters",
         dash: "-",
+        copyright: "© 2026 Thomson Reuters. All rights reserved. Reuters content is the intellectual property of Thomson Reuters and may not be redistributed without consent.",
     },
     Agency {
         id: "AFP",
         name: "Agence France-Presse",
         dateline: "AFP",
         dash: "-",
+        copyright: "Copyright AFP. All rights reserved. All information displayed in this section is protected by intellectual property rights owned by Agence France-Presse.",
     },
+    Agency {
+        id: "dpa",
+        name: "Deutsche Presse-Agentur",
+        dateline: "dpa",
+        dash: "-",
+        copyright: "© dpa. All rights reserved. This material may not be republished or stored without the written consent of Deutsche Presse-Agentur.",
+    },
+    Agency {
+        id: "UPI",
+        name: "United Press International",
+        dateline: "UPI",
+        dash: "--",
+        copyright: "Copyright 2026 United Press International, Inc. All Rights Reserved. Any reproduction, republication or redistribution of this content is prohibited.",
+    },
+];
+
+/// Stock phrases of news writing, shared by unrelated articles of every outlet and agency.
+const STOCK_PHRASES: [&str; 12] = [
+    "The company did not immediately respond to a request for comment on Monday.",
+    "It was not immediately clear how many people had been affected by the decision.",
+    "Police said an investigation was under way and asked any witnesses to come forward.",
+    "Officials did not say when the talks would resume or who would take part in them.",
+    "A spokesperson for the ministry declined to comment when contacted by reporters.",
+    "The announcement comes amid growing pressure on the government to act on the issue.",
+    "Further details were not immediately available, and the situation remains fluid.",
+    "Analysts said the move was widely expected and had already been priced in by markets.",
+    "The office did not respond to several requests for comment sent over the weekend.",
+    "Representatives for the group could not be reached for comment late on Tuesday.",
+    "The full impact of the changes is not expected to be known for several months.",
+    "Critics have long argued that the rules do not go far enough to protect consumers.",
+];
+
+const FIRST_NAMES: [&str; 12] = [
+    "Jane", "Omar", "Mika", "Lucia", "Pavel", "Amara", "Tomas", "Yuki", "Hannah", "Rafael",
+    "Ingrid", "Kwame",
+];
+
+const OFFICE_TITLES: [&str; 8] = [
+    "Foreign Minister",
+    "Prime Minister",
+    "Defence Secretary",
+    "Health Minister",
+    "Central bank governor",
+    "Interior Minister",
+    "Finance Minister",
+    "President",
 ];
 
 const CITIES: [&str; 16] = [
@@ -413,87 +485,120 @@ struct Outlet {
     boilerplate: Vec<String>,
 }
 
-/// A paragraph of a document being assembled.
-struct Part {
+/// A piece of a paragraph of a document being assembled: its text and what it is.
+#[derive(Clone)]
+struct Piece {
     text: String,
     kind: SegmentKind,
-    /// The story paragraph, for `wire` parts.
+    /// The story paragraph, for `wire` pieces.
     paragraph: Option<u32>,
-    /// (agency id, credit kind) for credit lines.
-    credit: Option<(&'static str, &'static str)>,
+    /// The quotation, for `quote` pieces.
+    quote: Option<u32>,
+    /// For `wire` pieces: `verbatim`, `edited` or `paraphrase`.
+    variant: Option<&'static str>,
+    /// (agency ids, credit kind) for credit lines: a line naming two agencies credits both.
+    credit: Option<(Vec<&'static str>, &'static str)>,
 }
 
-/// A document being assembled: paragraphs with what each one is.
+impl Piece {
+    fn new(text: String, kind: SegmentKind) -> Piece {
+        Piece {
+            text,
+            kind,
+            paragraph: None,
+            quote: None,
+            variant: None,
+            credit: None,
+        }
+    }
+
+    fn wire(text: String, paragraph: u32, variant: &'static str) -> Piece {
+        Piece {
+            paragraph: Some(paragraph),
+            variant: Some(variant),
+            ..Piece::new(text, SegmentKind::Wire)
+        }
+    }
+}
+
+/// A document being assembled: paragraphs, each of one or more pieces (joined by a space).
 struct Draft {
-    parts: Vec<Part>,
+    paragraphs: Vec<Vec<Piece>>,
 }
 
 impl Draft {
     fn new() -> Self {
-        Draft { parts: Vec::new() }
+        Draft {
+            paragraphs: Vec::new(),
+        }
     }
 
-    fn push(&mut self, text: String, kind: SegmentKind, paragraph: Option<u32>) {
-        self.parts.push(Part {
-            text,
-            kind,
-            paragraph,
-            credit: None,
-        });
+    fn push(&mut self, text: String, kind: SegmentKind) {
+        self.paragraphs.push(vec![Piece::new(text, kind)]);
     }
 
-    /// A credit line as its own paragraph.
-    fn push_credit(&mut self, text: String, agency: &'static str, credit_kind: &'static str) {
-        self.parts.push(Part {
-            text,
-            kind: SegmentKind::Credit,
-            paragraph: None,
-            credit: Some((agency, credit_kind)),
-        });
+    fn push_paragraph(&mut self, pieces: Vec<Piece>) {
+        if !pieces.is_empty() {
+            self.paragraphs.push(pieces);
+        }
+    }
+
+    /// A credit line as its own paragraph, crediting each of `agencies`.
+    fn push_credit(&mut self, text: String, agencies: Vec<&'static str>, kind: &'static str) {
+        self.paragraphs.push(vec![Piece {
+            credit: Some((agencies, kind)),
+            ..Piece::new(text, SegmentKind::Credit)
+        }]);
     }
 
     /// The text, its segments and its credits; a dateline credit is the first `dateline`
-    /// bytes of the first segment.
+    /// bytes of the first wire piece.
     fn finish(
         self,
         dateline: Option<(usize, &'static str)>,
     ) -> (String, Vec<TruthSegment>, Vec<TruthCredit>) {
         let mut text = String::new();
-        let mut segments = Vec::with_capacity(self.parts.len());
+        let mut segments = Vec::new();
         let mut credits = Vec::new();
-        if let Some((len, agency)) = dateline {
-            credits.push(TruthCredit {
-                agency: agency.to_string(),
-                kind: "dateline".into(),
-                start: 0,
-                end: len,
-            });
-        }
-        for Part {
-            text: part,
-            kind,
-            paragraph,
-            credit,
-        } in self.parts
-        {
+        let mut dateline = dateline;
+        for paragraph in self.paragraphs {
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
-            let start = text.len();
-            text.push_str(&part);
-            segments.push(TruthSegment {
-                start,
-                end: text.len(),
-                kind,
-                paragraph,
-            });
-            if let Some((agency, credit_kind)) = credit {
-                credits.push(TruthCredit {
-                    agency: agency.to_string(),
-                    kind: credit_kind.to_string(),
+            for (i, piece) in paragraph.into_iter().enumerate() {
+                if i > 0 {
+                    text.push(' ');
+                }
+                let start = text.len();
+                text.push_str(&piece.text);
+                if piece.kind == SegmentKind::Wire {
+                    if let Some((len, agency)) = dateline.take() {
+                        credits.push(TruthCredit {
+                            agency: agency.to_string(),
+                            kind: "dateline".into(),
+                            start,
+                            end: start + len,
+                        });
+                    }
+                }
+                segments.push(TruthSegment {
                     start,
                     end: text.len(),
+                    kind: piece.kind,
+                    paragraph: piece.paragraph,
+                    quote: piece.quote,
+                    variant: piece.variant.map(str::to_string),
                 });
+                if let Some((agencies, kind)) = piece.credit {
+                    for agency in agencies {
+                        credits.push(TruthCredit {
+                            agency: agency.to_string(),
+                            kind: kind.to_string(),
+                            start,
+                            end: text.len(),
+                        });
+                    }
+                }
             }
         }
         (text, segments, credits)
@@ -551,8 +656,34 @@ pub fn validate(options: &SynthOptions) -> Result<(), SynthError> {
     Ok(())
 }
 
+/// How an outlet republishes a wire story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Every paragraph as the wire wrote it.
+    Verbatim,
+    /// The first paragraphs only.
+    Trimmed,
+    /// Some paragraphs dropped, others lightly edited.
+    Edited,
+    /// The outlet's own paragraphs between the wire's.
+    Interleaved,
+    /// Consecutive paragraphs merged into one.
+    Merged,
+    /// Long paragraphs split in two.
+    Split,
+    /// Every paragraph rewritten in the outlet's words.
+    Paraphrase,
+}
+
+/// An official's words, quoted by several stories.
+struct Quotation {
+    text: String,
+    speaker: String,
+}
+
 struct Generator<'a> {
     base: &'a Base,
+    quotes: Vec<Quotation>,
     options: &'a SynthOptions,
     rng: ChaCha8Rng,
     outlets: Vec<Outlet>,
@@ -569,6 +700,7 @@ impl<'a> Generator<'a> {
         names.shuffle(&mut rng);
         let mut generator = Generator {
             base,
+            quotes: Vec::new(),
             options,
             rng,
             outlets: Vec::new(),
@@ -665,19 +797,108 @@ impl<'a> Generator<'a> {
         format!("{slug}/{:08}", self.summary.documents)
     }
 
+    /// A quotation for a story or article: most often one already in the news (among the
+    /// last [`QUOTES_IN_THE_NEWS`] made), else a new one. Returns its number.
+    fn quotation(&mut self) -> u32 {
+        if self.quotes.is_empty() || self.rng.random_bool(0.3) {
+            let article = self.random_article();
+            let paragraphs = &self.base.articles[article].paragraphs;
+            let pick = paragraphs[self.rng.random_range(0..paragraphs.len())].clone();
+            let rewritten = self.rewrite(&pick, REWRITE);
+            let words: Vec<&str> = rewritten.split_whitespace().collect();
+            let take = self.rng.random_range(12..=24).min(words.len());
+            let text = words[..take]
+                .join(" ")
+                .trim_end_matches(|c: char| !c.is_alphanumeric())
+                .to_string();
+            let speaker = format!(
+                "{} {} {}",
+                OFFICE_TITLES.choose(&mut self.rng).expect("titles"),
+                FIRST_NAMES.choose(&mut self.rng).expect("names"),
+                SURNAMES.choose(&mut self.rng).expect("names")
+            );
+            self.quotes.push(Quotation { text, speaker });
+            return (self.quotes.len() - 1) as u32;
+        }
+        let recent = self.quotes.len().min(QUOTES_IN_THE_NEWS);
+        (self.quotes.len() - 1 - self.rng.random_range(0..recent)) as u32
+    }
+
+    /// A paragraph that frames quotation `quote`: the first words of `framing`, the quotation
+    /// and who said it, the framing and attribution being `kind` (with `paragraph` and
+    /// `variant` for wire text).
+    fn quoted_paragraph(
+        &mut self,
+        framing: &str,
+        quote: u32,
+        make: impl Fn(String) -> Piece,
+    ) -> Vec<Piece> {
+        let words: Vec<&str> = framing.split_whitespace().collect();
+        let lead = words[..words.len().min(self.rng.random_range(8..=16))].join(" ");
+        let lead = format!("{}.", lead.trim_end_matches(|c: char| !c.is_alphanumeric()));
+        let Quotation { text, speaker } = &self.quotes[quote as usize];
+        let attribution = match self.rng.random_range(0..3) {
+            0 => format!("{speaker} said."),
+            1 => format!("said {speaker}."),
+            _ => format!("{speaker} told reporters."),
+        };
+        vec![
+            make(lead),
+            Piece {
+                quote: Some(quote),
+                ..Piece::new(format!("\u{201c}{text},\u{201d}"), SegmentKind::Quote)
+            },
+            make(attribution),
+        ]
+    }
+
+    /// A stock phrase paragraph.
+    fn stock(&mut self) -> Vec<Piece> {
+        let phrase = STOCK_PHRASES.choose(&mut self.rng).expect("phrases");
+        vec![Piece::new(phrase.to_string(), SegmentKind::Stock)]
+    }
+
+    /// A byline naming one of the agency's reporters, in one of the forms wires print.
+    fn byline(&mut self, agency: usize) -> String {
+        let k = self.rng.random_range(0..4);
+        let first = FIRST_NAMES[(agency * 4 + k) % FIRST_NAMES.len()];
+        let last = SURNAMES[(agency * 5 + k * 7) % SURNAMES.len()];
+        let name = AGENCIES[agency].name.trim_start_matches("The ");
+        match self.rng.random_range(0..3) {
+            0 | 1 => format!("By {first} {last}, {name}"),
+            _ => format!("By {} {} {name}", first.to_uppercase(), last.to_uppercase()),
+        }
+    }
+
     /// One wire story: the agency's copy (or not) and its republications. Returns how many
     /// documents were written.
     fn story(&mut self, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<u64> {
         let story = self.summary.stories;
-        let agency = &AGENCIES[self.rng.random_range(0..AGENCIES.len())];
+        let agency_index = self.rng.random_range(0..AGENCIES.len());
+        let agency = &AGENCIES[agency_index];
         let article = self.random_article();
         let base = self.base;
         let title = self.rewrite(&base.articles[article].title, REWRITE);
-        let paragraphs: Vec<String> = base.articles[article]
-            .paragraphs
-            .iter()
-            .map(|p| self.rewrite(p, REWRITE))
-            .collect();
+        // The story's paragraphs, each as pieces: wire text, and maybe a quotation already in
+        // the news or a stock phrase.
+        let mut paragraphs: Vec<Vec<Piece>> = Vec::new();
+        for (i, p) in base.articles[article].paragraphs.iter().enumerate() {
+            let text = self.rewrite(p, REWRITE);
+            paragraphs.push(vec![Piece::wire(text, i as u32, "verbatim")]);
+        }
+        if paragraphs.len() >= 2 && self.rng.random_bool(0.4) {
+            let at = self.rng.random_range(1..paragraphs.len());
+            let quote = self.quotation();
+            let framing = paragraphs[at][0].text.clone();
+            paragraphs[at] = self.quoted_paragraph(&framing, quote, |text| {
+                Piece::wire(text, at as u32, "verbatim")
+            });
+        }
+        if self.rng.random_bool(0.3) {
+            let at = self.rng.random_range(1..=paragraphs.len());
+            let stock = self.stock();
+            paragraphs.insert(at, stock);
+        }
         let city = *CITIES.choose(&mut self.rng).expect("cities");
         let dateline = format!("{city} ({}) {} ", agency.dateline, agency.dash);
         let signoff = format!(
@@ -685,21 +906,31 @@ impl<'a> Generator<'a> {
             SURNAMES.choose(&mut self.rng).expect("names"),
             SURNAMES.choose(&mut self.rng).expect("names")
         );
+        let byline = self
+            .rng
+            .random_bool(0.5)
+            .then(|| self.byline(agency_index));
         let mut written = 0;
 
         let origin_doc = if self.rng.random_bool(self.options.wire_in_corpus) {
             let id = self.next_id(&agency.id.to_lowercase());
             let mut draft = Draft::new();
-            for (i, p) in paragraphs.iter().enumerate() {
-                let text = if i == 0 {
-                    format!("{dateline}{p}")
-                } else {
-                    p.clone()
-                };
-                draft.push(text, SegmentKind::Wire, Some(i as u32));
+            if let Some(byline) = &byline {
+                draft.push_credit(byline.clone(), vec![agency.id], "byline");
+            }
+            for (i, pieces) in paragraphs.iter().enumerate() {
+                let mut pieces = pieces.clone();
+                if i == 0 {
+                    pieces[0].text = format!("{dateline}{}", pieces[0].text);
+                }
+                draft.push_paragraph(pieces);
             }
             if agency.id == "Reuters" {
-                draft.push_credit(signoff.clone(), agency.id, "signoff");
+                draft.push_credit(signoff.clone(), vec![agency.id], "signoff");
+            }
+            if self.rng.random_bool(0.9) {
+                let notice = agency.copyright.to_string();
+                draft.push_credit(notice, vec![agency.id], "copyright");
             }
             let (text, segments, credits) =
                 draft.finish(Some((dateline.trim_end().len(), agency.id)));
@@ -729,11 +960,26 @@ impl<'a> Generator<'a> {
             rand::seq::index::sample(&mut self.rng, self.outlets.len(), copies).into_vec();
         for outlet in outlets {
             let mut draft = Draft::new();
+            let style = *[
+                Style::Verbatim,
+                Style::Verbatim,
+                Style::Verbatim,
+                Style::Trimmed,
+                Style::Trimmed,
+                Style::Edited,
+                Style::Edited,
+                Style::Interleaved,
+                Style::Interleaved,
+                Style::Merged,
+                Style::Split,
+                Style::Paraphrase,
+            ]
+            .choose(&mut self.rng)
+            .expect("styles");
             // Which paragraphs of the story the copy keeps, in order.
-            let style = self.rng.random_range(0..4);
             let keep = match style {
                 // trimmed: the first paragraphs, at least two
-                1 => self
+                Style::Trimmed => self
                     .rng
                     .random_range(2.min(paragraphs.len())..=paragraphs.len()),
                 _ => paragraphs.len(),
@@ -745,36 +991,53 @@ impl<'a> Generator<'a> {
                 3
             };
             let keep_dateline = credit == 0;
-            for (i, p) in paragraphs.iter().take(keep).enumerate() {
-                // edited: some paragraphs dropped, others lightly rewritten
-                let text = match style {
-                    2 if i > 0 && self.rng.random_bool(0.1) => continue,
-                    2 if self.rng.random_bool(0.5) => self.rewrite(p, EDIT),
-                    _ => p.clone(),
-                };
-                let text = if i == 0 && keep_dateline {
-                    format!("{dateline}{text}")
-                } else {
-                    text
-                };
-                draft.push(text, SegmentKind::Wire, Some(i as u32));
+            let keep_byline = byline.is_some() && self.rng.random_bool(0.4);
+            if keep_byline {
+                let line = byline.clone().expect("checked");
+                draft.push_credit(line, vec![agency.id], "byline");
+            }
+            let mut kept: Vec<Vec<Piece>> = Vec::new();
+            for (i, pieces) in paragraphs.iter().take(keep).enumerate() {
+                if style == Style::Edited && i > 0 && self.rng.random_bool(0.1) {
+                    continue;
+                }
+                let edit_this = style == Style::Edited && self.rng.random_bool(0.5);
+                let mut pieces = pieces.clone();
+                for piece in pieces.iter_mut().filter(|p| p.kind == SegmentKind::Wire) {
+                    if edit_this {
+                        piece.text = self.rewrite(&piece.text, EDIT);
+                        piece.variant = Some("edited");
+                    } else if style == Style::Paraphrase {
+                        piece.text = self.rewrite(&piece.text, PARAPHRASE);
+                        piece.variant = Some("paraphrase");
+                    }
+                }
+                if i == 0 && keep_dateline {
+                    pieces[0].text = format!("{dateline}{}", pieces[0].text);
+                }
+                kept.push(pieces);
                 // interleaved: the outlet's own paragraphs between the wire's
-                if style == 3 && self.rng.random_bool(0.4) {
+                if style == Style::Interleaved && self.rng.random_bool(0.4) {
                     let own = self.random_article();
                     let own_paragraphs = &self.base.articles[own].paragraphs;
                     let pick = &own_paragraphs[self.rng.random_range(0..own_paragraphs.len())];
                     let text = self.rewrite(pick, REWRITE);
-                    draft.push(text, SegmentKind::Own, None);
+                    kept.push(vec![Piece::new(text, SegmentKind::Own)]);
                 }
             }
+            for pieces in self.relayout(kept, style) {
+                draft.push_paragraph(pieces);
+            }
             match credit {
-                1 => draft.push_credit(
-                    format!("{} contributed to this report.", agency.name),
-                    agency.id,
-                    "contribution",
-                ),
-                2 => draft.push_credit(signoff.clone(), agency.id, "signoff"),
+                1 => {
+                    let (line, agencies) = self.contribution_line(agency_index);
+                    draft.push_credit(line, agencies, "contribution");
+                }
+                2 => draft.push_credit(signoff.clone(), vec![agency.id], "signoff"),
                 _ => {}
+            }
+            if self.rng.random_bool(0.5) {
+                draft.push_credit(agency.copyright.to_string(), vec![agency.id], "copyright");
             }
             self.push_boilerplate(outlet, &mut draft);
             let (text, segments, credits) =
@@ -800,25 +1063,95 @@ impl<'a> Generator<'a> {
         Ok(written)
     }
 
+    /// A contribution line for `agency`, naming a second agency about a third of the time.
+    fn contribution_line(&mut self, agency: usize) -> (String, Vec<&'static str>) {
+        let first = &AGENCIES[agency];
+        if self.rng.random_bool(0.3) {
+            let other = (agency + self.rng.random_range(1..AGENCIES.len())) % AGENCIES.len();
+            let second = &AGENCIES[other];
+            let line = format!("{} and {} contributed to this report.", first.name, second.name);
+            return (line, vec![first.id, second.id]);
+        }
+        (
+            format!("{} contributed to this report.", first.name),
+            vec![first.id],
+        )
+    }
+
+    /// A copy's paragraphs laid out as its outlet does: consecutive paragraphs merged into
+    /// one, or long ones split in two near the middle (at a sentence end where there is one).
+    fn relayout(&mut self, paragraphs: Vec<Vec<Piece>>, style: Style) -> Vec<Vec<Piece>> {
+        let mut out: Vec<Vec<Piece>> = Vec::with_capacity(paragraphs.len() + 4);
+        let mut merge_next = false;
+        for mut pieces in paragraphs {
+            match style {
+                Style::Merged if merge_next => {
+                    out.last_mut().expect("merged after one").append(&mut pieces);
+                    merge_next = false;
+                    continue;
+                }
+                Style::Merged => merge_next = self.rng.random_bool(0.5),
+                Style::Split if pieces.len() == 1 && pieces[0].kind == SegmentKind::Wire => {
+                    if let Some((head, tail)) = split_near_middle(&pieces[0].text) {
+                        let (paragraph, variant) = (pieces[0].paragraph, pieces[0].variant);
+                        let part = |text: String| Piece {
+                            paragraph,
+                            variant,
+                            ..Piece::new(text, SegmentKind::Wire)
+                        };
+                        out.push(vec![part(head)]);
+                        out.push(vec![part(tail)]);
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            out.push(pieces);
+        }
+        out
+    }
+
     /// The outlet's boilerplate, on most of its articles.
     fn push_boilerplate(&mut self, outlet: usize, draft: &mut Draft) {
         if self.rng.random_bool(0.8) {
             for line in &self.outlets[outlet].boilerplate {
-                draft.push(line.clone(), SegmentKind::Boilerplate, None);
+                draft.push(line.clone(), SegmentKind::Boilerplate);
             }
         }
     }
 
-    /// One original article of a random outlet.
+    /// One original article of a random outlet: its own paragraphs, sometimes quoting an
+    /// official in the news, with a stock phrase or crediting an agency's contribution.
     fn original(&mut self, corpus: &mut dyn Write, truth: &mut dyn Write) -> io::Result<()> {
         let outlet = self.rng.random_range(0..self.outlets.len());
         let article = self.random_article();
         let base = self.base;
         let title = self.rewrite(&base.articles[article].title, REWRITE);
-        let mut draft = Draft::new();
+        let mut paragraphs: Vec<Vec<Piece>> = Vec::new();
         for p in &base.articles[article].paragraphs {
             let text = self.rewrite(p, REWRITE);
-            draft.push(text, SegmentKind::Own, None);
+            paragraphs.push(vec![Piece::new(text, SegmentKind::Own)]);
+        }
+        if paragraphs.len() >= 2 && self.rng.random_bool(0.2) {
+            let at = self.rng.random_range(1..paragraphs.len());
+            let quote = self.quotation();
+            let framing = paragraphs[at][0].text.clone();
+            paragraphs[at] =
+                self.quoted_paragraph(&framing, quote, |text| Piece::new(text, SegmentKind::Own));
+        }
+        if self.rng.random_bool(0.3) {
+            let at = self.rng.random_range(1..=paragraphs.len());
+            let stock = self.stock();
+            paragraphs.insert(at, stock);
+        }
+        let mut draft = Draft::new();
+        for pieces in paragraphs {
+            draft.push_paragraph(pieces);
+        }
+        if self.rng.random_bool(0.1) {
+            let agency = self.rng.random_range(0..AGENCIES.len());
+            let (line, agencies) = self.contribution_line(agency);
+            draft.push_credit(line, agencies, "contribution");
         }
         self.push_boilerplate(outlet, &mut draft);
         let (text, segments, credits) = draft.finish(None);
@@ -865,6 +1198,35 @@ impl<'a> Generator<'a> {
         self.line.push(b'\n');
         truth.write_all(&self.line)
     }
+}
+
+/// `text` cut in two near its middle: after the sentence end closest to it, or else between
+/// two words; `None` for a text of fewer than 20 words.
+fn split_near_middle(text: &str) -> Option<(String, String)> {
+    let words: Vec<(usize, &str)> = text
+        .split(' ')
+        .scan(0, |at, word| {
+            let start = *at;
+            *at += word.len() + 1;
+            Some((start, word))
+        })
+        .collect();
+    if words.len() < 20 {
+        return None;
+    }
+    let middle = text.len() / 2;
+    let sentence_end = words
+        .iter()
+        .skip(4)
+        .take(words.len() - 8)
+        .filter(|(_, w)| w.ends_with('.'))
+        .min_by_key(|(start, w)| (start + w.len()).abs_diff(middle));
+    let cut = match sentence_end {
+        Some((start, w)) => start + w.len(),
+        None => words[words.len() / 2].0 - 1,
+    };
+    let (head, tail) = text.split_at(cut);
+    Some((head.trim().to_string(), tail.trim().to_string()))
 }
 
 /// Calls `f` with the byte range of every word: a run of letters and digits, inner

@@ -110,6 +110,18 @@ fn write_table(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
     row(out, "reused bytes", &scores.reused_bytes)?;
     row(out, "credits", &scores.credits)?;
     writeln!(out, "ARI (documents grouped by story): {:.4}", scores.ari)?;
+    let p = &scores.purity;
+    writeln!(
+        out,
+        "cluster purity: {:.4} ({} of {} cross-document member pairs are copies of one text)",
+        p.purity, p.pure_pairs, p.member_pairs
+    )?;
+    let pp = &scores.paragraph_pairs;
+    writeln!(
+        out,
+        "paragraph pairs: precision {:.4}, recall {:.4} ({} of {}), F1 {:.4}; verbatim recall {:.4} ({} of {})",
+        pp.precision, pp.recall, pp.found, pp.truth, pp.f1, pp.verbatim_recall, pp.verbatim_found, pp.verbatim_truth
+    )?;
     let origin = |out: &mut dyn Write, name: &str, o: &OriginScore| {
         writeln!(
             out,
