@@ -34,6 +34,7 @@ pub mod attribute;
 pub mod cluster;
 pub mod doc;
 pub mod eval;
+pub mod group;
 pub mod index;
 pub mod ingest;
 pub mod lsh;

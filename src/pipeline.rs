@@ -21,9 +21,10 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::{self, AlignStats, Alignment};
-use crate::attribute::credits::Credit;
+use crate::attribute::credits::{Credit, CreditKind};
 use crate::attribute::{self, Attribution, Registry};
-use crate::cluster::{self, Cluster, ClusterStats, Method, Occurrence, SpanCluster};
+use crate::cluster::{self, Cluster, ClusterStats, SpanCluster};
+use crate::group::{self, GroupInput};
 use crate::doc::{Document, Paragraph, Span};
 use crate::lsh;
 use crate::minhash::MinHasher;
@@ -250,14 +251,16 @@ pub fn scan_with_fingerprints(
     let verdicts = options.prior.map(|prior| &prior.boilerplate);
     let boilerplate = attribute::find_boilerplate(documents, &paragraphs, verdicts);
     let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
+    // Paragraphs that take no part in matching: boilerplate, and credit lines standing as
+    // paragraphs of their own (a copyright notice is in every copy of an agency's stories).
+    let mut excluded = boilerplate.marks.clone();
+    for (doc, marks) in excluded.iter_mut().enumerate() {
+        for (mark, is_credit) in marks.iter_mut().zip(credit_paragraphs(&paragraphs[doc], &credits[doc])) {
+            *mark |= is_credit;
+        }
+    }
     if params.align.enabled {
-        mask_for_alignment(
-            &mut doc_tokens,
-            documents,
-            &paragraphs,
-            &boilerplate.marks,
-            &credits,
-        );
+        mask_for_alignment(&mut doc_tokens, documents, &paragraphs, &excluded, &credits);
     }
     let mut nodes = Vec::new();
     let mut shingles = ShingleSets::default();
@@ -269,7 +272,7 @@ pub fn scan_with_fingerprints(
         let mut start = 0;
         for (local, (&paragraph, &end)) in fp_nodes.iter().zip(&set_ends).enumerate() {
             let set_start = std::mem::replace(&mut start, end);
-            if boilerplate.marks[doc][paragraph as usize] {
+            if excluded[doc][paragraph as usize] {
                 continue;
             }
             nodes.push(Node {
@@ -326,6 +329,10 @@ pub fn scan_with_fingerprints(
     stats.cluster_time = started.elapsed();
 
     let started = Instant::now();
+    let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
+        let doc = doc as usize;
+        token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
+    };
     let alignments = if params.align.enabled {
         progress(Progress {
             stage: Stage::Align,
@@ -336,10 +343,6 @@ pub fn scan_with_fingerprints(
         let capped = options
             .prior
             .map_or(&no_capped, |prior| &prior.capped_anchors);
-        let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
-            let doc = doc as usize;
-            token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
-        };
         let (alignments, align_stats) = align::align_corpus(
             &doc_tokens,
             &vocabulary.token_ids(),
@@ -353,8 +356,29 @@ pub fn scan_with_fingerprints(
     } else {
         Vec::new()
     };
+    let quoted: Vec<Vec<Range<u32>>> = if params.align.enabled {
+        documents
+            .par_iter()
+            .zip(&paragraphs)
+            .map(|(doc, paras)| group::quoted_tokens(&doc.text, paras))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let clusters = group::group(
+        &GroupInput {
+            quoted: &quoted,
+            paragraph_clusters: &paragraph_clusters,
+            nodes: &nodes,
+            alignments: &alignments,
+            paragraphs: &paragraphs,
+            words: &doc_tokens,
+            threshold: params.threshold,
+            min_tokens: params.align.min_tokens,
+        },
+        &locate,
+    );
     drop(doc_tokens);
-    let clusters = final_clusters(&paragraph_clusters, &nodes, &alignments);
     stats.align_time = started.elapsed();
 
     let started = Instant::now();
@@ -385,52 +409,6 @@ pub fn scan_with_fingerprints(
     }
 }
 
-/// Paragraph clusters and aligned passages, grouped into clusters of the same shared text.
-fn final_clusters(
-    paragraph_clusters: &[Cluster],
-    nodes: &[Node],
-    alignments: &[Alignment],
-) -> Vec<SpanCluster> {
-    let mut occurrences = Vec::new();
-    let mut links = Vec::new();
-    for cluster in paragraph_clusters {
-        let first = occurrences.len();
-        for &(node, sim) in &cluster.members {
-            let node = nodes[node as usize];
-            occurrences.push(Occurrence {
-                doc: node.doc,
-                span: node.span,
-                similarity: sim.jaccard,
-                containment: sim.containment_a_in_b,
-                method: Method::Paragraph,
-            });
-        }
-        links.extend((first + 1..occurrences.len()).map(|i| (first, i)));
-    }
-    for alignment in alignments {
-        let identity = alignment.identity();
-        let side_a = alignment.tokens_a.1 - alignment.tokens_a.0;
-        let side_b = alignment.tokens_b.1 - alignment.tokens_b.0;
-        let share = |side: u32| f64::from(alignment.matched) / f64::from(side.max(1));
-        links.push((occurrences.len(), occurrences.len() + 1));
-        occurrences.push(Occurrence {
-            doc: alignment.a,
-            span: alignment.span_a,
-            similarity: identity,
-            containment: share(side_a),
-            method: Method::Passage,
-        });
-        occurrences.push(Occurrence {
-            doc: alignment.b,
-            span: alignment.span_b,
-            similarity: identity,
-            containment: share(side_b),
-            method: Method::Passage,
-        });
-    }
-    cluster::group_occurrences(&occurrences, &links)
-}
-
 /// Appends to `out` the byte spans of tokens `tokens` of a document whose text is `text` and
 /// whose paragraphs are `paragraphs` (as fingerprinting made them): the words of the
 /// paragraphs holding those tokens are found again, with no normalizing or stemming.
@@ -459,9 +437,30 @@ fn paragraph_words<'t>(text: &'t str, paragraph: &Paragraph) -> impl Iterator<It
         .map(move |word| Span::new(base + word.start, base + word.end))
 }
 
-/// Numbers every token of a boilerplate paragraph or credit line [`NO_WORD`], which matches
-/// nothing, so that no alignment anchors in them or runs through them. `doc_tokens[d]` holds
-/// document `d`'s word numbers in text order.
+/// Longest paragraph, in bytes, that a credit line in it makes a credit paragraph.
+const CREDIT_PARAGRAPH: usize = 400;
+
+/// For each of a document's paragraphs, whether it is a credit paragraph: a short paragraph
+/// holding a credit line other than a dateline (contribution lines, sign-offs, bylines and
+/// copyright notices with their "All rights reserved…"). A dateline opens a paragraph of
+/// story text, which stays.
+pub fn credit_paragraphs(paragraphs: &[Paragraph], credits: &[Credit]) -> Vec<bool> {
+    paragraphs
+        .iter()
+        .map(|p| {
+            p.span.len() <= CREDIT_PARAGRAPH
+                && credits.iter().any(|c| {
+                    c.kind != CreditKind::Dateline
+                        && p.span.start <= c.span.start
+                        && c.span.end <= p.span.end
+                })
+        })
+        .collect()
+}
+
+/// Numbers every token of an excluded paragraph (boilerplate, a credit paragraph) or credit
+/// line [`NO_WORD`], which matches nothing, so that no alignment anchors in them or runs
+/// through them. `doc_tokens[d]` holds document `d`'s word numbers in text order.
 pub fn mask_for_alignment(
     doc_tokens: &mut [Vec<WordId>],
     documents: &[Document],
@@ -715,7 +714,7 @@ fn fingerprint_document(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attribute::credits::CreditKind;
+
     use crate::params::Language;
 
     const TEXT: &str = "MOSCOW (Reuters) — Putin’s envoy said 10,000 troops were deployed.\n\n\

@@ -805,6 +805,8 @@ impl<'a> Generator<'a> {
             let paragraphs = &self.base.articles[article].paragraphs;
             let pick = paragraphs[self.rng.random_range(0..paragraphs.len())].clone();
             let rewritten = self.rewrite(&pick, REWRITE);
+            // The base's own quotation marks go: a quotation does not nest another.
+            let rewritten = rewritten.replace(['"', '\u{201c}', '\u{201d}'], "");
             let words: Vec<&str> = rewritten.split_whitespace().collect();
             let take = self.rng.random_range(12..=24).min(words.len());
             let text = words[..take]

@@ -149,16 +149,18 @@ pub fn attribute(
         clusters: boilerplate_clusters,
         marks: boilerplate,
     } = boilerplate;
+    let long_clusters_of = long_clusters_by_document(documents, clusters);
     let context = Context {
         documents,
         paragraphs,
         credits: &credits,
         boilerplate: &boilerplate,
         registry,
+        long_clusters_of: &long_clusters_of,
     };
     let mut attributed: Vec<AttributedCluster> = clusters
         .par_iter()
-        .map(|cluster| context.attribute_cluster(cluster))
+        .flat_map_iter(|cluster| context.attribute_corroborated(cluster))
         .collect();
     attributed.extend(
         boilerplate_clusters
@@ -283,6 +285,53 @@ struct Context<'a> {
     credits: &'a [Vec<Credit>],
     boilerplate: &'a [Vec<bool>],
     registry: &'a Registry,
+    /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
+    /// holds a member of.
+    long_clusters_of: &'a [Vec<u32>],
+}
+
+/// A shared text of fewer words is short: a stock phrase ("did not immediately respond to a
+/// request for comment"), a shared dateline or a quotation can be carried by unrelated articles,
+/// so a short text links documents only when they share longer text as well.
+const SHORT_TEXT_WORDS: usize = 30;
+
+/// Members (sorted by document and offset) as a cluster whose representative is the longest.
+fn with_longest_representative(members: Vec<Occurrence>) -> SpanCluster {
+    let mut representative = 0;
+    for (i, m) in members.iter().enumerate() {
+        if m.span.len() > members[representative].span.len() {
+            representative = i;
+        }
+    }
+    SpanCluster {
+        members,
+        representative,
+    }
+}
+
+/// Words in `text` (runs of letters and digits).
+fn word_count(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// For each document, the indices of the clusters of long text it has a member in.
+fn long_clusters_by_document(documents: &[Document], clusters: &[SpanCluster]) -> Vec<Vec<u32>> {
+    let mut of: Vec<Vec<u32>> = vec![Vec::new(); documents.len()];
+    for (i, cluster) in clusters.iter().enumerate() {
+        let rep = &cluster.members[cluster.representative];
+        let text = rep.span.slice(&documents[rep.doc as usize].text);
+        if word_count(text) < SHORT_TEXT_WORDS {
+            continue;
+        }
+        for m in &cluster.members {
+            if of[m.doc as usize].last() != Some(&(i as u32)) {
+                of[m.doc as usize].push(i as u32);
+            }
+        }
+    }
+    of
 }
 
 impl Context<'_> {
@@ -354,6 +403,64 @@ impl Context<'_> {
         } else {
             ClusterKind::Shared
         }
+    }
+
+    /// The cluster attributed, after short text (fewer than [`SHORT_TEXT_WORDS`] words) that is
+    /// not a quotation is kept only among documents that share longer text too: its members
+    /// are split into groups of documents that share a long cluster, each group a cluster of
+    /// its own; the members that share nothing else are stock text, one boilerplate cluster.
+    fn attribute_corroborated(&self, cluster: &SpanCluster) -> Vec<AttributedCluster> {
+        let whole = self.attribute_cluster(cluster);
+        if !whole.kind.is_reuse() || !self.is_short(cluster) {
+            return vec![whole];
+        }
+        let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
+        docs.dedup();
+        // Documents that share a long cluster are one group.
+        let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
+        let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
+        for (i, &d) in docs.iter().enumerate() {
+            for &c in &self.long_clusters_of[d as usize] {
+                let first = *first_holder.entry(c).or_insert(i as u32);
+                let (x, y) = (
+                    crate::cluster::find_root(&mut parent, first),
+                    crate::cluster::find_root(&mut parent, i as u32),
+                );
+                parent[x.max(y) as usize] = x.min(y);
+            }
+        }
+        let group_of: FxHashMap<u32, u32> = (0..docs.len())
+            .map(|i| (docs[i], crate::cluster::find_root(&mut parent, i as u32)))
+            .collect();
+        let mut groups: BTreeMap<u32, Vec<Occurrence>> = BTreeMap::new();
+        for m in &cluster.members {
+            groups.entry(group_of[&m.doc]).or_default().push(*m);
+        }
+        let mut out = Vec::new();
+        let mut stock: Vec<Occurrence> = Vec::new();
+        for (_, members) in groups {
+            if members.iter().all(|m| m.doc == members[0].doc) {
+                stock.extend(members);
+                continue;
+            }
+            out.push(self.attribute_cluster(&with_longest_representative(members)));
+        }
+        stock.sort_by_key(|m| (m.doc, m.span));
+        if stock.iter().any(|m| m.doc != stock[0].doc) {
+            out.push(AttributedCluster {
+                cluster: with_longest_representative(stock),
+                kind: ClusterKind::Boilerplate,
+                speaker: None,
+                origin: Origin::default(),
+            });
+        }
+        out
+    }
+
+    /// Whether the cluster's representative has fewer than [`SHORT_TEXT_WORDS`] words.
+    fn is_short(&self, cluster: &SpanCluster) -> bool {
+        let rep = &cluster.members[cluster.representative];
+        word_count(rep.span.slice(&self.documents[rep.doc as usize].text)) < SHORT_TEXT_WORDS
     }
 
     /// Whether every paragraph the member touches is boilerplate.

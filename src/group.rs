@@ -1,0 +1,584 @@
+//! Grouping: paragraph clusters and aligned passages into clusters of one shared text each.
+//!
+//! In: the paragraph clusters (the MinHash tier) with their nodes, the aligned passage pairs
+//! (the alignment tier), every document's paragraphs and, when alignment ran, its word numbers
+//! in text order. Out: [`SpanCluster`]s, each one text: every member is a copy (verbatim,
+//! edited, trimmed or paraphrased) of its representative, and no member covers text that the
+//! representative does not carry.
+//!
+//! How, when alignment ran:
+//! 1. **Pieces.** Every alignment is cut at the paragraph breaks of both its documents (a break
+//!    on one side is placed on the other along the alignment), so that each piece lies within
+//!    one paragraph on each side. Pieces shorter than `min_tokens` on either side are dropped.
+//! 2. **Stretches.** Every clustered paragraph and every piece is an occurrence of text in one
+//!    paragraph. Occurrences of one paragraph that cover mostly the same words (their overlap is
+//!    at least [`SAME_TEXT`] of the longer) are one stretch, whose words are those of its
+//!    longest occurrence; a shorter occurrence inside a longer one (a quotation inside the
+//!    paragraph that frames it) is a stretch of its own.
+//! 3. **Groups.** Links (the two sides of a piece; a paragraph and its cluster's
+//!    representative, for paragraphs that match it by Jaccard, not by containment alone) join
+//!    stretches, strongest first, and two groups join only when their representatives (their
+//!    longest stretches) are the same text: their word multisets overlap by at least
+//!    [`SAME_TEXT`] of the longer. This is the guard the paragraph tier has, for passages: a
+//!    quotation that two stories carry, a stock phrase or a credit line cannot glue stories
+//!    together, because the stretch over it is not the same text as the paragraphs around it.
+//! 4. Groups with stretches in two or more documents are the clusters; a group's stretches
+//!    that overlap in one document are merged.
+//!
+//! Without alignment, the paragraph clusters are the clusters, member for member.
+//!
+//! Invariants: deterministic (links sorted by strength, then by stretch); clusters ordered by
+//! their first member, members by document and offset.
+
+use std::ops::Range;
+
+use crate::align::Alignment;
+use crate::cluster::{find_root, Cluster, Method, Occurrence, SpanCluster};
+use crate::doc::{Paragraph, Span};
+use crate::normalize::{WordId, NO_WORD};
+use crate::pipeline::Node;
+
+/// Share of the longer of two texts that the shorter must match for them to be the same text
+/// (word multisets; positions within one paragraph for occurrences).
+pub const SAME_TEXT: f64 = 0.6;
+
+/// What grouping works with.
+pub struct GroupInput<'a> {
+    pub paragraph_clusters: &'a [Cluster],
+    pub nodes: &'a [Node],
+    pub alignments: &'a [Alignment],
+    pub paragraphs: &'a [Vec<Paragraph>],
+    /// Each document's word numbers in text order (empty when alignment did not run).
+    pub words: &'a [Vec<WordId>],
+    /// Each document's quoted words, as sorted token ranges (see [`quoted_tokens`]).
+    pub quoted: &'a [Vec<Range<u32>>],
+    /// The Jaccard at or above which a paragraph is a copy of its cluster's representative.
+    pub threshold: f64,
+    /// Fewest tokens of a piece of an alignment.
+    pub min_tokens: usize,
+}
+
+/// Paragraph clusters and aligned passages into clusters of one shared text each;
+/// `locate(doc, tokens, out)` gives the byte spans of a document's tokens.
+pub fn group(
+    input: &GroupInput<'_>,
+    locate: &(dyn Fn(u32, Range<u32>, &mut Vec<Span>) + Sync),
+) -> Vec<SpanCluster> {
+    if input.alignments.is_empty() || input.words.is_empty() {
+        return paragraph_clusters_alone(input);
+    }
+    let starts: Vec<Vec<u32>> = input
+        .paragraphs
+        .iter()
+        .map(|paras| {
+            let mut first = 0;
+            paras
+                .iter()
+                .map(|p| {
+                    let start = first;
+                    first += p.tokens;
+                    start
+                })
+                .collect()
+        })
+        .collect();
+
+    // Occurrences and the links between them.
+    let mut occurrences: Vec<Piece> = Vec::new();
+    let mut links: Vec<(f64, usize, usize)> = Vec::new();
+    for cluster in input.paragraph_clusters {
+        let rep = input.nodes[cluster.representative as usize];
+        let rep_occurrence = occurrences.len();
+        occurrences.push(Piece::paragraph(rep, &starts, input.paragraphs));
+        for &(node, similarity) in &cluster.members {
+            if node == cluster.representative || similarity.jaccard < input.threshold {
+                continue;
+            }
+            let node = input.nodes[node as usize];
+            links.push((similarity.jaccard, rep_occurrence, occurrences.len()));
+            occurrences.push(Piece::paragraph(node, &starts, input.paragraphs));
+        }
+    }
+    let mut cuts = Vec::new();
+    for alignment in input.alignments {
+        cut_at_paragraphs(alignment, &starts, input.words, &mut cuts);
+        for (a, b) in cuts.drain(..) {
+            let short = |r: &Range<u32>| ((r.end - r.start) as usize) < input.min_tokens;
+            if short(&a) || short(&b) {
+                continue;
+            }
+            let pa = Piece::passage(alignment.a, a, &starts);
+            let pb = Piece::passage(alignment.b, b, &starts);
+            links.push((alignment.identity(), occurrences.len(), occurrences.len() + 1));
+            occurrences.push(pa);
+            occurrences.push(pb);
+        }
+    }
+
+    // Stretches: occurrences of one paragraph covering mostly the same words.
+    let mut order: Vec<usize> = (0..occurrences.len()).collect();
+    order.sort_by_key(|&i| {
+        let o = &occurrences[i];
+        (
+            o.doc,
+            o.paragraph,
+            std::cmp::Reverse(o.tokens.end - o.tokens.start),
+            o.tokens.start,
+            o.method,
+        )
+    });
+    let mut stretches: Vec<Piece> = Vec::new();
+    let mut stretch_of = vec![0usize; occurrences.len()];
+    let mut first_of_paragraph = 0;
+    for &i in &order {
+        let o = &occurrences[i];
+        let last = stretches.last();
+        if last.is_none_or(|s| (s.doc, s.paragraph) != (o.doc, o.paragraph)) {
+            first_of_paragraph = stretches.len();
+        }
+        let same = (first_of_paragraph..stretches.len())
+            .find(|&s| same_stretch(&stretches[s].tokens, &o.tokens));
+        let s = match same {
+            Some(s) => s,
+            None => {
+                stretches.push(o.clone());
+                stretches.len() - 1
+            }
+        };
+        if o.method == Method::Paragraph {
+            stretches[s].method = Method::Paragraph;
+        }
+        stretch_of[i] = s;
+    }
+
+    // Groups, strongest links first, each join guarded by the representatives.
+    let mut edges: Vec<(f64, usize, usize)> = links
+        .into_iter()
+        .map(|(w, x, y)| {
+            let (x, y) = (stretch_of[x], stretch_of[y]);
+            (w, x.min(y), x.max(y))
+        })
+        .filter(|&(_, x, y)| x != y)
+        .collect();
+    edges.sort_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+    edges.dedup_by(|p, q| (p.1, p.2) == (q.1, q.2));
+    let n = stretches.len();
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut representative: Vec<usize> = (0..n).collect();
+    let mut bags = WordBags::default();
+    let words = input.words;
+    for (_, x, y) in edges {
+        let (rx, ry) = (
+            find_root(&mut parent, x as u32) as usize,
+            find_root(&mut parent, y as u32) as usize,
+        );
+        if rx == ry {
+            continue;
+        }
+        let (rep_x, rep_y) = (representative[rx], representative[ry]);
+        let (sx, sy) = (&stretches[rep_x], &stretches[rep_y]);
+        if !bags.same_text(words, input.quoted, sx, sy) {
+            continue;
+        }
+        let (root, child) = (rx.min(ry), rx.max(ry));
+        parent[child] = root as u32;
+        representative[root] = if sx.len() > sy.len() || (sx.len() == sy.len() && rep_x < rep_y) {
+            rep_x
+        } else {
+            rep_y
+        };
+    }
+
+    // Clusters: groups in two or more documents.
+    let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for s in 0..n {
+        members_of[find_root(&mut parent, s as u32) as usize].push(s);
+    }
+    let mut spans = Vec::new();
+    let mut clusters: Vec<SpanCluster> = Vec::new();
+    for (root, mut members) in members_of.into_iter().enumerate() {
+        if members.len() < 2
+            || members
+                .iter()
+                .all(|&m| stretches[m].doc == stretches[members[0]].doc)
+        {
+            continue;
+        }
+        members.sort_by_key(|&m| (stretches[m].doc, stretches[m].tokens.start));
+        // Stretches of one document that overlap: one member.
+        let mut merged: Vec<Piece> = Vec::with_capacity(members.len());
+        for &m in &members {
+            let s = &stretches[m];
+            match merged.last_mut() {
+                Some(last) if last.doc == s.doc && s.tokens.start < last.tokens.end => {
+                    last.tokens.end = last.tokens.end.max(s.tokens.end);
+                    last.method = last.method.min(s.method);
+                }
+                _ => merged.push(s.clone()),
+            }
+        }
+        let rep = &stretches[representative[root]];
+        let mut occurrences = Vec::with_capacity(merged.len());
+        for piece in &merged {
+            let (shared, own, theirs) = bags.shared_counts(words, None, piece, rep);
+            let longer = own.max(theirs).max(1);
+            spans.clear();
+            locate(piece.doc, piece.tokens.clone(), &mut spans);
+            let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
+                continue;
+            };
+            occurrences.push(Occurrence {
+                doc: piece.doc,
+                span: Span::new(first.start, last.end),
+                similarity: round(shared as f64 / longer as f64),
+                containment: round(shared as f64 / own.max(1) as f64),
+                method: piece.method,
+            });
+        }
+        if occurrences.len() < 2 {
+            continue;
+        }
+        let mut representative = 0;
+        for (i, m) in occurrences.iter().enumerate() {
+            if m.span.len() > occurrences[representative].span.len() {
+                representative = i;
+            }
+        }
+        clusters.push(SpanCluster {
+            members: occurrences,
+            representative,
+        });
+    }
+    clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
+    clusters
+}
+
+/// Rounded to four decimals (reports carry similarities, not float noise).
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The paragraph clusters as clusters of spans, member for member (no alignment to cut by).
+fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
+    let mut clusters: Vec<SpanCluster> = input
+        .paragraph_clusters
+        .iter()
+        .map(|cluster| {
+            let mut members: Vec<Occurrence> = cluster
+                .members
+                .iter()
+                .map(|&(node, sim)| {
+                    let node = input.nodes[node as usize];
+                    Occurrence {
+                        doc: node.doc,
+                        span: node.span,
+                        similarity: sim.jaccard,
+                        containment: sim.containment_a_in_b,
+                        method: Method::Paragraph,
+                    }
+                })
+                .collect();
+            members.sort_by_key(|m| (m.doc, m.span));
+            let mut representative = 0;
+            for (i, m) in members.iter().enumerate() {
+                if m.span.len() > members[representative].span.len() {
+                    representative = i;
+                }
+            }
+            SpanCluster {
+                members,
+                representative,
+            }
+        })
+        .collect();
+    clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
+    clusters
+}
+
+/// An occurrence, or a stretch, of text within one paragraph of one document.
+#[derive(Debug, Clone, PartialEq)]
+struct Piece {
+    doc: u32,
+    paragraph: u32,
+    /// Token range in the document.
+    tokens: Range<u32>,
+    method: Method,
+}
+
+impl Piece {
+    fn paragraph(node: Node, starts: &[Vec<u32>], paragraphs: &[Vec<Paragraph>]) -> Piece {
+        let (doc, p) = (node.doc as usize, node.paragraph as usize);
+        let start = starts[doc][p];
+        Piece {
+            doc: node.doc,
+            paragraph: node.paragraph,
+            tokens: start..start + paragraphs[doc][p].tokens,
+            method: Method::Paragraph,
+        }
+    }
+
+    fn passage(doc: u32, tokens: Range<u32>, starts: &[Vec<u32>]) -> Piece {
+        let paragraph = paragraph_of(&starts[doc as usize], tokens.start);
+        Piece {
+            doc,
+            paragraph,
+            tokens,
+            method: Method::Passage,
+        }
+    }
+
+    fn len(&self) -> u32 {
+        self.tokens.end - self.tokens.start
+    }
+}
+
+/// The paragraph holding `token`, from the paragraphs' first tokens.
+fn paragraph_of(starts: &[u32], token: u32) -> u32 {
+    (starts.partition_point(|&s| s <= token).max(1) - 1) as u32
+}
+
+/// Whether two occurrences in one paragraph cover mostly the same words.
+fn same_stretch(a: &Range<u32>, b: &Range<u32>) -> bool {
+    let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+    let longer = (a.end - a.start).max(b.end - b.start);
+    f64::from(overlap) >= SAME_TEXT * f64::from(longer)
+}
+
+/// Fewest words outside quotation marks for a text to have framing of its own.
+const FRAMING_WORDS: usize = 4;
+
+/// Sorted word numbers of two texts, reused from comparison to comparison.
+#[derive(Default)]
+struct WordBags {
+    a: Vec<WordId>,
+    b: Vec<WordId>,
+}
+
+/// Which words of a text a bag holds.
+#[derive(Clone, Copy)]
+enum Words {
+    /// Words outside quotation marks.
+    Unquoted,
+}
+
+impl WordBags {
+    fn fill(
+        out: &mut Vec<WordId>,
+        words: &[Vec<WordId>],
+        only: Option<(Words, &[Vec<Range<u32>>])>,
+        piece: &Piece,
+    ) {
+        out.clear();
+        let doc = &words[piece.doc as usize];
+        let end = (piece.tokens.end as usize).min(doc.len());
+        let range = piece.tokens.start as usize..end;
+        match only {
+            None => out.extend(doc[range].iter().copied().filter(|&w| w != NO_WORD)),
+            Some((Words::Unquoted, quoted)) => {
+                let quoted = &quoted[piece.doc as usize];
+                let mut next = quoted.partition_point(|q| q.end as usize <= range.start);
+                for position in range {
+                    while next < quoted.len() && (quoted[next].end as usize) <= position {
+                        next += 1;
+                    }
+                    let inside = next < quoted.len() && quoted[next].start as usize <= position;
+                    if !inside && doc[position] != NO_WORD {
+                        out.push(doc[position]);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+    }
+
+    /// (words of `x` also in `y`, counted as a multiset; words of `x`; words of `y`), all words
+    /// or only those `only` says.
+    fn shared_counts(
+        &mut self,
+        words: &[Vec<WordId>],
+        only: Option<(Words, &[Vec<Range<u32>>])>,
+        x: &Piece,
+        y: &Piece,
+    ) -> (usize, usize, usize) {
+        Self::fill(&mut self.a, words, only, x);
+        Self::fill(&mut self.b, words, only, y);
+        let (mut i, mut j, mut shared) = (0, 0, 0);
+        while i < self.a.len() && j < self.b.len() {
+            match self.a[i].cmp(&self.b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (shared, self.a.len(), self.b.len())
+    }
+
+    /// Whether `x` and `y` are the same text: they share at least [`SAME_TEXT`] of the words
+    /// of the longer, and, when either has framing of its own (words outside quotation marks),
+    /// that framing too. Two stories carrying one quotation share the quoted words only.
+    fn same_text(
+        &mut self,
+        words: &[Vec<WordId>],
+        quoted: &[Vec<Range<u32>>],
+        x: &Piece,
+        y: &Piece,
+    ) -> bool {
+        let share = |(shared, a, b): (usize, usize, usize)| {
+            let longer = a.max(b);
+            longer > 0 && shared as f64 >= SAME_TEXT * longer as f64
+        };
+        if !share(self.shared_counts(words, None, x, y)) {
+            return false;
+        }
+        let framing = self.shared_counts(words, Some((Words::Unquoted, quoted)), x, y);
+        framing.1.max(framing.2) < FRAMING_WORDS || share(framing)
+    }
+}
+
+/// The token ranges of `text` that lie inside quotation marks, for a document whose
+/// paragraphs are `paragraphs` (as fingerprinting made them): input of [`GroupInput::quoted`].
+pub fn quoted_tokens(text: &str, paragraphs: &[Paragraph]) -> Vec<Range<u32>> {
+    let mut out: Vec<Range<u32>> = Vec::new();
+    let mut first = 0u32;
+    for paragraph in paragraphs {
+        let start = first;
+        first += paragraph.tokens;
+        let body = paragraph.span.slice(text);
+        if !body.contains(['"', '\u{201c}', '\u{201d}']) {
+            continue;
+        }
+        let ranges = crate::attribute::quotes::quoted_ranges(body);
+        if ranges.is_empty() {
+            continue;
+        }
+        for (token, word) in (start..).zip(crate::normalize::word_spans(body)) {
+            let inside = ranges
+                .iter()
+                .any(|&(s, e)| s <= word.start && word.end <= e);
+            if !inside {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if last.end == token => last.end = token + 1,
+                _ => out.push(token..token + 1),
+            }
+        }
+    }
+    out
+}
+
+/// Where `position` (a token of one side of an alignment, `from` being that side's token range)
+/// falls on the other side (`to`): in proportion, then moved to where the three words starting
+/// at `position` stand, if they stand within a dozen tokens.
+fn map_position(
+    position: u32,
+    from: (u32, u32),
+    to: (u32, u32),
+    words_from: &[WordId],
+    words_to: &[WordId],
+) -> u32 {
+    const PROBE: u32 = 3;
+    const REACH: u32 = 12;
+    let span_from = u64::from((from.1 - from.0).max(1));
+    let estimate = to.0 + (u64::from(position - from.0) * u64::from(to.1 - to.0) / span_from) as u32;
+    let estimate = estimate.min(to.1);
+    if position + PROBE > from.1 || to.1 < to.0 + PROBE {
+        return estimate;
+    }
+    let key = &words_from[position as usize..(position + PROBE) as usize];
+    if key.contains(&NO_WORD) {
+        return estimate;
+    }
+    for distance in 0..=REACH {
+        for at in [estimate.checked_sub(distance), estimate.checked_add(distance)] {
+            let Some(at) = at.filter(|&at| at >= to.0 && at <= to.1 - PROBE) else {
+                continue;
+            };
+            if &words_to[at as usize..(at + PROBE) as usize] == key {
+                return at;
+            }
+        }
+    }
+    estimate
+}
+
+/// The pieces of `alignment`, cut at the paragraph breaks of both documents, as token ranges
+/// (side a, side b), into `out`.
+fn cut_at_paragraphs(
+    alignment: &Alignment,
+    starts: &[Vec<u32>],
+    words: &[Vec<WordId>],
+    out: &mut Vec<(Range<u32>, Range<u32>)>,
+) {
+    let (a, b) = (alignment.a as usize, alignment.b as usize);
+    let (ra, rb) = (alignment.tokens_a, alignment.tokens_b);
+    let mut cuts: Vec<(u32, u32)> = Vec::new();
+    for &s in starts[a].iter().filter(|&&s| ra.0 < s && s < ra.1) {
+        cuts.push((s, map_position(s, ra, rb, &words[a], &words[b])));
+    }
+    for &s in starts[b].iter().filter(|&&s| rb.0 < s && s < rb.1) {
+        cuts.push((map_position(s, rb, ra, &words[b], &words[a]), s));
+    }
+    cuts.sort_unstable();
+    let mut last = (ra.0, rb.0);
+    for (ca, cb) in cuts.into_iter().chain(std::iter::once((ra.1, rb.1))) {
+        let (ca, cb) = (ca.clamp(last.0, ra.1), cb.clamp(last.1, rb.1));
+        if (ca, cb) != last {
+            out.push((last.0..ca, last.1..cb));
+        }
+        last = (ca, cb);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_map_to_where_their_words_stand() {
+        // b has two extra words at its start: position 10 of a is position 12 of b.
+        let a: Vec<WordId> = (0..40).collect();
+        let mut b: Vec<WordId> = vec![100, 101];
+        b.extend(0..40);
+        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &b), 12);
+        // Without the words, in proportion.
+        let c: Vec<WordId> = (200..242).collect();
+        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &c), 10);
+    }
+
+    #[test]
+    fn an_alignment_is_cut_at_both_documents_paragraph_breaks() {
+        // a: paragraphs at 0, 20; b: paragraphs at 0, 10, 30 (b split a's first paragraph).
+        let a: Vec<WordId> = (0..40).collect();
+        let b: Vec<WordId> = (0..40).collect();
+        let alignment = Alignment {
+            a: 0,
+            b: 1,
+            span_a: Span::new(0, 1),
+            span_b: Span::new(0, 1),
+            tokens_a: (0, 40),
+            tokens_b: (0, 40),
+            matched: 40,
+            columns: 40,
+            score: 40,
+            ops: Vec::new(),
+        };
+        let mut out = Vec::new();
+        cut_at_paragraphs(&alignment, &[vec![0, 20], vec![0, 10, 30]], &[a, b], &mut out);
+        assert_eq!(
+            out,
+            vec![(0..10, 0..10), (10..20, 10..20), (20..30, 20..30), (30..40, 30..40)]
+        );
+    }
+
+    #[test]
+    fn stretches_are_mostly_the_same_words() {
+        assert!(same_stretch(&(0..100), &(5..95)));
+        // A quotation of 30 words inside a paragraph of 100 is a text of its own.
+        assert!(!same_stretch(&(0..100), &(40..70)));
+    }
+}
