@@ -473,7 +473,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         members.clear();
         // Quotations are a common source, not a link between the documents that carry them.
         let links = cluster.kind.as_deref() != Some("quote");
-        let mut dominant: Vec<(u32, Option<TextLabel>)> = Vec::new();
+        let mut dominant: Vec<(u32, Shares)> = Vec::new();
         let mut covering: Vec<(TextLabel, u32)> = Vec::new();
         let origin = cluster.origin.as_ref();
         for member in &cluster.members {
@@ -698,13 +698,16 @@ struct LabelledRange {
     verbatim: bool,
 }
 
-/// The text a member is mostly a copy of (more than half of its bytes that lie in truth
-/// segments), and the texts it covers (at least half of the document's bytes of that text).
+/// What a member is a copy of: each text's share of its bytes that lie in truth segments.
+type Shares = Vec<(TextLabel, f64)>;
+
+/// The texts a member is a copy of, with their shares of its bytes, and the texts it covers
+/// (at least half of the document's bytes of that text).
 fn member_labels(
     ranges: &[LabelledRange],
     label_bytes: &FxHashMap<TextLabel, (u64, bool)>,
     member: &ReportMember,
-) -> (Option<TextLabel>, Vec<TextLabel>) {
+) -> (Shares, Vec<TextLabel>) {
     let first = ranges.partition_point(|r| r.end <= member.start);
     let mut total = 0u64;
     let mut bytes: Vec<(TextLabel, u64)> = Vec::new();
@@ -718,17 +721,16 @@ fn member_labels(
             }
         }
     }
-    let dominant = bytes
+    let shares = bytes
         .iter()
-        .max_by_key(|(label, n)| (*n, std::cmp::Reverse(*label)))
-        .filter(|(_, n)| 2 * n > total)
-        .map(|(label, _)| *label);
+        .map(|&(label, n)| (label, n as f64 / total.max(1) as f64))
+        .collect();
     let covered = bytes
         .iter()
         .filter(|(label, n)| 2 * n >= label_bytes[label].0)
         .map(|(label, _)| *label)
         .collect();
-    (dominant, covered)
+    (shares, covered)
 }
 
 /// Pairs of members in different documents, and how many are copies of one text.
@@ -738,10 +740,38 @@ struct PairTally {
     pure: u64,
 }
 
+/// Most members of a cluster whose pairs are compared one by one; a larger cluster's members
+/// are compared by the text most of their bytes copy.
+const PAIRWISE_MEMBERS: usize = 400;
+
 impl PairTally {
-    /// Counts the cross-document pairs of one cluster's members (document, dominant text);
-    /// pure pairs are those with the same text, of a kind `counts`.
-    fn add(&mut self, members: &[(u32, Option<TextLabel>)], counts: impl Fn(&TextLabel) -> bool) {
+    /// Counts the cross-document pairs of one cluster's members (document, texts it copies);
+    /// a pair is pure when the texts of kinds `counts` make up at least half of both members
+    /// alike (the overlap of their shares).
+    fn add(&mut self, members: &[(u32, Shares)], counts: impl Fn(&TextLabel) -> bool) {
+        let filtered: Vec<(u32, Shares)> = members
+            .iter()
+            .map(|(d, shares)| {
+                let kept = shares.iter().filter(|(l, _)| counts(l)).copied().collect();
+                (*d, kept)
+            })
+            .collect();
+        if filtered.len() <= PAIRWISE_MEMBERS {
+            for (i, (da, a)) in filtered.iter().enumerate() {
+                for (db, b) in &filtered[i + 1..] {
+                    if da == db {
+                        continue;
+                    }
+                    self.pairs += 1;
+                    let common: f64 = a
+                        .iter()
+                        .filter_map(|(l, x)| b.iter().find(|(m, _)| m == l).map(|(_, y)| x.min(*y)))
+                        .sum();
+                    self.pure += u64::from(common >= 0.5);
+                }
+            }
+            return;
+        }
         let cross = |sorted: &mut Vec<u32>| {
             sorted.sort_unstable();
             let n = sorted.len() as u64;
@@ -751,11 +781,14 @@ impl PairTally {
                 .sum();
             (n * n - same) / 2
         };
-        let mut docs: Vec<u32> = members.iter().map(|m| m.0).collect();
+        let mut docs: Vec<u32> = filtered.iter().map(|m| m.0).collect();
         self.pairs += cross(&mut docs);
-        let mut labelled: Vec<(TextLabel, u32)> = members
+        let mut labelled: Vec<(TextLabel, u32)> = filtered
             .iter()
-            .filter_map(|&(d, l)| l.filter(&counts).map(|l| (l, d)))
+            .filter_map(|(d, shares)| {
+                let (label, share) = shares.iter().max_by(|x, y| x.1.total_cmp(&y.1))?;
+                (*share > 0.5).then_some((*label, *d))
+            })
             .collect();
         labelled.sort_unstable();
         for group in labelled.chunk_by(|a, b| a.0 == b.0) {

@@ -107,8 +107,8 @@ pub fn group(
             if short(&a) || short(&b) {
                 continue;
             }
-            let pa = Piece::passage(alignment.a, a, &starts);
-            let pb = Piece::passage(alignment.b, b, &starts);
+            let pa = Piece::passage(alignment.a, a);
+            let pb = Piece::passage(alignment.b, b);
             links.push((alignment.identity(), occurrences.len(), occurrences.len() + 1));
             occurrences.push(pa);
             occurrences.push(pb);
@@ -121,7 +121,6 @@ pub fn group(
         let o = &occurrences[i];
         (
             o.doc,
-            o.paragraph,
             std::cmp::Reverse(o.tokens.end - o.tokens.start),
             o.tokens.start,
             o.method,
@@ -129,14 +128,13 @@ pub fn group(
     });
     let mut stretches: Vec<Piece> = Vec::new();
     let mut stretch_of = vec![0usize; occurrences.len()];
-    let mut first_of_paragraph = 0;
+    let mut first_of_document = 0;
     for &i in &order {
         let o = &occurrences[i];
-        let last = stretches.last();
-        if last.is_none_or(|s| (s.doc, s.paragraph) != (o.doc, o.paragraph)) {
-            first_of_paragraph = stretches.len();
+        if stretches.last().is_none_or(|s: &Piece| s.doc != o.doc) {
+            first_of_document = stretches.len();
         }
-        let same = (first_of_paragraph..stretches.len())
+        let same = (first_of_document..stretches.len())
             .find(|&s| same_stretch(&stretches[s].tokens, &o.tokens));
         let s = match same {
             Some(s) => s,
@@ -295,11 +293,10 @@ fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
     clusters
 }
 
-/// An occurrence, or a stretch, of text within one paragraph of one document.
+/// An occurrence, or a stretch, of text in one document.
 #[derive(Debug, Clone, PartialEq)]
 struct Piece {
     doc: u32,
-    paragraph: u32,
     /// Token range in the document.
     tokens: Range<u32>,
     method: Method,
@@ -311,17 +308,14 @@ impl Piece {
         let start = starts[doc][p];
         Piece {
             doc: node.doc,
-            paragraph: node.paragraph,
             tokens: start..start + paragraphs[doc][p].tokens,
             method: Method::Paragraph,
         }
     }
 
-    fn passage(doc: u32, tokens: Range<u32>, starts: &[Vec<u32>]) -> Piece {
-        let paragraph = paragraph_of(&starts[doc as usize], tokens.start);
+    fn passage(doc: u32, tokens: Range<u32>) -> Piece {
         Piece {
             doc,
-            paragraph,
             tokens,
             method: Method::Passage,
         }
@@ -332,12 +326,7 @@ impl Piece {
     }
 }
 
-/// The paragraph holding `token`, from the paragraphs' first tokens.
-fn paragraph_of(starts: &[u32], token: u32) -> u32 {
-    (starts.partition_point(|&s| s <= token).max(1) - 1) as u32
-}
-
-/// Whether two occurrences in one paragraph cover mostly the same words.
+/// Whether two occurrences in one document cover mostly the same words.
 fn same_stretch(a: &Range<u32>, b: &Range<u32>) -> bool {
     let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
     let longer = (a.end - a.start).max(b.end - b.start);
@@ -506,8 +495,13 @@ fn map_position(
     estimate
 }
 
-/// The pieces of `alignment`, cut at the paragraph breaks of both documents, as token ranges
-/// (side a, side b), into `out`.
+/// Tokens by which the two sides' paragraph breaks may miss each other and still be one break.
+const BREAK_SLACK: u32 = 3;
+
+/// The pieces of `alignment`, cut where both documents have a paragraph break (a break on one
+/// side is placed on the other along the alignment), as token ranges (side a, side b), into
+/// `out`. A break that only one side has (an outlet that split a paragraph in two, or merged
+/// two) does not cut: that side's piece spans both paragraphs.
 fn cut_at_paragraphs(
     alignment: &Alignment,
     starts: &[Vec<u32>],
@@ -516,21 +510,32 @@ fn cut_at_paragraphs(
 ) {
     let (a, b) = (alignment.a as usize, alignment.b as usize);
     let (ra, rb) = (alignment.tokens_a, alignment.tokens_b);
-    let mut cuts: Vec<(u32, u32)> = Vec::new();
-    for &s in starts[a].iter().filter(|&&s| ra.0 < s && s < ra.1) {
-        cuts.push((s, map_position(s, ra, rb, &words[a], &words[b])));
-    }
-    for &s in starts[b].iter().filter(|&&s| rb.0 < s && s < rb.1) {
-        cuts.push((map_position(s, rb, ra, &words[b], &words[a]), s));
-    }
-    cuts.sort_unstable();
+    let inside = |starts: &[u32], range: (u32, u32)| -> Vec<u32> {
+        let first = starts.partition_point(|&s| s <= range.0);
+        starts[first..]
+            .iter()
+            .copied()
+            .take_while(|&s| s < range.1)
+            .collect()
+    };
+    let breaks_b = inside(&starts[b], rb);
     let mut last = (ra.0, rb.0);
-    for (ca, cb) in cuts.into_iter().chain(std::iter::once((ra.1, rb.1))) {
-        let (ca, cb) = (ca.clamp(last.0, ra.1), cb.clamp(last.1, rb.1));
-        if (ca, cb) != last {
-            out.push((last.0..ca, last.1..cb));
+    for s in inside(&starts[a], ra) {
+        let mapped = map_position(s, ra, rb, &words[a], &words[b]);
+        let nearest = breaks_b
+            .iter()
+            .copied()
+            .filter(|&t| t.abs_diff(mapped) <= BREAK_SLACK && t > last.1)
+            .min_by_key(|&t| t.abs_diff(mapped));
+        if let Some(t) = nearest {
+            if s > last.0 {
+                out.push((last.0..s, last.1..t));
+                last = (s, t);
+            }
         }
-        last = (ca, cb);
+    }
+    if (ra.1, rb.1) != last {
+        out.push((last.0..ra.1, last.1..rb.1));
     }
 }
 
@@ -551,8 +556,8 @@ mod tests {
     }
 
     #[test]
-    fn an_alignment_is_cut_at_both_documents_paragraph_breaks() {
-        // a: paragraphs at 0, 20; b: paragraphs at 0, 10, 30 (b split a's first paragraph).
+    fn an_alignment_is_cut_where_both_documents_break_paragraphs() {
+        // a: paragraphs at 0, 20; b: paragraphs at 0, 10, 20, 30 (b split both of a's).
         let a: Vec<WordId> = (0..40).collect();
         let b: Vec<WordId> = (0..40).collect();
         let alignment = Alignment {
@@ -568,11 +573,9 @@ mod tests {
             ops: Vec::new(),
         };
         let mut out = Vec::new();
-        cut_at_paragraphs(&alignment, &[vec![0, 20], vec![0, 10, 30]], &[a, b], &mut out);
-        assert_eq!(
-            out,
-            vec![(0..10, 0..10), (10..20, 10..20), (20..30, 20..30), (30..40, 30..40)]
-        );
+        cut_at_paragraphs(&alignment, &[vec![0, 20], vec![0, 10, 20, 30]], &[a, b], &mut out);
+        // Cut where both have a break (20); b's own breaks (10, 30) leave b's side whole.
+        assert_eq!(out, vec![(0..20, 0..20), (20..40, 20..40)]);
     }
 
     #[test]

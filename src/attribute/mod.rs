@@ -160,7 +160,8 @@ pub fn attribute(
     };
     let mut attributed: Vec<AttributedCluster> = clusters
         .par_iter()
-        .flat_map_iter(|cluster| context.attribute_corroborated(cluster))
+        .enumerate()
+        .flat_map_iter(|(i, cluster)| context.attribute_corroborated(i as u32, cluster))
         .collect();
     attributed.extend(
         boilerplate_clusters
@@ -335,8 +336,9 @@ fn long_clusters_by_document(documents: &[Document], clusters: &[SpanCluster]) -
 }
 
 impl Context<'_> {
-    fn attribute_cluster(&self, cluster: &SpanCluster) -> AttributedCluster {
-        let kind = self.kind(cluster);
+    /// The cluster's kind, speaker and origin; `quote` only when `may_quote`.
+    fn attribute_cluster(&self, cluster: &SpanCluster, may_quote: bool) -> AttributedCluster {
+        let kind = self.kind(cluster, may_quote);
         let (speaker, origin) = match kind {
             ClusterKind::Quote => {
                 let speaker = self.speaker(cluster);
@@ -367,7 +369,7 @@ impl Context<'_> {
         }
     }
 
-    fn kind(&self, cluster: &SpanCluster) -> ClusterKind {
+    fn kind(&self, cluster: &SpanCluster, may_quote: bool) -> ClusterKind {
         let members = &cluster.members;
         let first_source = self.documents[members[0].doc as usize].source.as_deref();
         let one_outlet = first_source.is_some()
@@ -382,7 +384,7 @@ impl Context<'_> {
             .iter()
             .filter(|m| self.quoted_share(m) >= QUOTED_SHARE)
             .count();
-        if 2 * quoted >= members.len() {
+        if may_quote && 2 * quoted >= members.len() {
             return ClusterKind::Quote;
         }
         // Outlets: the source when known, else the document itself.
@@ -409,18 +411,22 @@ impl Context<'_> {
     /// not a quotation is kept only among documents that share longer text too: its members
     /// are split into groups of documents that share a long cluster, each group a cluster of
     /// its own; the members that share nothing else are stock text, one boilerplate cluster.
-    fn attribute_corroborated(&self, cluster: &SpanCluster) -> Vec<AttributedCluster> {
-        let whole = self.attribute_cluster(cluster);
-        if !whole.kind.is_reuse() || !self.is_short(cluster) {
+    ///
+    /// A cluster of quoted text whose documents all share longer text with each other (copies
+    /// of one story that carries the quotation) is that story's copy, not a common source.
+    fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
+        let whole = self.attribute_cluster(cluster, true);
+        let quote = whole.kind == ClusterKind::Quote;
+        if !quote && !(whole.kind.is_reuse() && self.is_short(cluster)) {
             return vec![whole];
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
         docs.dedup();
-        // Documents that share a long cluster are one group.
+        // Documents that share a long cluster (other than this one) are one group.
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
-            for &c in &self.long_clusters_of[d as usize] {
+            for &c in self.long_clusters_of[d as usize].iter().filter(|&&c| c != index) {
                 let first = *first_holder.entry(c).or_insert(i as u32);
                 let (x, y) = (
                     crate::cluster::find_root(&mut parent, first),
@@ -436,6 +442,13 @@ impl Context<'_> {
         for m in &cluster.members {
             groups.entry(group_of[&m.doc]).or_default().push(*m);
         }
+        if quote {
+            return if groups.len() == 1 {
+                vec![self.attribute_cluster(cluster, false)]
+            } else {
+                vec![whole]
+            };
+        }
         let mut out = Vec::new();
         let mut stock: Vec<Occurrence> = Vec::new();
         for (_, members) in groups {
@@ -443,7 +456,7 @@ impl Context<'_> {
                 stock.extend(members);
                 continue;
             }
-            out.push(self.attribute_cluster(&with_longest_representative(members)));
+            out.push(self.attribute_cluster(&with_longest_representative(members), false));
         }
         stock.sort_by_key(|m| (m.doc, m.span));
         if stock.iter().any(|m| m.doc != stock[0].doc) {
