@@ -712,7 +712,10 @@ fn member_labels(
     let mut total = 0u64;
     let mut bytes: Vec<(TextLabel, u64)> = Vec::new();
     for r in ranges[first..].iter().take_while(|r| r.start < member.end) {
-        let overlap = r.end.min(member.end).saturating_sub(r.start.max(member.start)) as u64;
+        let overlap = r
+            .end
+            .min(member.end)
+            .saturating_sub(r.start.max(member.start)) as u64;
         total += overlap;
         if let (Some(label), true) = (r.label, overlap > 0) {
             match bytes.iter_mut().find(|(l, _)| *l == label) {

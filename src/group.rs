@@ -89,14 +89,15 @@ pub fn group(
     for cluster in input.paragraph_clusters {
         let rep = input.nodes[cluster.representative as usize];
         let rep_occurrence = occurrences.len();
-        occurrences.push(Piece::paragraph(rep, &starts, input.paragraphs));
+        occurrences.push(Piece::paragraph(rep, 1.0, &starts, input.paragraphs));
         for &(node, similarity) in &cluster.members {
             if node == cluster.representative || similarity.jaccard < input.threshold {
                 continue;
             }
             let node = input.nodes[node as usize];
             links.push((similarity.jaccard, rep_occurrence, occurrences.len()));
-            occurrences.push(Piece::paragraph(node, &starts, input.paragraphs));
+            let occurrence = Piece::paragraph(node, similarity.jaccard, &starts, input.paragraphs);
+            occurrences.push(occurrence);
         }
     }
     let mut cuts = Vec::new();
@@ -107,9 +108,14 @@ pub fn group(
             if short(&a) || short(&b) {
                 continue;
             }
-            let pa = Piece::passage(alignment.a, a);
-            let pb = Piece::passage(alignment.b, b);
-            links.push((alignment.identity(), occurrences.len(), occurrences.len() + 1));
+            let identity = alignment.identity();
+            let pa = Piece::passage(alignment.a, a, identity);
+            let pb = Piece::passage(alignment.b, b, identity);
+            links.push((
+                alignment.identity(),
+                occurrences.len(),
+                occurrences.len() + 1,
+            ));
             occurrences.push(pa);
             occurrences.push(pb);
         }
@@ -146,6 +152,7 @@ pub fn group(
         if o.method == Method::Paragraph {
             stretches[s].method = Method::Paragraph;
         }
+        stretches[s].similarity = stretches[s].similarity.max(o.similarity);
         stretch_of[i] = s;
     }
 
@@ -211,6 +218,7 @@ pub fn group(
                 Some(last) if last.doc == s.doc && s.tokens.start < last.tokens.end => {
                     last.tokens.end = last.tokens.end.max(s.tokens.end);
                     last.method = last.method.min(s.method);
+                    last.similarity = last.similarity.max(s.similarity);
                 }
                 _ => merged.push(s.clone()),
             }
@@ -218,8 +226,11 @@ pub fn group(
         let rep = &stretches[representative[root]];
         let mut occurrences = Vec::with_capacity(merged.len());
         for piece in &merged {
-            let (shared, own, theirs) = bags.shared_counts(words, None, piece, rep);
-            let longer = own.max(theirs).max(1);
+            // Every member is a copy of the representative's text: most of its words are there.
+            let (shared, own, _) = bags.shared_counts(words, None, piece, rep);
+            if (shared as f64) < 0.5 * own as f64 {
+                continue;
+            }
             spans.clear();
             locate(piece.doc, piece.tokens.clone(), &mut spans);
             let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
@@ -227,8 +238,13 @@ pub fn group(
             };
             occurrences.push(Occurrence {
                 doc: piece.doc,
-                span: Span::new(first.start, last.end),
-                similarity: round(shared as f64 / longer as f64),
+                span: whole_paragraphs(
+                    Span::new(first.start, last.end),
+                    &piece.tokens,
+                    &starts[piece.doc as usize],
+                    &input.paragraphs[piece.doc as usize],
+                ),
+                similarity: piece.similarity,
                 containment: round(shared as f64 / own.max(1) as f64),
                 method: piece.method,
             });
@@ -249,6 +265,29 @@ pub fn group(
     }
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
     clusters
+}
+
+/// `span`, the span of the words `tokens`, stretched to the start (end) of the paragraph
+/// whose first (last) word it starts (ends) with: a member that covers whole paragraphs covers
+/// their punctuation too.
+fn whole_paragraphs(
+    span: Span,
+    tokens: &Range<u32>,
+    starts: &[u32],
+    paragraphs: &[Paragraph],
+) -> Span {
+    let mut span = span;
+    let first = starts.partition_point(|&s| s <= tokens.start).max(1) - 1;
+    if starts.get(first) == Some(&tokens.start) {
+        span.start = span.start.min(paragraphs[first].span.start);
+    }
+    let last = starts.partition_point(|&s| s < tokens.end).max(1) - 1;
+    if let Some(p) = paragraphs.get(last) {
+        if starts[last] + p.tokens == tokens.end {
+            span.end = span.end.max(p.span.end);
+        }
+    }
+    span
 }
 
 /// Rounded to four decimals (reports carry similarities, not float noise).
@@ -300,24 +339,34 @@ struct Piece {
     /// Token range in the document.
     tokens: Range<u32>,
     method: Method,
+    /// Jaccard with the paragraph cluster's representative (paragraphs) or identity of the
+    /// alignment (passages); a stretch keeps its occurrences' best.
+    similarity: f64,
 }
 
 impl Piece {
-    fn paragraph(node: Node, starts: &[Vec<u32>], paragraphs: &[Vec<Paragraph>]) -> Piece {
+    fn paragraph(
+        node: Node,
+        similarity: f64,
+        starts: &[Vec<u32>],
+        paragraphs: &[Vec<Paragraph>],
+    ) -> Piece {
         let (doc, p) = (node.doc as usize, node.paragraph as usize);
         let start = starts[doc][p];
         Piece {
             doc: node.doc,
             tokens: start..start + paragraphs[doc][p].tokens,
             method: Method::Paragraph,
+            similarity,
         }
     }
 
-    fn passage(doc: u32, tokens: Range<u32>) -> Piece {
+    fn passage(doc: u32, tokens: Range<u32>, similarity: f64) -> Piece {
         Piece {
             doc,
             tokens,
             method: Method::Passage,
+            similarity,
         }
     }
 
@@ -473,7 +522,8 @@ fn map_position(
     const PROBE: u32 = 3;
     const REACH: u32 = 12;
     let span_from = u64::from((from.1 - from.0).max(1));
-    let estimate = to.0 + (u64::from(position - from.0) * u64::from(to.1 - to.0) / span_from) as u32;
+    let estimate =
+        to.0 + (u64::from(position - from.0) * u64::from(to.1 - to.0) / span_from) as u32;
     let estimate = estimate.min(to.1);
     if position + PROBE > from.1 || to.1 < to.0 + PROBE {
         return estimate;
@@ -483,7 +533,10 @@ fn map_position(
         return estimate;
     }
     for distance in 0..=REACH {
-        for at in [estimate.checked_sub(distance), estimate.checked_add(distance)] {
+        for at in [
+            estimate.checked_sub(distance),
+            estimate.checked_add(distance),
+        ] {
             let Some(at) = at.filter(|&at| at >= to.0 && at <= to.1 - PROBE) else {
                 continue;
             };
@@ -573,7 +626,12 @@ mod tests {
             ops: Vec::new(),
         };
         let mut out = Vec::new();
-        cut_at_paragraphs(&alignment, &[vec![0, 20], vec![0, 10, 20, 30]], &[a, b], &mut out);
+        cut_at_paragraphs(
+            &alignment,
+            &[vec![0, 20], vec![0, 10, 20, 30]],
+            &[a, b],
+            &mut out,
+        );
         // Cut where both have a break (20); b's own breaks (10, 30) leave b's side whole.
         assert_eq!(out, vec![(0..20, 0..20), (20..40, 20..40)]);
     }

@@ -24,8 +24,8 @@ use crate::align::{self, AlignStats, Alignment};
 use crate::attribute::credits::{Credit, CreditKind};
 use crate::attribute::{self, Attribution, Registry};
 use crate::cluster::{self, Cluster, ClusterStats, SpanCluster};
-use crate::group::{self, GroupInput};
 use crate::doc::{Document, Paragraph, Span};
+use crate::group::{self, GroupInput};
 use crate::lsh;
 use crate::minhash::MinHasher;
 use crate::normalize::{
@@ -255,7 +255,10 @@ pub fn scan_with_fingerprints(
     // paragraphs of their own (a copyright notice is in every copy of an agency's stories).
     let mut excluded = boilerplate.marks.clone();
     for (doc, marks) in excluded.iter_mut().enumerate() {
-        for (mark, is_credit) in marks.iter_mut().zip(credit_paragraphs(&paragraphs[doc], &credits[doc])) {
+        for (mark, is_credit) in marks
+            .iter_mut()
+            .zip(credit_paragraphs(&paragraphs[doc], &credits[doc]))
+        {
             *mark |= is_credit;
         }
     }

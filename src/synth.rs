@@ -897,8 +897,14 @@ impl<'a> Generator<'a> {
             });
         }
         if self.rng.random_bool(0.3) {
+            // A stock phrase the wire wrote is part of its story: copies reproduce it, and
+            // only they copy it (other articles merely use the same phrase).
             let at = self.rng.random_range(1..=paragraphs.len());
-            let stock = self.stock();
+            let number = paragraphs.len() as u32;
+            let mut stock = self.stock();
+            stock[0].kind = SegmentKind::Wire;
+            stock[0].paragraph = Some(number);
+            stock[0].variant = Some("verbatim");
             paragraphs.insert(at, stock);
         }
         let city = *CITIES.choose(&mut self.rng).expect("cities");
@@ -908,10 +914,7 @@ impl<'a> Generator<'a> {
             SURNAMES.choose(&mut self.rng).expect("names"),
             SURNAMES.choose(&mut self.rng).expect("names")
         );
-        let byline = self
-            .rng
-            .random_bool(0.5)
-            .then(|| self.byline(agency_index));
+        let byline = self.rng.random_bool(0.5).then(|| self.byline(agency_index));
         let mut written = 0;
 
         let origin_doc = if self.rng.random_bool(self.options.wire_in_corpus) {
@@ -1071,7 +1074,10 @@ impl<'a> Generator<'a> {
         if self.rng.random_bool(0.3) {
             let other = (agency + self.rng.random_range(1..AGENCIES.len())) % AGENCIES.len();
             let second = &AGENCIES[other];
-            let line = format!("{} and {} contributed to this report.", first.name, second.name);
+            let line = format!(
+                "{} and {} contributed to this report.",
+                first.name, second.name
+            );
             return (line, vec![first.id, second.id]);
         }
         (
@@ -1088,7 +1094,9 @@ impl<'a> Generator<'a> {
         for mut pieces in paragraphs {
             match style {
                 Style::Merged if merge_next => {
-                    out.last_mut().expect("merged after one").append(&mut pieces);
+                    out.last_mut()
+                        .expect("merged after one")
+                        .append(&mut pieces);
                     merge_next = false;
                     continue;
                 }

@@ -426,7 +426,10 @@ impl Context<'_> {
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
-            for &c in self.long_clusters_of[d as usize].iter().filter(|&&c| c != index) {
+            for &c in self.long_clusters_of[d as usize]
+                .iter()
+                .filter(|&&c| c != index)
+            {
                 let first = *first_holder.entry(c).or_insert(i as u32);
                 let (x, y) = (
                     crate::cluster::find_root(&mut parent, first),
