@@ -149,7 +149,8 @@ pub fn attribute(
         clusters: boilerplate_clusters,
         marks: boilerplate,
     } = boilerplate;
-    let long_clusters_of = long_clusters_by_document(documents, clusters);
+    let long_clusters_of = clusters_by_document(documents, clusters, SHORT_TEXT_WORDS);
+    let corroborating_clusters_of = clusters_by_document(documents, clusters, CORROBORATING_WORDS);
     let context = Context {
         documents,
         paragraphs,
@@ -157,6 +158,7 @@ pub fn attribute(
         boilerplate: &boilerplate,
         registry,
         long_clusters_of: &long_clusters_of,
+        corroborating_clusters_of: &corroborating_clusters_of,
     };
     let mut attributed: Vec<AttributedCluster> = clusters
         .par_iter()
@@ -289,6 +291,8 @@ struct Context<'a> {
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
     /// holds a member of.
     long_clusters_of: &'a [Vec<u32>],
+    /// The same for clusters of [`CORROBORATING_WORDS`] words or more.
+    corroborating_clusters_of: &'a [Vec<u32>],
 }
 
 /// A shared text of fewer words is short: a stock phrase ("did not immediately respond to a
@@ -310,6 +314,10 @@ fn with_longest_representative(members: Vec<Occurrence>) -> SpanCluster {
     }
 }
 
+/// Fewest words of a shared text that corroborates a short one: two texts shared by the same
+/// documents are less likely a coincidence than one.
+const CORROBORATING_WORDS: usize = 8;
+
 /// Words in `text` (runs of letters and digits).
 fn word_count(text: &str) -> usize {
     text.split(|c: char| !c.is_alphanumeric())
@@ -317,13 +325,17 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// For each document, the indices of the clusters of long text it has a member in.
-fn long_clusters_by_document(documents: &[Document], clusters: &[SpanCluster]) -> Vec<Vec<u32>> {
+/// For each document, the indices of the clusters of at least `words` words it has a member in.
+fn clusters_by_document(
+    documents: &[Document],
+    clusters: &[SpanCluster],
+    words: usize,
+) -> Vec<Vec<u32>> {
     let mut of: Vec<Vec<u32>> = vec![Vec::new(); documents.len()];
     for (i, cluster) in clusters.iter().enumerate() {
         let rep = &cluster.members[cluster.representative];
         let text = rep.span.slice(&documents[rep.doc as usize].text);
-        if word_count(text) < SHORT_TEXT_WORDS {
+        if word_count(text) < words {
             continue;
         }
         for m in &cluster.members {
@@ -422,14 +434,17 @@ impl Context<'_> {
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
         docs.dedup();
-        // Documents that share a long cluster (other than this one) are one group.
+        // Documents that share another cluster are one group: a cluster of long text for a
+        // quotation (copies of one story), any other shared text for a short one.
+        let by_document = if quote {
+            self.long_clusters_of
+        } else {
+            self.corroborating_clusters_of
+        };
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
-            for &c in self.long_clusters_of[d as usize]
-                .iter()
-                .filter(|&&c| c != index)
-            {
+            for &c in by_document[d as usize].iter().filter(|&&c| c != index) {
                 let first = *first_holder.entry(c).or_insert(i as u32);
                 let (x, y) = (
                     crate::cluster::find_root(&mut parent, first),
