@@ -7,11 +7,12 @@
 //! representative does not carry.
 //!
 //! How, when alignment ran:
-//! 1. **Pieces.** Every alignment is cut at the paragraph breaks of both its documents (a break
-//!    on one side is placed on the other along the alignment), so that each piece lies within
-//!    one paragraph on each side. Pieces shorter than `min_tokens` on either side are dropped.
+//! 1. **Pieces.** Every alignment is cut where both its documents break paragraphs (a break on
+//!    one side is placed on the other along the alignment); a break only one side has (an
+//!    outlet that re-split or merged paragraphs) does not cut. Pieces shorter than
+//!    `min_tokens` on either side are dropped.
 //! 2. **Stretches.** Every clustered paragraph and every piece is an occurrence of text in one
-//!    paragraph. Occurrences of one paragraph that cover mostly the same words (their overlap is
+//!    document. Occurrences of one document that cover mostly the same words (their overlap is
 //!    at least [`SAME_TEXT`] of the longer) are one stretch, whose words are those of its
 //!    longest occurrence; a shorter occurrence inside a longer one (a quotation inside the
 //!    paragraph that frames it) is a stretch of its own.
@@ -32,7 +33,7 @@
 
 use std::ops::Range;
 
-use crate::align::Alignment;
+use crate::align::{Alignment, LocateTokens};
 use crate::cluster::{find_root, Cluster, Method, Occurrence, SpanCluster};
 use crate::doc::{Paragraph, Span};
 use crate::normalize::{WordId, NO_WORD};
@@ -60,10 +61,7 @@ pub struct GroupInput<'a> {
 
 /// Paragraph clusters and aligned passages into clusters of one shared text each;
 /// `locate(doc, tokens, out)` gives the byte spans of a document's tokens.
-pub fn group(
-    input: &GroupInput<'_>,
-    locate: &(dyn Fn(u32, Range<u32>, &mut Vec<Span>) + Sync),
-) -> Vec<SpanCluster> {
+pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanCluster> {
     if input.alignments.is_empty() || input.words.is_empty() {
         return paragraph_clusters_alone(input);
     }

@@ -429,7 +429,8 @@ impl Context<'_> {
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
         let whole = self.attribute_cluster(cluster, true);
         let quote = whole.kind == ClusterKind::Quote;
-        if !quote && !(whole.kind.is_reuse() && self.is_short(cluster)) {
+        let short_reuse = whole.kind.is_reuse() && self.is_short(cluster);
+        if !quote && !short_reuse {
             return vec![whole];
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
