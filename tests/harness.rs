@@ -86,6 +86,8 @@ fn synth_is_reproducible_and_its_truth_slices_the_corpus() {
             let named = match agency {
                 "AP" => line.contains("AP") || line.contains("Associated Press"),
                 "AFP" => line.contains("AFP") || line.contains("Agence France-Presse"),
+                "dpa" => line.contains("dpa") || line.contains("Deutsche Presse-Agentur"),
+                "UPI" => line.contains("UPI") || line.contains("United Press International"),
                 _ => line.contains(agency) || line.starts_with("(Reporting by"),
             };
             assert!(named, "{agency} credit {line:?}");
