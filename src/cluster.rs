@@ -12,15 +12,11 @@
 //! threshold. Every member is therefore tied to its group's representative, not merely to some
 //! chain of neighbours. Edges refused this way are counted.
 //!
-//! The second step, [`group_occurrences`], brings the paragraph clusters and the aligned
-//! passages (from `align`) together: every clustered paragraph and every aligned passage is an
-//! [`Occurrence`] of text in one document; occurrences linked by a cluster or an alignment, or
-//! overlapping by at least half of the shorter one in the same document, are the same shared
-//! text. Each resulting [`SpanCluster`] has at most one member per stretch of a document
-//! (overlapping occurrences are merged into their union).
+//! [`Occurrence`] and [`SpanCluster`] are the clusters of text spans that the next stage,
+//! [`group`](crate::group), makes of paragraph clusters and aligned passages.
 //!
-//! Invariants: deterministic for any thread count (edges sorted by similarity, then by node;
-//! occurrences sorted by document and offset); cluster ids are positions in the output order.
+//! Invariants: deterministic for any thread count (edges sorted by similarity, then by node);
+//! cluster ids are positions in the output order.
 
 use crate::doc::Span;
 use crate::shingle::ShingleSets;
@@ -184,86 +180,20 @@ pub struct SpanCluster {
     pub representative: usize,
 }
 
-/// Groups occurrences that are the same text: joined by `links` (index pairs into
-/// `occurrences`) or overlapping by at least half of the shorter one within a document.
-pub fn group_occurrences(occurrences: &[Occurrence], links: &[(usize, usize)]) -> Vec<SpanCluster> {
-    let n = occurrences.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let union = |parent: &mut Vec<usize>, x: usize, y: usize| {
-        let (rx, ry) = (find(parent, x), find(parent, y));
-        if rx != ry {
-            parent[rx.max(ry)] = rx.min(ry);
-        }
-    };
-    for &(x, y) in links {
-        union(&mut parent, x, y);
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| (occurrences[i].doc, occurrences[i].span));
-    let mut active: Vec<usize> = Vec::new();
-    for &i in &order {
-        let occ = occurrences[i];
-        active
-            .retain(|&j| occurrences[j].doc == occ.doc && occurrences[j].span.end > occ.span.start);
-        for &j in &active {
-            let other = occurrences[j].span;
-            let overlap = other.end.min(occ.span.end) - other.start.max(occ.span.start);
-            if 2 * overlap >= other.len().min(occ.span.len()) {
-                union(&mut parent, i, j);
+impl SpanCluster {
+    /// A cluster of `members` (sorted by document and offset) whose representative is the
+    /// longest (the first of the longest).
+    pub fn with_longest_representative(members: Vec<Occurrence>) -> SpanCluster {
+        let mut representative = 0;
+        for (i, m) in members.iter().enumerate() {
+            if m.span.len() > members[representative].span.len() {
+                representative = i;
             }
         }
-        active.push(i);
-    }
-
-    let mut components: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &i in &order {
-        let root = find(&mut parent, i);
-        components[root].push(i);
-    }
-    let mut clusters: Vec<SpanCluster> = components
-        .into_iter()
-        .filter(|members| {
-            members
-                .iter()
-                .any(|&m| occurrences[m].doc != occurrences[members[0]].doc)
-        })
-        .map(|members| merge_overlapping(members.iter().map(|&m| occurrences[m])))
-        .collect();
-    clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
-    clusters
-}
-
-/// One member per overlapping stretch: the union of the spans, the best similarity, and
-/// `Paragraph` if any part was a whole-paragraph match. Input sorted by document and span.
-fn merge_overlapping(sorted: impl Iterator<Item = Occurrence>) -> SpanCluster {
-    let mut members: Vec<Occurrence> = Vec::new();
-    for occ in sorted {
-        match members.last_mut() {
-            Some(last) if last.doc == occ.doc && occ.span.start < last.span.end => {
-                last.span.end = last.span.end.max(occ.span.end);
-                last.similarity = last.similarity.max(occ.similarity);
-                last.containment = last.containment.max(occ.containment);
-                last.method = last.method.min(occ.method);
-            }
-            _ => members.push(occ),
+        SpanCluster {
+            members,
+            representative,
         }
-    }
-    let mut representative = 0;
-    for (i, m) in members.iter().enumerate() {
-        if m.span.len() > members[representative].span.len() {
-            representative = i;
-        }
-    }
-    SpanCluster {
-        members,
-        representative,
     }
 }
 
@@ -272,54 +202,21 @@ mod tests {
     use super::*;
     use crate::verify::verify;
 
-    fn occ(doc: u32, start: usize, end: usize) -> Occurrence {
-        Occurrence {
+    #[test]
+    fn the_representative_is_the_first_longest_member() {
+        let occ = |doc: u32, start: usize, end: usize| Occurrence {
             doc,
             span: Span::new(start, end),
             similarity: 1.0,
             containment: 1.0,
             method: Method::Passage,
-        }
-    }
-
-    #[test]
-    fn overlapping_occurrences_in_a_document_join_and_merge() {
-        // Doc 0's paragraph 0..100 is shared with doc 1; doc 0's passage 10..90 with doc 2.
-        let occurrences = [
-            occ(0, 0, 100),
-            occ(1, 0, 100),
-            occ(0, 10, 90),
-            occ(2, 5, 85),
-        ];
-        let clusters = group_occurrences(&occurrences, &[(0, 1), (2, 3)]);
-        assert_eq!(clusters.len(), 1);
-        let spans: Vec<(u32, usize, usize)> = clusters[0]
-            .members
-            .iter()
-            .map(|m| (m.doc, m.span.start, m.span.end))
-            .collect();
-        assert_eq!(spans, [(0, 0, 100), (1, 0, 100), (2, 5, 85)]);
-    }
-
-    #[test]
-    fn separate_passages_of_one_document_stay_separate_clusters() {
-        // An aggregator page (doc 0) embeds two unrelated stories shared with docs 1 and 2.
-        let occurrences = [
-            occ(0, 0, 100),
-            occ(1, 0, 100),
-            occ(0, 200, 300),
-            occ(2, 0, 100),
-        ];
-        let clusters = group_occurrences(&occurrences, &[(0, 1), (2, 3)]);
-        assert_eq!(clusters.len(), 2);
-        // A small overlap at the edges does not glue them either.
-        let occurrences = [
-            occ(0, 0, 100),
-            occ(1, 0, 100),
-            occ(0, 90, 300),
-            occ(2, 0, 100),
-        ];
-        assert_eq!(group_occurrences(&occurrences, &[(0, 1), (2, 3)]).len(), 2);
+        };
+        let cluster = SpanCluster::with_longest_representative(vec![
+            occ(0, 0, 50),
+            occ(1, 10, 90),
+            occ(2, 0, 80),
+        ]);
+        assert_eq!(cluster.representative, 1);
     }
 
     fn run(sets: &[Vec<u32>], owner: &[u32]) -> (Vec<Vec<u32>>, ClusterStats) {

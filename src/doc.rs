@@ -114,3 +114,13 @@ pub struct Paragraph {
     /// Hash of the normalized token sequence (equal text, equal key); 0 when it has no words.
     pub key: u64,
 }
+
+/// A fingerprinted paragraph: the unit that LSH, verification and clustering work on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    /// Index of the document in the corpus.
+    pub doc: u32,
+    /// Index of the paragraph in its document.
+    pub paragraph: u32,
+    pub span: Span,
+}

@@ -35,9 +35,8 @@ use std::ops::Range;
 
 use crate::align::{Alignment, LocateTokens};
 use crate::cluster::{find_root, Cluster, Method, Occurrence, SpanCluster};
-use crate::doc::{Paragraph, Span};
+use crate::doc::{Node, Paragraph, Span};
 use crate::normalize::{WordId, NO_WORD};
-use crate::pipeline::Node;
 
 /// Share of the longer of two texts that the shorter must match for them to be the same text
 /// (word multisets; positions within one paragraph for occurrences).
@@ -250,16 +249,7 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
         if occurrences.len() < 2 {
             continue;
         }
-        let mut representative = 0;
-        for (i, m) in occurrences.iter().enumerate() {
-            if m.span.len() > occurrences[representative].span.len() {
-                representative = i;
-            }
-        }
-        clusters.push(SpanCluster {
-            members: occurrences,
-            representative,
-        });
+        clusters.push(SpanCluster::with_longest_representative(occurrences));
     }
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
     clusters
@@ -314,16 +304,7 @@ fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
                 })
                 .collect();
             members.sort_by_key(|m| (m.doc, m.span));
-            let mut representative = 0;
-            for (i, m) in members.iter().enumerate() {
-                if m.span.len() > members[representative].span.len() {
-                    representative = i;
-                }
-            }
-            SpanCluster {
-                members,
-                representative,
-            }
+            SpanCluster::with_longest_representative(members)
         })
         .collect();
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
@@ -632,6 +613,105 @@ mod tests {
         );
         // Cut where both have a break (20); b's own breaks (10, 30) leave b's side whole.
         assert_eq!(out, vec![(0..20, 0..20), (20..40, 20..40)]);
+    }
+
+    /// Paragraphs of `counts` tokens each, five bytes a token.
+    fn paragraphs(counts: &[u32]) -> Vec<Paragraph> {
+        let mut first = 0;
+        counts
+            .iter()
+            .map(|&n| {
+                let span = Span::new(first as usize * 5, (first + n) as usize * 5 - 1);
+                first += n;
+                Paragraph {
+                    span,
+                    tokens: n,
+                    fingerprinted: true,
+                    key: 0,
+                }
+            })
+            .collect()
+    }
+
+    fn alignment(a: u32, b: u32, tokens_a: (u32, u32), tokens_b: (u32, u32)) -> Alignment {
+        let n = tokens_a.1 - tokens_a.0;
+        Alignment {
+            a,
+            b,
+            span_a: Span::new(0, 1),
+            span_b: Span::new(0, 1),
+            tokens_a,
+            tokens_b,
+            matched: n,
+            columns: n,
+            score: n as i32,
+            ops: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn separate_passages_of_one_document_stay_separate_clusters() {
+        // An aggregator page (doc 0) embeds two unrelated stories, one shared with doc 1 and
+        // one with doc 2.
+        let words: Vec<Vec<WordId>> =
+            vec![(0..60).collect(), (0..30).collect(), (30..60).collect()];
+        let paras = vec![paragraphs(&[30, 30]), paragraphs(&[30]), paragraphs(&[30])];
+        let alignments = [
+            alignment(0, 1, (0, 30), (0, 30)),
+            alignment(0, 2, (30, 60), (0, 30)),
+        ];
+        let input = GroupInput {
+            paragraph_clusters: &[],
+            nodes: &[],
+            alignments: &alignments,
+            paragraphs: &paras,
+            words: &words,
+            quoted: &[vec![], vec![], vec![]],
+            threshold: 0.5,
+            min_tokens: 8,
+        };
+        let locate = |_doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
+            out.extend(tokens.map(|t| Span::new(t as usize * 5, t as usize * 5 + 4)));
+        };
+        let clusters = group(&input, &locate);
+        let members: Vec<Vec<(u32, usize, usize)>> = clusters
+            .iter()
+            .map(|c| {
+                c.members
+                    .iter()
+                    .map(|m| (m.doc, m.span.start, m.span.end))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            members,
+            vec![
+                vec![(0, 0, 149), (1, 0, 149)],
+                vec![(0, 150, 299), (2, 0, 149)]
+            ]
+        );
+    }
+
+    #[test]
+    fn one_quotation_in_two_framings_is_not_the_same_text() {
+        // Paragraphs of 30 words: 10 of framing, then 20 quoted words all three share.
+        let quote: Vec<WordId> = (100..120).collect();
+        let with_framing = |framing: Range<WordId>| -> Vec<WordId> {
+            framing.chain(quote.iter().copied()).collect()
+        };
+        let words = vec![
+            with_framing(0..10),
+            with_framing(0..10),
+            with_framing(50..60),
+        ];
+        let quoted = vec![vec![10..30]; 3];
+        let piece = |doc: u32| Piece::passage(doc, 0..30, 1.0);
+        let mut bags = WordBags::default();
+        assert!(bags.same_text(&words, &quoted, &piece(0), &piece(1)));
+        assert!(!bags.same_text(&words, &quoted, &piece(0), &piece(2)));
+        // The quotation alone, in both, is one text.
+        let quotation = |doc: u32| Piece::passage(doc, 10..30, 1.0);
+        assert!(bags.same_text(&words, &quoted, &quotation(0), &quotation(2)));
     }
 
     #[test]

@@ -69,15 +69,7 @@ pub struct Progress {
     pub total: u64,
 }
 
-/// A fingerprinted paragraph: the unit that LSH, verification and clustering work on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Node {
-    /// Index of the document in the corpus.
-    pub doc: u32,
-    /// Index of the paragraph in its document.
-    pub paragraph: u32,
-    pub span: Span,
-}
+pub use crate::doc::Node;
 
 /// Counts and timings of one scan. Timings are for `--stats` only, never for reports.
 #[derive(Debug, Clone, Default, PartialEq)]

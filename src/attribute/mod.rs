@@ -300,20 +300,6 @@ struct Context<'a> {
 /// so a short text links documents only when they share longer text as well.
 const SHORT_TEXT_WORDS: usize = 30;
 
-/// Members (sorted by document and offset) as a cluster whose representative is the longest.
-fn with_longest_representative(members: Vec<Occurrence>) -> SpanCluster {
-    let mut representative = 0;
-    for (i, m) in members.iter().enumerate() {
-        if m.span.len() > members[representative].span.len() {
-            representative = i;
-        }
-    }
-    SpanCluster {
-        members,
-        representative,
-    }
-}
-
 /// Fewest words of a shared text that corroborates a short one: two texts shared by the same
 /// documents are less likely a coincidence than one.
 const CORROBORATING_WORDS: usize = 8;
@@ -475,12 +461,14 @@ impl Context<'_> {
                 stock.extend(members);
                 continue;
             }
-            out.push(self.attribute_cluster(&with_longest_representative(members), false));
+            out.push(
+                self.attribute_cluster(&SpanCluster::with_longest_representative(members), false),
+            );
         }
         stock.sort_by_key(|m| (m.doc, m.span));
         if stock.iter().any(|m| m.doc != stock[0].doc) {
             out.push(AttributedCluster {
-                cluster: with_longest_representative(stock),
+                cluster: SpanCluster::with_longest_representative(stock),
                 kind: ClusterKind::Boilerplate,
                 speaker: None,
                 origin: Origin::default(),
