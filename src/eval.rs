@@ -215,23 +215,35 @@ pub struct Counts {
     pub f1: f64,
 }
 
+/// `a / b`, and 1 when there is nothing to count (`b` is 0).
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The harmonic mean of precision and recall (0 when both are).
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
 impl Counts {
     fn new(truth: u64, predicted: u64, matched: u64) -> Counts {
-        let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
         let precision = ratio(matched, predicted);
         let recall = ratio(matched, truth);
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
         Counts {
             truth,
             predicted,
             matched,
             precision,
             recall,
-            f1,
+            f1: f1(precision, recall),
         }
     }
 }
@@ -473,7 +485,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         members.clear();
         // Quotations are a common source, not a link between the documents that carry them.
         let links = cluster.kind.as_deref() != Some("quote");
-        let mut dominant: Vec<(u32, Shares)> = Vec::new();
+        let mut copies: Vec<(u32, Shares)> = Vec::new();
         let mut covering: Vec<(TextLabel, u32)> = Vec::new();
         let origin = cluster.origin.as_ref();
         for member in &cluster.members {
@@ -488,7 +500,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
             }
             let (label, covered) =
                 member_labels(&labels[doc as usize], &label_bytes[doc as usize], member);
-            dominant.push((doc, label));
+            copies.push((doc, label));
             covering.extend(covered.into_iter().map(|l| (l, doc)));
             if !links {
                 continue;
@@ -509,9 +521,9 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
                 }
             }
         }
-        purity.add(&dominant, |_| true);
+        purity.add(&copies, |_| true);
         if links {
-            paragraph_tally.add(&dominant, |l| matches!(l, TextLabel::Paragraph(..)));
+            paragraph_tally.add(&copies, |l| matches!(l, TextLabel::Paragraph(..)));
             covering.sort_unstable();
             covering.dedup();
             for group in covering.chunk_by(|x, y| x.0 == y.0) {
@@ -804,11 +816,7 @@ impl PairTally {
         Purity {
             member_pairs: self.pairs,
             pure_pairs: self.pure,
-            purity: if self.pairs == 0 {
-                1.0
-            } else {
-                self.pure as f64 / self.pairs as f64
-            },
+            purity: ratio(self.pure, self.pairs),
         }
     }
 }
@@ -822,16 +830,7 @@ impl ParagraphPairs {
         verbatim_found: u64,
     ) -> ParagraphPairs {
         let precision = members.finish().purity;
-        let recall = if truth == 0 {
-            1.0
-        } else {
-            found as f64 / truth as f64
-        };
-        let f1 = if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        };
+        let recall = ratio(found, truth);
         ParagraphPairs {
             truth,
             found,
@@ -839,14 +838,10 @@ impl ParagraphPairs {
             pure_member_pairs: members.pure,
             precision,
             recall,
-            f1,
+            f1: f1(precision, recall),
             verbatim_truth,
             verbatim_found,
-            verbatim_recall: if verbatim_truth == 0 {
-                1.0
-            } else {
-                verbatim_found as f64 / verbatim_truth as f64
-            },
+            verbatim_recall: ratio(verbatim_found, verbatim_truth),
         }
     }
 }
@@ -873,11 +868,7 @@ impl OriginScore {
     }
 
     fn finish(mut self) -> Self {
-        self.accuracy = if self.documents == 0 {
-            1.0
-        } else {
-            self.correct as f64 / self.documents as f64
-        };
+        self.accuracy = ratio(self.correct, self.documents);
         self
     }
 }

@@ -37,6 +37,7 @@ use crate::align::{Alignment, LocateTokens};
 use crate::cluster::{find_root, Cluster, Method, Occurrence, SpanCluster};
 use crate::doc::{Node, Paragraph, Span};
 use crate::normalize::{WordId, NO_WORD};
+use crate::verify::intersection_size;
 
 /// Share of the longer of two texts that the shorter must match for them to be the same text
 /// (word multisets; positions within one paragraph for occurrences).
@@ -371,27 +372,22 @@ struct WordBags {
     b: Vec<WordId>,
 }
 
-/// Which words of a text a bag holds.
-#[derive(Clone, Copy)]
-enum Words {
-    /// Words outside quotation marks.
-    Unquoted,
-}
-
 impl WordBags {
+    /// The sorted word numbers of `piece` (masked ones excepted), or only of those outside
+    /// quotation marks when `unquoted_only` gives each document's quoted token ranges.
     fn fill(
         out: &mut Vec<WordId>,
         words: &[Vec<WordId>],
-        only: Option<(Words, &[Vec<Range<u32>>])>,
+        unquoted_only: Option<&[Vec<Range<u32>>]>,
         piece: &Piece,
     ) {
         out.clear();
         let doc = &words[piece.doc as usize];
         let end = (piece.tokens.end as usize).min(doc.len());
         let range = piece.tokens.start as usize..end;
-        match only {
+        match unquoted_only {
             None => out.extend(doc[range].iter().copied().filter(|&w| w != NO_WORD)),
-            Some((Words::Unquoted, quoted)) => {
+            Some(quoted) => {
                 let quoted = &quoted[piece.doc as usize];
                 let mut next = quoted.partition_point(|q| q.end as usize <= range.start);
                 for position in range {
@@ -409,28 +405,17 @@ impl WordBags {
     }
 
     /// (words of `x` also in `y`, counted as a multiset; words of `x`; words of `y`), all words
-    /// or only those `only` says.
+    /// or, with `unquoted_only`, those outside quotation marks.
     fn shared_counts(
         &mut self,
         words: &[Vec<WordId>],
-        only: Option<(Words, &[Vec<Range<u32>>])>,
+        unquoted_only: Option<&[Vec<Range<u32>>]>,
         x: &Piece,
         y: &Piece,
     ) -> (usize, usize, usize) {
-        Self::fill(&mut self.a, words, only, x);
-        Self::fill(&mut self.b, words, only, y);
-        let (mut i, mut j, mut shared) = (0, 0, 0);
-        while i < self.a.len() && j < self.b.len() {
-            match self.a[i].cmp(&self.b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        Self::fill(&mut self.a, words, unquoted_only, x);
+        Self::fill(&mut self.b, words, unquoted_only, y);
+        let shared = intersection_size(&self.a, &self.b);
         (shared, self.a.len(), self.b.len())
     }
 
@@ -451,7 +436,7 @@ impl WordBags {
         if !share(self.shared_counts(words, None, x, y)) {
             return false;
         }
-        let framing = self.shared_counts(words, Some((Words::Unquoted, quoted)), x, y);
+        let framing = self.shared_counts(words, Some(quoted), x, y);
         framing.1.max(framing.2) < FRAMING_WORDS || share(framing)
     }
 }

@@ -460,7 +460,7 @@ pub fn mask_for_alignment(
     doc_tokens: &mut [Vec<WordId>],
     documents: &[Document],
     paragraphs: &[Vec<Paragraph>],
-    boilerplate: &[Vec<bool>],
+    excluded: &[Vec<bool>],
     credits: &[Vec<Credit>],
 ) {
     doc_tokens
@@ -471,7 +471,7 @@ pub fn mask_for_alignment(
             masked.extend(
                 paragraphs[doc]
                     .iter()
-                    .zip(&boilerplate[doc])
+                    .zip(&excluded[doc])
                     .filter(|(_, &b)| b)
                     .map(|(p, _)| p.span),
             );

@@ -28,7 +28,8 @@ impl Similarity {
     }
 }
 
-/// Size of the intersection of two sorted, deduplicated slices.
+/// Size of the intersection of two sorted slices: of two sets when they are deduplicated, of
+/// two multisets (each value counted as often as in the slice holding it fewer times) when not.
 pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {

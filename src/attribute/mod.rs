@@ -149,14 +149,24 @@ pub fn attribute(
         clusters: boilerplate_clusters,
         marks: boilerplate,
     } = boilerplate;
-    let long_clusters_of = clusters_by_document(documents, clusters, SHORT_TEXT_WORDS);
-    let corroborating_clusters_of = clusters_by_document(documents, clusters, CORROBORATING_WORDS);
+    let words: Vec<usize> = clusters
+        .iter()
+        .map(|c| {
+            let rep = &c.members[c.representative];
+            word_count(rep.span.slice(&documents[rep.doc as usize].text))
+        })
+        .collect();
+    let long_clusters_of =
+        clusters_by_document(documents.len(), clusters, &words, SHORT_TEXT_WORDS);
+    let corroborating_clusters_of =
+        clusters_by_document(documents.len(), clusters, &words, CORROBORATING_WORDS);
     let context = Context {
         documents,
         paragraphs,
         credits: &credits,
         boilerplate: &boilerplate,
         registry,
+        representative_words: &words,
         long_clusters_of: &long_clusters_of,
         corroborating_clusters_of: &corroborating_clusters_of,
     };
@@ -288,6 +298,8 @@ struct Context<'a> {
     credits: &'a [Vec<Credit>],
     boilerplate: &'a [Vec<bool>],
     registry: &'a Registry,
+    /// Words in each cluster's representative, by cluster index.
+    representative_words: &'a [usize],
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
     /// holds a member of.
     long_clusters_of: &'a [Vec<u32>],
@@ -311,17 +323,17 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// For each document, the indices of the clusters of at least `words` words it has a member in.
+/// For each of `documents` documents, the indices of the clusters it has a member in whose
+/// representative has at least `fewest` words (`words[i]` for cluster `i`).
 fn clusters_by_document(
-    documents: &[Document],
+    documents: usize,
     clusters: &[SpanCluster],
-    words: usize,
+    words: &[usize],
+    fewest: usize,
 ) -> Vec<Vec<u32>> {
-    let mut of: Vec<Vec<u32>> = vec![Vec::new(); documents.len()];
+    let mut of: Vec<Vec<u32>> = vec![Vec::new(); documents];
     for (i, cluster) in clusters.iter().enumerate() {
-        let rep = &cluster.members[cluster.representative];
-        let text = rep.span.slice(&documents[rep.doc as usize].text);
-        if word_count(text) < words {
+        if words[i] < fewest {
             continue;
         }
         for m in &cluster.members {
@@ -415,7 +427,8 @@ impl Context<'_> {
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
         let whole = self.attribute_cluster(cluster, true);
         let quote = whole.kind == ClusterKind::Quote;
-        let short_reuse = whole.kind.is_reuse() && self.is_short(cluster);
+        let short = self.representative_words[index as usize] < SHORT_TEXT_WORDS;
+        let short_reuse = whole.kind.is_reuse() && short;
         if !quote && !short_reuse {
             return vec![whole];
         }
@@ -475,12 +488,6 @@ impl Context<'_> {
             });
         }
         out
-    }
-
-    /// Whether the cluster's representative has fewer than [`SHORT_TEXT_WORDS`] words.
-    fn is_short(&self, cluster: &SpanCluster) -> bool {
-        let rep = &cluster.members[cluster.representative];
-        word_count(rep.span.slice(&self.documents[rep.doc as usize].text)) < SHORT_TEXT_WORDS
     }
 
     /// Whether every paragraph the member touches is boilerplate.
