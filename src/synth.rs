@@ -801,10 +801,7 @@ impl<'a> Generator<'a> {
     /// last [`QUOTES_IN_THE_NEWS`] made), else a new one. Returns its number.
     fn quotation(&mut self) -> u32 {
         if self.quotes.is_empty() || self.rng.random_bool(0.3) {
-            let article = self.random_article();
-            let paragraphs = &self.base.articles[article].paragraphs;
-            let pick = paragraphs[self.rng.random_range(0..paragraphs.len())].clone();
-            let rewritten = self.rewrite(&pick, REWRITE);
+            let rewritten = self.random_paragraph();
             // The base's own quotation marks go: a quotation does not nest another.
             let rewritten = rewritten.replace(['"', '\u{201c}', '\u{201d}'], "");
             let words: Vec<&str> = rewritten.split_whitespace().collect();
@@ -854,6 +851,27 @@ impl<'a> Generator<'a> {
         ]
     }
 
+    /// A random paragraph of a random base article, rewritten.
+    fn random_paragraph(&mut self) -> String {
+        let article = self.random_article();
+        let paragraphs = &self.base.articles[article].paragraphs;
+        let pick = &paragraphs[self.rng.random_range(0..paragraphs.len())];
+        self.rewrite(pick, REWRITE)
+    }
+
+    /// One of `paragraphs` after the first (there must be two or more), made to frame a
+    /// quotation: `make(text, paragraph number)` makes its framing and attribution pieces.
+    fn quote_in_one_paragraph(
+        &mut self,
+        paragraphs: &mut [Vec<Piece>],
+        make: impl Fn(String, u32) -> Piece,
+    ) {
+        let at = self.rng.random_range(1..paragraphs.len());
+        let quote = self.quotation();
+        let framing = paragraphs[at][0].text.clone();
+        paragraphs[at] = self.quoted_paragraph(&framing, quote, |text| make(text, at as u32));
+    }
+
     /// A stock phrase paragraph.
     fn stock(&mut self) -> Vec<Piece> {
         let phrase = STOCK_PHRASES.choose(&mut self.rng).expect("phrases");
@@ -889,11 +907,8 @@ impl<'a> Generator<'a> {
             paragraphs.push(vec![Piece::wire(text, i as u32, "verbatim")]);
         }
         if paragraphs.len() >= 2 && self.rng.random_bool(0.4) {
-            let at = self.rng.random_range(1..paragraphs.len());
-            let quote = self.quotation();
-            let framing = paragraphs[at][0].text.clone();
-            paragraphs[at] = self.quoted_paragraph(&framing, quote, |text| {
-                Piece::wire(text, at as u32, "verbatim")
+            self.quote_in_one_paragraph(&mut paragraphs, |text, at| {
+                Piece::wire(text, at, "verbatim")
             });
         }
         if self.rng.random_bool(0.3) {
@@ -1023,10 +1038,7 @@ impl<'a> Generator<'a> {
                 kept.push(pieces);
                 // interleaved: the outlet's own paragraphs between the wire's
                 if style == Style::Interleaved && self.rng.random_bool(0.4) {
-                    let own = self.random_article();
-                    let own_paragraphs = &self.base.articles[own].paragraphs;
-                    let pick = &own_paragraphs[self.rng.random_range(0..own_paragraphs.len())];
-                    let text = self.rewrite(pick, REWRITE);
+                    let text = self.random_paragraph();
                     kept.push(vec![Piece::new(text, SegmentKind::Own)]);
                 }
             }
@@ -1143,11 +1155,9 @@ impl<'a> Generator<'a> {
             paragraphs.push(vec![Piece::new(text, SegmentKind::Own)]);
         }
         if paragraphs.len() >= 2 && self.rng.random_bool(0.2) {
-            let at = self.rng.random_range(1..paragraphs.len());
-            let quote = self.quotation();
-            let framing = paragraphs[at][0].text.clone();
-            paragraphs[at] =
-                self.quoted_paragraph(&framing, quote, |text| Piece::new(text, SegmentKind::Own));
+            self.quote_in_one_paragraph(&mut paragraphs, |text, _| {
+                Piece::new(text, SegmentKind::Own)
+            });
         }
         if self.rng.random_bool(0.3) {
             let at = self.rng.random_range(1..=paragraphs.len());
