@@ -283,7 +283,8 @@ pub struct ParagraphPairs {
     pub found: u64,
     /// Pairs of members in different documents of those clusters.
     pub member_pairs: u64,
-    /// Of those, pairs whose members are mostly copies of the same paragraph.
+    /// Of those, pairs whose members are mostly copies of the same text (a paragraph, with
+    /// any quotation it frames).
     pub pure_member_pairs: u64,
     /// `pure_member_pairs / member_pairs`.
     pub precision: f64,
@@ -521,9 +522,9 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
                 }
             }
         }
-        purity.add(&copies, |_| true);
+        purity.add(&copies);
         if links {
-            paragraph_tally.add(&copies, |l| matches!(l, TextLabel::Paragraph(..)));
+            paragraph_tally.add(&copies);
             covering.sort_unstable();
             covering.dedup();
             for group in covering.chunk_by(|x, y| x.0 == y.0) {
@@ -761,19 +762,13 @@ const PAIRWISE_MEMBERS: usize = 400;
 
 impl PairTally {
     /// Counts the cross-document pairs of one cluster's members (document, texts it copies);
-    /// a pair is pure when the texts of kinds `counts` make up at least half of both members
-    /// alike (the overlap of their shares).
-    fn add(&mut self, members: &[(u32, Shares)], counts: impl Fn(&TextLabel) -> bool) {
-        let filtered: Vec<(u32, Shares)> = members
-            .iter()
-            .map(|(d, shares)| {
-                let kept = shares.iter().filter(|(l, _)| counts(l)).copied().collect();
-                (*d, kept)
-            })
-            .collect();
-        if filtered.len() <= PAIRWISE_MEMBERS {
-            for (i, (da, a)) in filtered.iter().enumerate() {
-                for (db, b) in &filtered[i + 1..] {
+    /// a pair is pure when the texts make up at least half of both members alike (the
+    /// overlap of their shares). A quotation inside a story's paragraph is part of what a copy
+    /// of that paragraph copies.
+    fn add(&mut self, members: &[(u32, Shares)]) {
+        if members.len() <= PAIRWISE_MEMBERS {
+            for (i, (da, a)) in members.iter().enumerate() {
+                for (db, b) in &members[i + 1..] {
                     if da == db {
                         continue;
                     }
@@ -796,9 +791,9 @@ impl PairTally {
                 .sum();
             (n * n - same) / 2
         };
-        let mut docs: Vec<u32> = filtered.iter().map(|m| m.0).collect();
+        let mut docs: Vec<u32> = members.iter().map(|m| m.0).collect();
         self.pairs += cross(&mut docs);
-        let mut labelled: Vec<(TextLabel, u32)> = filtered
+        let mut labelled: Vec<(TextLabel, u32)> = members
             .iter()
             .filter_map(|(d, shares)| {
                 let (label, share) = shares.iter().max_by(|x, y| x.1.total_cmp(&y.1))?;

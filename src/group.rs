@@ -98,9 +98,16 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
             occurrences.push(occurrence);
         }
     }
+    let breaks = Breaks::vote(input.alignments, &starts, input.words);
     let mut cuts = Vec::new();
     for alignment in input.alignments {
-        cut_at_paragraphs(alignment, &starts, input.words, &mut cuts);
+        cut_at_paragraphs(
+            alignment,
+            &breaks,
+            input.words,
+            input.min_tokens as u32,
+            &mut cuts,
+        );
         for (a, b) in cuts.drain(..) {
             let short = |r: &Range<u32>| ((r.end - r.start) as usize) < input.min_tokens;
             if short(&a) || short(&b) {
@@ -365,6 +372,10 @@ fn same_stretch(a: &Range<u32>, b: &Range<u32>) -> bool {
 /// Fewest words outside quotation marks for a text to have framing of its own.
 const FRAMING_WORDS: usize = 4;
 
+/// Share of the longer text's words that makes two texts one text whatever their framing: a
+/// quotation framed by a lead of its own in each story shares less.
+const NEARLY_ALL: f64 = 0.8;
+
 /// Sorted word numbers of two texts, reused from comparison to comparison.
 #[derive(Default)]
 struct WordBags {
@@ -420,8 +431,11 @@ impl WordBags {
     }
 
     /// Whether `x` and `y` are the same text: they share at least [`SAME_TEXT`] of the words
-    /// of the longer, and, when either has framing of its own (words outside quotation marks),
-    /// that framing too. Two stories carrying one quotation share the quoted words only.
+    /// of the longer, and, when either has framing of its own (words outside quotation marks)
+    /// and they share less than [`NEARLY_ALL`] of the words, that framing too. Two stories
+    /// carrying one quotation share the quoted words only; texts sharing nearly all their words
+    /// are one text however their quotation marks fall (an outlet that splits a paragraph
+    /// inside a quotation leaves the quote open in one half and opens it anew in the other).
     fn same_text(
         &mut self,
         words: &[Vec<WordId>],
@@ -429,15 +443,19 @@ impl WordBags {
         x: &Piece,
         y: &Piece,
     ) -> bool {
-        let share = |(shared, a, b): (usize, usize, usize)| {
+        let share = |(shared, a, b): (usize, usize, usize), at_least: f64| {
             let longer = a.max(b);
-            longer > 0 && shared as f64 >= SAME_TEXT * longer as f64
+            longer > 0 && shared as f64 >= at_least * longer as f64
         };
-        if !share(self.shared_counts(words, None, x, y)) {
+        let all = self.shared_counts(words, None, x, y);
+        if !share(all, SAME_TEXT) {
             return false;
         }
+        if share(all, NEARLY_ALL) {
+            return true;
+        }
         let framing = self.shared_counts(words, Some(quoted), x, y);
-        framing.1.max(framing.2) < FRAMING_WORDS || share(framing)
+        framing.1.max(framing.2) < FRAMING_WORDS || share(framing, SAME_TEXT)
     }
 }
 
@@ -515,45 +533,112 @@ fn map_position(
 /// Tokens by which the two sides' paragraph breaks may miss each other and still be one break.
 const BREAK_SLACK: u32 = 3;
 
-/// The pieces of `alignment`, cut where both documents have a paragraph break (a break on one
-/// side is placed on the other along the alignment), as token ranges (side a, side b), into
-/// `out`. A break that only one side has (an outlet that split a paragraph in two, or merged
-/// two) does not cut: that side's piece spans both paragraphs.
+/// Every document's paragraph breaks, and which of them are the text's own. A break is the
+/// text's own when at least half of the alignments over it have a break there on the other
+/// side too; one that most copies lack is an outlet's re-split of a paragraph, and a
+/// paragraph that copies break where this document does not was merged by its outlet.
+struct Breaks<'a> {
+    /// Each document's first token of each paragraph.
+    starts: &'a [Vec<u32>],
+    /// For each document and paragraph, whether the break before it is the text's own.
+    own: Vec<Vec<bool>>,
+}
+
+impl<'a> Breaks<'a> {
+    /// Votes every alignment's breaks: does the other side break there too?
+    fn vote(alignments: &[Alignment], starts: &'a [Vec<u32>], words: &[Vec<WordId>]) -> Self {
+        let mut votes: Vec<Vec<(u32, u32)>> =
+            starts.iter().map(|s| vec![(0, 0); s.len()]).collect();
+        for alignment in alignments {
+            let sides = [
+                (alignment.a as usize, alignment.tokens_a),
+                (alignment.b as usize, alignment.tokens_b),
+            ];
+            for (this, other) in [(sides[0], sides[1]), (sides[1], sides[0])] {
+                let ((d, range), (e, other_range)) = (this, other);
+                for k in breaks_inside(&starts[d], range) {
+                    let mapped =
+                        map_position(starts[d][k], range, other_range, &words[d], &words[e]);
+                    let vote = &mut votes[d][k];
+                    vote.1 += 1;
+                    vote.0 += u32::from(nearest_break(&starts[e], other_range, mapped).is_some());
+                }
+            }
+        }
+        let own = votes
+            .into_iter()
+            .map(|v| v.into_iter().map(|(yes, all)| 2 * yes >= all).collect())
+            .collect();
+        Breaks { starts, own }
+    }
+
+    /// The text's own breaks of document `d` strictly inside `range`.
+    fn own_inside(&self, d: usize, range: (u32, u32)) -> impl Iterator<Item = u32> + '_ {
+        breaks_inside(&self.starts[d], range)
+            .filter(move |&k| self.own[d][k])
+            .map(move |k| self.starts[d][k])
+    }
+}
+
+/// Indices of the paragraphs of `starts` that begin strictly inside `range`.
+fn breaks_inside(starts: &[u32], range: (u32, u32)) -> impl Iterator<Item = usize> + '_ {
+    let first = starts.partition_point(|&s| s <= range.0);
+    (first..starts.len()).take_while(move |&k| starts[k] < range.1)
+}
+
+/// The break of `starts` strictly inside `range` nearest to `position`, within [`BREAK_SLACK`].
+fn nearest_break(starts: &[u32], range: (u32, u32), position: u32) -> Option<u32> {
+    breaks_inside(starts, range)
+        .map(|k| starts[k])
+        .filter(|&t| t.abs_diff(position) <= BREAK_SLACK)
+        .min_by_key(|&t| t.abs_diff(position))
+}
+
+/// The pieces of `alignment` as token ranges (side a, side b), into `out`: cut at the text's
+/// own paragraph breaks of either side, placed on the other side along the alignment (on its
+/// break when it has one there). An outlet's re-split does not cut, so its piece spans both
+/// halves; a paragraph its outlet merged is cut where the text breaks. A piece shorter than
+/// `min_tokens` on either side (a paragraph of a few words) stays joined to the next one, or
+/// to the one before at the end.
 fn cut_at_paragraphs(
     alignment: &Alignment,
-    starts: &[Vec<u32>],
+    breaks: &Breaks<'_>,
     words: &[Vec<WordId>],
+    min_tokens: u32,
     out: &mut Vec<(Range<u32>, Range<u32>)>,
 ) {
     let (a, b) = (alignment.a as usize, alignment.b as usize);
     let (ra, rb) = (alignment.tokens_a, alignment.tokens_b);
-    let inside = |starts: &[u32], range: (u32, u32)| -> Vec<u32> {
-        let first = starts.partition_point(|&s| s <= range.0);
-        starts[first..]
-            .iter()
-            .copied()
-            .take_while(|&s| s < range.1)
-            .collect()
-    };
-    let breaks_b = inside(&starts[b], rb);
-    let mut last = (ra.0, rb.0);
-    for s in inside(&starts[a], ra) {
+    let mut cuts: Vec<(u32, u32)> = Vec::new();
+    for s in breaks.own_inside(a, ra) {
         let mapped = map_position(s, ra, rb, &words[a], &words[b]);
-        let nearest = breaks_b
-            .iter()
-            .copied()
-            .filter(|&t| t.abs_diff(mapped) <= BREAK_SLACK && t > last.1)
-            .min_by_key(|&t| t.abs_diff(mapped));
-        if let Some(t) = nearest {
-            if s > last.0 {
-                out.push((last.0..s, last.1..t));
-                last = (s, t);
-            }
+        cuts.push((
+            s,
+            nearest_break(&breaks.starts[b], rb, mapped).unwrap_or(mapped),
+        ));
+    }
+    for t in breaks.own_inside(b, rb) {
+        let mapped = map_position(t, rb, ra, &words[b], &words[a]);
+        cuts.push((
+            nearest_break(&breaks.starts[a], ra, mapped).unwrap_or(mapped),
+            t,
+        ));
+    }
+    cuts.sort_unstable();
+    let first = out.len();
+    let mut last = (ra.0, rb.0);
+    for (s, t) in cuts {
+        if s >= last.0 + min_tokens && t >= last.1 + min_tokens {
+            out.push((last.0..s, last.1..t));
+            last = (s, t);
         }
     }
-    if (ra.1, rb.1) != last {
-        out.push((last.0..ra.1, last.1..rb.1));
+    let tail_is_short = ra.1 < last.0 + min_tokens || rb.1 < last.1 + min_tokens;
+    if tail_is_short && out.len() > first {
+        let (pa, pb) = out.pop().expect("a piece before the tail");
+        last = (pa.start, pb.start);
     }
+    out.push((last.0..ra.1, last.1..rb.1));
 }
 
 #[cfg(test)]
@@ -572,32 +657,56 @@ mod tests {
         assert_eq!(map_position(10, (0, 40), (0, 42), &a, &c), 10);
     }
 
+    /// Pieces of alignments over the whole of documents of 40 equal words, each document
+    /// starting paragraphs at the given tokens; `pairs` are the aligned documents.
+    fn pieces_of(
+        starts: &[Vec<u32>],
+        pairs: &[(u32, u32)],
+        min_tokens: u32,
+    ) -> Vec<Vec<(Range<u32>, Range<u32>)>> {
+        let words: Vec<Vec<WordId>> = starts.iter().map(|_| (0..40).collect()).collect();
+        let alignments: Vec<Alignment> = pairs
+            .iter()
+            .map(|&(a, b)| alignment(a, b, (0, 40), (0, 40)))
+            .collect();
+        let breaks = Breaks::vote(&alignments, starts, &words);
+        alignments
+            .iter()
+            .map(|alignment| {
+                let mut out = Vec::new();
+                cut_at_paragraphs(alignment, &breaks, &words, min_tokens, &mut out);
+                out
+            })
+            .collect()
+    }
+
     #[test]
-    fn an_alignment_is_cut_where_both_documents_break_paragraphs() {
-        // a: paragraphs at 0, 20; b: paragraphs at 0, 10, 20, 30 (b split both of a's).
-        let a: Vec<WordId> = (0..40).collect();
-        let b: Vec<WordId> = (0..40).collect();
-        let alignment = Alignment {
-            a: 0,
-            b: 1,
-            span_a: Span::new(0, 1),
-            span_b: Span::new(0, 1),
-            tokens_a: (0, 40),
-            tokens_b: (0, 40),
-            matched: 40,
-            columns: 40,
-            score: 40,
-            ops: Vec::new(),
-        };
-        let mut out = Vec::new();
-        cut_at_paragraphs(
-            &alignment,
-            &[vec![0, 20], vec![0, 10, 20, 30]],
-            &[a, b],
-            &mut out,
+    fn a_re_split_paragraph_is_not_cut_and_a_merged_one_is() {
+        // Docs 0 and 1 keep the text's paragraphs (breaks at 20); doc 2 split both in two
+        // (10, 20, 30); doc 3 merged them into one.
+        let starts = [vec![0, 20], vec![0, 20], vec![0, 10, 20, 30], vec![0]];
+        let pieces = pieces_of(&starts, &[(0, 1), (0, 2), (1, 2), (0, 3), (2, 3)], 8);
+        let halves = vec![(0..20, 0..20), (20..40, 20..40)];
+        // Doc 2's own breaks (10, 30) are in no other copy: its pieces span both halves.
+        assert_eq!(pieces[1], halves);
+        assert_eq!(pieces[2], halves);
+        // Doc 3's merged paragraph is cut where the text breaks, against either copy.
+        assert_eq!(pieces[3], halves);
+        assert_eq!(pieces[4], halves);
+    }
+
+    #[test]
+    fn a_paragraph_of_a_few_words_joins_the_next_piece_or_the_one_before() {
+        // Paragraphs of 15, 3, 14 and 8 words; pieces are at least 8 words.
+        let starts = [vec![0, 15, 18, 32], vec![0, 15, 18, 32]];
+        let pieces = pieces_of(&starts, &[(0, 1)], 8);
+        assert_eq!(
+            pieces[0],
+            vec![(0..15, 0..15), (15..32, 15..32), (32..40, 32..40)]
         );
-        // Cut where both have a break (20); b's own breaks (10, 30) leave b's side whole.
-        assert_eq!(out, vec![(0..20, 0..20), (20..40, 20..40)]);
+        let starts = [vec![0, 15, 35], vec![0, 15, 35]];
+        let pieces = pieces_of(&starts, &[(0, 1)], 8);
+        assert_eq!(pieces[0], vec![(0..15, 0..15), (15..40, 15..40)]);
     }
 
     /// Paragraphs of `counts` tokens each, five bytes a token.

@@ -107,6 +107,10 @@ pub struct Attribution {
 /// Share of a member's bytes inside quotation marks for it to count as quoted.
 const QUOTED_SHARE: f64 = 0.5;
 
+/// Fewest words outside quotation marks that make a quoted member the framing paragraph of a
+/// story (its lead-in and attribution), not the quotation alone.
+const FRAMING_WORDS: usize = 10;
+
 /// Paragraphs that are site furniture wherever they appear (matched on the whole paragraph).
 fn furniture() -> &'static Regex {
     static FURNITURE: OnceLock<Regex> = OnceLock::new();
@@ -390,10 +394,7 @@ impl Context<'_> {
         if one_outlet || all_boilerplate {
             return ClusterKind::Boilerplate;
         }
-        let quoted = members
-            .iter()
-            .filter(|m| self.quoted_share(m) >= QUOTED_SHARE)
-            .count();
+        let quoted = members.iter().filter(|m| self.is_quotation(m)).count();
         if may_quote && 2 * quoted >= members.len() {
             return ClusterKind::Quote;
         }
@@ -501,20 +502,28 @@ impl Context<'_> {
         touched.peek().is_some() && touched.all(|(_, &is)| is)
     }
 
-    /// Share of the member's bytes inside quotation marks (quotes found per paragraph).
-    fn quoted_share(&self, member: &Occurrence) -> f64 {
+    /// Whether the member is a quotation: most of its bytes are inside quotation marks and
+    /// fewer than [`FRAMING_WORDS`] of its words are outside them (a paragraph that frames a
+    /// quotation with words of its own is the story's text, copied with the quotation).
+    fn is_quotation(&self, member: &Occurrence) -> bool {
         let d = member.doc as usize;
         let text = &self.documents[d].text;
-        let mut quoted = 0;
+        let (mut quoted, mut unquoted_words) = (0, 0);
         for p in &self.paragraphs[d] {
             let start = p.span.start.max(member.span.start);
             let end = p.span.end.min(member.span.end);
             if start < end {
-                let para = p.span.slice(text);
-                quoted += quotes::quoted_bytes(para, start - p.span.start, end - p.span.start);
+                let (q, u) = quotes::quoted_bytes_and_unquoted_words(
+                    p.span.slice(text),
+                    start - p.span.start,
+                    end - p.span.start,
+                );
+                quoted += q;
+                unquoted_words += u;
             }
         }
-        quoted as f64 / member.span.len().max(1) as f64
+        quoted as f64 >= QUOTED_SHARE * member.span.len().max(1) as f64
+            && unquoted_words < FRAMING_WORDS
     }
 
     /// The speaker most often named in the paragraphs around the members (the first named

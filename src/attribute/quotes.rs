@@ -45,12 +45,27 @@ pub fn quoted_ranges(paragraph: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// Bytes of `start..end` (relative to `paragraph`) that are inside quotation marks.
-pub fn quoted_bytes(paragraph: &str, start: usize, end: usize) -> usize {
-    quoted_ranges(paragraph)
-        .into_iter()
-        .map(|(s, e)| e.min(end).saturating_sub(s.max(start)))
-        .sum()
+/// Of `start..end` (relative to `paragraph`): the bytes inside quotation marks and the words
+/// (runs of letters and digits) outside them.
+pub fn quoted_bytes_and_unquoted_words(
+    paragraph: &str,
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
+    let words = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    let (mut quoted, mut unquoted_words, mut at) = (0, 0, start);
+    for (s, e) in quoted_ranges(paragraph) {
+        let s = s.clamp(start, end).max(at);
+        let e = e.clamp(start, end).max(s);
+        unquoted_words += words(&paragraph[at..s]);
+        quoted += e - s;
+        at = e;
+    }
+    (quoted, unquoted_words + words(&paragraph[at..end]))
 }
 
 fn speaker_patterns() -> &'static [Regex; 3] {
@@ -175,7 +190,15 @@ mod tests {
         // A paragraph that closes a quote opened before it.
         let p = "heroes of the motherland,” he said.";
         assert_eq!(quoted_ranges(p)[0].0, 0);
-        assert_eq!(quoted_bytes("a “bc” d", 0, 10), "“bc”".len());
+        let p = "a “bc” d e";
+        assert_eq!(
+            quoted_bytes_and_unquoted_words(p, 0, p.len()),
+            ("“bc”".len(), 3)
+        );
+        assert_eq!(
+            quoted_bytes_and_unquoted_words(p, 5, p.len()),
+            ("bc”".len(), 2)
+        );
     }
 
     #[test]
