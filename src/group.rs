@@ -81,24 +81,38 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
         })
         .collect();
 
-    // Occurrences and the links between them.
+    // Occurrences and the links between them. A paragraph that is not one unit of the text
+    // (an outlet merged it with the next, or it is half of a re-split) is no occurrence: the
+    // alignments' pieces place its text.
+    let breaks = Breaks::new(input.alignments, &starts, input.words);
+    let unit = |node: Node| {
+        let (doc, p) = (node.doc as usize, node.paragraph as usize);
+        let start = starts[doc][p];
+        breaks.is_unit(doc, start..start + input.paragraphs[doc][p].tokens)
+    };
     let mut occurrences: Vec<Piece> = Vec::new();
     let mut links: Vec<(f64, usize, usize)> = Vec::new();
     for cluster in input.paragraph_clusters {
         let rep = input.nodes[cluster.representative as usize];
-        let rep_occurrence = occurrences.len();
-        occurrences.push(Piece::paragraph(rep, 1.0, &starts, input.paragraphs));
-        for &(node, similarity) in &cluster.members {
-            if node == cluster.representative || similarity.jaccard < input.threshold {
+        if !unit(rep) {
+            continue;
+        }
+        // The representative is an occurrence when a member matches it by Jaccard.
+        let mut rep_occurrence = None;
+        for &(id, similarity) in &cluster.members {
+            let node = input.nodes[id as usize];
+            if id == cluster.representative || similarity.jaccard < input.threshold || !unit(node) {
                 continue;
             }
-            let node = input.nodes[node as usize];
+            let rep_occurrence = *rep_occurrence.get_or_insert_with(|| {
+                occurrences.push(Piece::paragraph(rep, 1.0, &starts, input.paragraphs));
+                occurrences.len() - 1
+            });
             links.push((similarity.jaccard, rep_occurrence, occurrences.len()));
             let occurrence = Piece::paragraph(node, similarity.jaccard, &starts, input.paragraphs);
             occurrences.push(occurrence);
         }
     }
-    let breaks = Breaks::vote(input.alignments, &starts, input.words);
     let mut cuts = Vec::new();
     for alignment in input.alignments {
         cut_at_paragraphs(
@@ -533,61 +547,98 @@ fn map_position(
 /// Tokens by which the two sides' paragraph breaks may miss each other and still be one break.
 const BREAK_SLACK: u32 = 3;
 
-/// Every document's paragraph breaks, and which of them are the text's own. A break is the
-/// text's own when at least half of the alignments over it have a break there on the other
-/// side too; one that most copies lack is an outlet's re-split of a paragraph, and a
-/// paragraph that copies break where this document does not was merged by its outlet.
-struct Breaks<'a> {
-    /// Each document's first token of each paragraph.
-    starts: &'a [Vec<u32>],
-    /// For each document and paragraph, whether the break before it is the text's own.
-    own: Vec<Vec<bool>>,
+/// Where each document's text breaks into paragraphs, as the copies see it. A paragraph
+/// break of a document is the text's own when at least half of the alignments over it have a
+/// break there on the other side too; one that most copies lack is an outlet's re-split of a
+/// paragraph, and is dropped. A document that merged two paragraphs gains the break its copies
+/// have, placed along the alignment: two outlets that merged the same paragraphs still cut
+/// where the text breaks.
+struct Breaks {
+    /// For each document, the token positions where its text breaks, sorted.
+    at: Vec<Vec<u32>>,
 }
 
-impl<'a> Breaks<'a> {
-    /// Votes every alignment's breaks: does the other side break there too?
-    fn vote(alignments: &[Alignment], starts: &'a [Vec<u32>], words: &[Vec<WordId>]) -> Self {
+impl Breaks {
+    fn new(alignments: &[Alignment], starts: &[Vec<u32>], words: &[Vec<WordId>]) -> Self {
+        let sides = |alignment: &Alignment| {
+            let a = (alignment.a as usize, alignment.tokens_a);
+            let b = (alignment.b as usize, alignment.tokens_b);
+            [(a, b), (b, a)]
+        };
+        // Votes: does the other side break there too?
         let mut votes: Vec<Vec<(u32, u32)>> =
             starts.iter().map(|s| vec![(0, 0); s.len()]).collect();
         for alignment in alignments {
-            let sides = [
-                (alignment.a as usize, alignment.tokens_a),
-                (alignment.b as usize, alignment.tokens_b),
-            ];
-            for (this, other) in [(sides[0], sides[1]), (sides[1], sides[0])] {
-                let ((d, range), (e, other_range)) = (this, other);
+            for ((d, range), (e, other_range)) in sides(alignment) {
                 for k in breaks_inside(&starts[d], range) {
                     let mapped =
                         map_position(starts[d][k], range, other_range, &words[d], &words[e]);
                     let vote = &mut votes[d][k];
                     vote.1 += 1;
-                    vote.0 += u32::from(nearest_break(&starts[e], other_range, mapped).is_some());
+                    vote.0 += u32::from(nearest(&starts[e], other_range, mapped).is_some());
                 }
             }
         }
-        let own = votes
+        let own: Vec<Vec<bool>> = votes
             .into_iter()
             .map(|v| v.into_iter().map(|(yes, all)| 2 * yes >= all).collect())
             .collect();
-        Breaks { starts, own }
+        let mut at: Vec<Vec<u32>> = starts
+            .iter()
+            .zip(&own)
+            .map(|(s, own)| {
+                s.iter()
+                    .zip(own)
+                    .filter(|(_, &o)| o)
+                    .map(|(&t, _)| t)
+                    .collect()
+            })
+            .collect();
+        // The text's breaks that a document merged away, placed along the alignment.
+        for alignment in alignments {
+            for ((d, range), (e, other_range)) in sides(alignment) {
+                for k in breaks_inside(&starts[d], range).filter(|&k| own[d][k]) {
+                    let mapped =
+                        map_position(starts[d][k], range, other_range, &words[d], &words[e]);
+                    if nearest(&starts[e], other_range, mapped).is_none() {
+                        at[e].push(mapped);
+                    }
+                }
+            }
+        }
+        for breaks in &mut at {
+            breaks.sort_unstable();
+            breaks.dedup_by(|later, earlier| *later <= *earlier + BREAK_SLACK);
+        }
+        Breaks { at }
     }
 
-    /// The text's own breaks of document `d` strictly inside `range`.
-    fn own_inside(&self, d: usize, range: (u32, u32)) -> impl Iterator<Item = u32> + '_ {
-        breaks_inside(&self.starts[d], range)
-            .filter(move |&k| self.own[d][k])
-            .map(move |k| self.starts[d][k])
+    /// Whether the tokens `range` of document `d` are one unit of the text: they start and end
+    /// where it breaks (or where the document does), with no break inside.
+    fn is_unit(&self, d: usize, range: Range<u32>) -> bool {
+        let at = &self.at[d];
+        let starts_one = range.start == 0 || at.binary_search(&range.start).is_ok();
+        let last = at.last().is_none_or(|&l| l < range.end);
+        let ends_one = last || at.binary_search(&range.end).is_ok();
+        starts_one && ends_one && self.inside(d, (range.start, range.end)).next().is_none()
+    }
+
+    /// Document `d`'s breaks strictly inside `range`.
+    fn inside(&self, d: usize, range: (u32, u32)) -> impl Iterator<Item = u32> + '_ {
+        let at = &self.at[d];
+        breaks_inside(at, range).map(move |k| at[k])
     }
 }
 
-/// Indices of the paragraphs of `starts` that begin strictly inside `range`.
+/// Indices of the positions of sorted `starts` strictly inside `range`.
 fn breaks_inside(starts: &[u32], range: (u32, u32)) -> impl Iterator<Item = usize> + '_ {
     let first = starts.partition_point(|&s| s <= range.0);
     (first..starts.len()).take_while(move |&k| starts[k] < range.1)
 }
 
-/// The break of `starts` strictly inside `range` nearest to `position`, within [`BREAK_SLACK`].
-fn nearest_break(starts: &[u32], range: (u32, u32), position: u32) -> Option<u32> {
+/// The position of sorted `starts` strictly inside `range` nearest to `position`, within
+/// [`BREAK_SLACK`].
+fn nearest(starts: &[u32], range: (u32, u32), position: u32) -> Option<u32> {
     breaks_inside(starts, range)
         .map(|k| starts[k])
         .filter(|&t| t.abs_diff(position) <= BREAK_SLACK)
@@ -602,7 +653,7 @@ fn nearest_break(starts: &[u32], range: (u32, u32), position: u32) -> Option<u32
 /// to the one before at the end.
 fn cut_at_paragraphs(
     alignment: &Alignment,
-    breaks: &Breaks<'_>,
+    breaks: &Breaks,
     words: &[Vec<WordId>],
     min_tokens: u32,
     out: &mut Vec<(Range<u32>, Range<u32>)>,
@@ -610,19 +661,13 @@ fn cut_at_paragraphs(
     let (a, b) = (alignment.a as usize, alignment.b as usize);
     let (ra, rb) = (alignment.tokens_a, alignment.tokens_b);
     let mut cuts: Vec<(u32, u32)> = Vec::new();
-    for s in breaks.own_inside(a, ra) {
+    for s in breaks.inside(a, ra) {
         let mapped = map_position(s, ra, rb, &words[a], &words[b]);
-        cuts.push((
-            s,
-            nearest_break(&breaks.starts[b], rb, mapped).unwrap_or(mapped),
-        ));
+        cuts.push((s, nearest(&breaks.at[b], rb, mapped).unwrap_or(mapped)));
     }
-    for t in breaks.own_inside(b, rb) {
+    for t in breaks.inside(b, rb) {
         let mapped = map_position(t, rb, ra, &words[b], &words[a]);
-        cuts.push((
-            nearest_break(&breaks.starts[a], ra, mapped).unwrap_or(mapped),
-            t,
-        ));
+        cuts.push((nearest(&breaks.at[a], ra, mapped).unwrap_or(mapped), t));
     }
     cuts.sort_unstable();
     let first = out.len();
@@ -669,7 +714,7 @@ mod tests {
             .iter()
             .map(|&(a, b)| alignment(a, b, (0, 40), (0, 40)))
             .collect();
-        let breaks = Breaks::vote(&alignments, starts, &words);
+        let breaks = Breaks::new(&alignments, starts, &words);
         alignments
             .iter()
             .map(|alignment| {

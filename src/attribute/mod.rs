@@ -425,6 +425,9 @@ impl Context<'_> {
     ///
     /// A cluster of quoted text whose documents all share longer text with each other (copies
     /// of one story that carries the quotation) is that story's copy, not a common source.
+    /// When several groups of documents carry it, each group of two or more whose members are
+    /// whole paragraphs is its story's copy, and the quotation across all of them is a `quote`
+    /// cluster too.
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
         let whole = self.attribute_cluster(cluster, true);
         let quote = whole.kind == ClusterKind::Quote;
@@ -462,11 +465,24 @@ impl Context<'_> {
             groups.entry(group_of[&m.doc]).or_default().push(*m);
         }
         if quote {
-            return if groups.len() == 1 {
-                vec![self.attribute_cluster(cluster, false)]
-            } else {
-                vec![whole]
-            };
+            if groups.len() == 1 {
+                return vec![self.attribute_cluster(cluster, false)];
+            }
+            // Each story's copies of its paragraph (copied whole, framing and all), and the
+            // quotation they all carry.
+            let mut out: Vec<AttributedCluster> = groups
+                .into_values()
+                .filter(|members| {
+                    members.iter().any(|m| m.doc != members[0].doc)
+                        && members.iter().all(|m| self.covers_whole_paragraphs(m))
+                })
+                .map(|members| {
+                    let copies = SpanCluster::with_longest_representative(members);
+                    self.attribute_cluster(&copies, false)
+                })
+                .collect();
+            out.push(whole);
+            return out;
         }
         let mut out = Vec::new();
         let mut stock: Vec<Occurrence> = Vec::new();
@@ -489,6 +505,14 @@ impl Context<'_> {
             });
         }
         out
+    }
+
+    /// Whether the member covers every paragraph it touches from start to end.
+    fn covers_whole_paragraphs(&self, member: &Occurrence) -> bool {
+        self.paragraphs[member.doc as usize]
+            .iter()
+            .filter(|p| p.span.start < member.span.end && member.span.start < p.span.end)
+            .all(|p| member.span.start <= p.span.start && p.span.end <= member.span.end)
     }
 
     /// Whether every paragraph the member touches is boilerplate.
