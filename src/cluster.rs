@@ -171,6 +171,22 @@ pub struct Occurrence {
     pub method: Method,
 }
 
+/// A verified match between two texts that grouping joined on: a paragraph pair (Jaccard and
+/// containment of their shingles) or a piece of an aligned passage pair (the alignment's
+/// identity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub method: Method,
+    pub doc_a: u32,
+    pub span_a: Span,
+    pub doc_b: u32,
+    pub span_b: Span,
+    /// Jaccard (paragraphs) or alignment identity (passages).
+    pub similarity: f64,
+    /// Share of `a`'s shingles found in `b` (paragraphs only).
+    pub containment: Option<f64>,
+}
+
 /// Occurrences of the same shared text in two or more documents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpanCluster {
@@ -178,11 +194,14 @@ pub struct SpanCluster {
     pub members: Vec<Occurrence>,
     /// Index into `members` of the longest member.
     pub representative: usize,
+    /// The matches that joined the members (each end inside a member; empty for clusters of
+    /// equal paragraphs).
+    pub links: Vec<Link>,
 }
 
 impl SpanCluster {
     /// A cluster of `members` (sorted by document and offset) whose representative is the
-    /// longest (the first of the longest).
+    /// longest (the first of the longest), without links.
     pub fn with_longest_representative(members: Vec<Occurrence>) -> SpanCluster {
         let mut representative = 0;
         for (i, m) in members.iter().enumerate() {
@@ -193,6 +212,28 @@ impl SpanCluster {
         SpanCluster {
             members,
             representative,
+            links: Vec::new(),
+        }
+    }
+
+    /// The cluster of `members` (some of this one's, sorted), with the links between them.
+    pub fn keeping(&self, members: Vec<Occurrence>) -> SpanCluster {
+        let holds = |doc: u32, span: Span| {
+            let first = members.partition_point(|m| m.doc < doc);
+            members[first..]
+                .iter()
+                .take_while(|m| m.doc == doc)
+                .any(|m| m.span.start < span.end && span.start < m.span.end)
+        };
+        let links = self
+            .links
+            .iter()
+            .filter(|l| holds(l.doc_a, l.span_a) && holds(l.doc_b, l.span_b))
+            .copied()
+            .collect();
+        SpanCluster {
+            links,
+            ..SpanCluster::with_longest_representative(members)
         }
     }
 }

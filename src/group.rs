@@ -34,7 +34,10 @@
 use std::ops::Range;
 
 use crate::align::{Alignment, LocateTokens};
-use crate::cluster::{find_root, Cluster, Method, Occurrence, SpanCluster};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+use crate::cluster::{find_root, Cluster, Link, Method, Occurrence, SpanCluster};
 use crate::doc::{Node, Paragraph, Span};
 use crate::normalize::{WordId, NO_WORD};
 use crate::verify::intersection_size;
@@ -91,7 +94,7 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
         breaks.is_unit(doc, start..start + input.paragraphs[doc][p].tokens)
     };
     let mut occurrences: Vec<Piece> = Vec::new();
-    let mut links: Vec<(f64, usize, usize)> = Vec::new();
+    let mut matches: Vec<Match> = Vec::new();
     for cluster in input.paragraph_clusters {
         let rep = input.nodes[cluster.representative as usize];
         if !unit(rep) {
@@ -108,21 +111,33 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
                 occurrences.push(Piece::paragraph(rep, 1.0, &starts, input.paragraphs));
                 occurrences.len() - 1
             });
-            links.push((similarity.jaccard, rep_occurrence, occurrences.len()));
+            matches.push(Match {
+                similarity: similarity.jaccard,
+                x: occurrences.len(),
+                y: rep_occurrence,
+                containment: Some(similarity.containment_a_in_b),
+            });
             let occurrence = Piece::paragraph(node, similarity.jaccard, &starts, input.paragraphs);
             occurrences.push(occurrence);
         }
     }
-    let mut cuts = Vec::new();
-    for alignment in input.alignments {
-        cut_at_paragraphs(
-            alignment,
-            &breaks,
-            input.words,
-            input.min_tokens as u32,
-            &mut cuts,
-        );
-        for (a, b) in cuts.drain(..) {
+    let pieces: Vec<Vec<(Range<u32>, Range<u32>)>> = input
+        .alignments
+        .par_iter()
+        .map(|alignment| {
+            let mut cuts = Vec::new();
+            cut_at_paragraphs(
+                alignment,
+                &breaks,
+                input.words,
+                input.min_tokens as u32,
+                &mut cuts,
+            );
+            cuts
+        })
+        .collect();
+    for (alignment, cuts) in input.alignments.iter().zip(pieces) {
+        for (a, b) in cuts {
             let short = |r: &Range<u32>| ((r.end - r.start) as usize) < input.min_tokens;
             if short(&a) || short(&b) {
                 continue;
@@ -130,11 +145,12 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
             let identity = alignment.identity();
             let pa = Piece::passage(alignment.a, a, identity);
             let pb = Piece::passage(alignment.b, b, identity);
-            links.push((
-                alignment.identity(),
-                occurrences.len(),
-                occurrences.len() + 1,
-            ));
+            matches.push(Match {
+                similarity: identity,
+                x: occurrences.len(),
+                y: occurrences.len() + 1,
+                containment: None,
+            });
             occurrences.push(pa);
             occurrences.push(pb);
         }
@@ -176,22 +192,26 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
     }
 
     // Groups, strongest links first, each join guarded by the representatives.
-    let mut edges: Vec<(f64, usize, usize)> = links
-        .into_iter()
-        .map(|(w, x, y)| {
-            let (x, y) = (stretch_of[x], stretch_of[y]);
-            (w, x.min(y), x.max(y))
+    let mut edges: Vec<(f64, usize, usize, usize)> = matches
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let (x, y) = (stretch_of[m.x], stretch_of[m.y]);
+            (m.similarity, x.min(y), x.max(y), i)
         })
-        .filter(|&(_, x, y)| x != y)
+        .filter(|&(_, x, y, _)| x != y)
         .collect();
-    edges.sort_by(|p, q| q.0.total_cmp(&p.0).then((p.1, p.2).cmp(&(q.1, q.2))));
+    edges.sort_by(|p, q| {
+        q.0.total_cmp(&p.0)
+            .then((p.1, p.2, p.3).cmp(&(q.1, q.2, q.3)))
+    });
     edges.dedup_by(|p, q| (p.1, p.2) == (q.1, q.2));
     let n = stretches.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut representative: Vec<usize> = (0..n).collect();
     let mut bags = WordBags::default();
     let words = input.words;
-    for (_, x, y) in edges {
+    for &(_, x, y, _) in &edges {
         let (rx, ry) = (
             find_root(&mut parent, x as u32) as usize,
             find_root(&mut parent, y as u32) as usize,
@@ -218,86 +238,154 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
     for s in 0..n {
         members_of[find_root(&mut parent, s as u32) as usize].push(s);
     }
-    let mut spans = Vec::new();
-    let mut clusters: Vec<SpanCluster> = Vec::new();
-    for (root, mut members) in members_of.into_iter().enumerate() {
-        if members.len() < 2
-            || members
-                .iter()
-                .all(|&m| stretches[m].doc == stretches[members[0]].doc)
-        {
-            continue;
+    // Every match inside a group (the strongest of each pair of stretches) is a link of it.
+    let mut matches_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut linked: FxHashSet<(usize, usize)> = FxHashSet::default();
+    for &(_, x, y, m) in &edges {
+        let root = find_root(&mut parent, x as u32);
+        if root == find_root(&mut parent, y as u32) && linked.insert((x, y)) {
+            matches_of[root as usize].push(m);
         }
-        members.sort_by_key(|&m| (stretches[m].doc, stretches[m].tokens.start));
-        // Stretches of one document that overlap: one member.
-        let mut merged: Vec<Piece> = Vec::with_capacity(members.len());
-        for &m in &members {
-            let s = &stretches[m];
-            match merged.last_mut() {
-                Some(last) if last.doc == s.doc && s.tokens.start < last.tokens.end => {
-                    last.tokens.end = last.tokens.end.max(s.tokens.end);
-                    last.method = last.method.min(s.method);
-                    last.similarity = last.similarity.max(s.similarity);
-                }
-                _ => merged.push(s.clone()),
-            }
-        }
-        let rep = &stretches[representative[root]];
-        let mut occurrences = Vec::with_capacity(merged.len());
-        for piece in &merged {
-            // Every member is a copy of the representative's text: most of its words are there.
-            let (shared, own, _) = bags.shared_counts(words, None, piece, rep);
-            if (shared as f64) < 0.5 * own as f64 {
-                continue;
-            }
-            spans.clear();
-            locate(piece.doc, piece.tokens.clone(), &mut spans);
-            let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
-                continue;
-            };
-            occurrences.push(Occurrence {
-                doc: piece.doc,
-                span: whole_paragraphs(
-                    Span::new(first.start, last.end),
-                    &piece.tokens,
-                    &starts[piece.doc as usize],
-                    &input.paragraphs[piece.doc as usize],
-                ),
-                similarity: piece.similarity,
-                containment: round(shared as f64 / own.max(1) as f64),
-                method: piece.method,
-            });
-        }
-        if occurrences.len() < 2 {
-            continue;
-        }
-        clusters.push(SpanCluster::with_longest_representative(occurrences));
     }
+    // The span of a piece's words, whole paragraphs where it covers them.
+    let span_of = |piece: &Piece, spans: &mut Vec<Span>| -> Option<Span> {
+        span_of_tokens(
+            piece,
+            &starts[piece.doc as usize],
+            &input.paragraphs[piece.doc as usize],
+            locate,
+            spans,
+        )
+    };
+    let groups: Vec<(usize, Vec<usize>)> = members_of
+        .into_iter()
+        .enumerate()
+        .filter(|(_, members)| {
+            members
+                .iter()
+                .any(|&m| stretches[m].doc != stretches[members[0]].doc)
+        })
+        .collect();
+    let mut clusters: Vec<SpanCluster> = groups
+        .into_par_iter()
+        .map_init(
+            || (WordBags::default(), Vec::new()),
+            |(bags, spans), (root, mut members)| {
+                members.sort_by_key(|&m| (stretches[m].doc, stretches[m].tokens.start));
+                // Stretches of one document that overlap: one member.
+                let mut merged: Vec<Piece> = Vec::with_capacity(members.len());
+                for &m in &members {
+                    let s = &stretches[m];
+                    match merged.last_mut() {
+                        Some(last) if last.doc == s.doc && s.tokens.start < last.tokens.end => {
+                            last.tokens.end = last.tokens.end.max(s.tokens.end);
+                            last.method = last.method.min(s.method);
+                            last.similarity = last.similarity.max(s.similarity);
+                        }
+                        _ => merged.push(s.clone()),
+                    }
+                }
+                bags.fill_representative(words, &stretches[representative[root]]);
+                let mut kept = Vec::with_capacity(merged.len());
+                for piece in &merged {
+                    // Every member is a copy of the representative's text: most of its words
+                    // are there.
+                    let (shared, own) = bags.shared_with_representative(words, piece);
+                    if (shared as f64) < 0.5 * own as f64 {
+                        continue;
+                    }
+                    let Some(span) = span_of(piece, spans) else {
+                        continue;
+                    };
+                    kept.push(Occurrence {
+                        doc: piece.doc,
+                        span,
+                        similarity: piece.similarity,
+                        containment: round(shared as f64 / own.max(1) as f64),
+                        method: piece.method,
+                    });
+                }
+                if kept.len() < 2 {
+                    return None;
+                }
+                let links: Vec<Link> = matches_of[root]
+                    .iter()
+                    .filter_map(|&m| {
+                        let Match {
+                            similarity,
+                            x,
+                            y,
+                            containment,
+                        } = matches[m];
+                        let (a, b) = (&occurrences[x], &occurrences[y]);
+                        Some(Link {
+                            method: a.method,
+                            doc_a: a.doc,
+                            span_a: span_of(a, spans)?,
+                            doc_b: b.doc,
+                            span_b: span_of(b, spans)?,
+                            similarity: round(similarity),
+                            containment: containment.map(round),
+                        })
+                    })
+                    .collect();
+                let cluster = SpanCluster {
+                    links,
+                    ..SpanCluster::with_longest_representative(kept)
+                };
+                // Links to a member left out (too little of it in the representative) go too.
+                Some(cluster.keeping(cluster.members.clone()))
+            },
+        )
+        .flatten()
+        .collect();
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
     clusters
 }
 
-/// `span`, the span of the words `tokens`, stretched to the start (end) of the paragraph
-/// whose first (last) word it starts (ends) with: a member that covers whole paragraphs covers
-/// their punctuation too.
-fn whole_paragraphs(
-    span: Span,
-    tokens: &Range<u32>,
+/// A verified match between two occurrences (indices), before grouping.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    /// Jaccard (paragraphs) or alignment identity (passages).
+    similarity: f64,
+    x: usize,
+    y: usize,
+    /// Share of `x`'s shingles in `y` (paragraphs).
+    containment: Option<f64>,
+}
+
+/// The span of `piece`'s words, from the start (to the end) of the paragraph whose first (last)
+/// word it starts (ends) with: a member that covers whole paragraphs covers their punctuation
+/// too. Only a boundary inside a paragraph is looked up with `locate` (into `spans`).
+fn span_of_tokens(
+    piece: &Piece,
     starts: &[u32],
     paragraphs: &[Paragraph],
-) -> Span {
-    let mut span = span;
+    locate: &LocateTokens<'_>,
+    spans: &mut Vec<Span>,
+) -> Option<Span> {
+    let tokens = &piece.tokens;
+    if tokens.is_empty() {
+        return None;
+    }
     let first = starts.partition_point(|&s| s <= tokens.start).max(1) - 1;
-    if starts.get(first) == Some(&tokens.start) {
-        span.start = span.start.min(paragraphs[first].span.start);
-    }
+    let start = if starts.get(first) == Some(&tokens.start) {
+        paragraphs[first].span.start
+    } else {
+        spans.clear();
+        locate(piece.doc, tokens.start..tokens.start + 1, spans);
+        spans.first()?.start
+    };
     let last = starts.partition_point(|&s| s < tokens.end).max(1) - 1;
-    if let Some(p) = paragraphs.get(last) {
-        if starts[last] + p.tokens == tokens.end {
-            span.end = span.end.max(p.span.end);
+    let end = match paragraphs.get(last) {
+        Some(p) if starts[last] + p.tokens == tokens.end => p.span.end,
+        _ => {
+            spans.clear();
+            locate(piece.doc, tokens.end - 1..tokens.end, spans);
+            spans.last()?.end
         }
-    }
-    span
+    };
+    Some(Span::new(start, end))
 }
 
 /// Rounded to four decimals (reports carry similarities, not float noise).
@@ -305,28 +393,42 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The paragraph clusters as clusters of spans, member for member (no alignment to cut by).
+/// The paragraph clusters as clusters of spans, member for member (no alignment to cut by),
+/// linked as the paragraph tier verified them: each member with the representative.
 fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
     let mut clusters: Vec<SpanCluster> = input
         .paragraph_clusters
         .iter()
         .map(|cluster| {
-            let mut members: Vec<Occurrence> = cluster
-                .members
-                .iter()
-                .map(|&(node, sim)| {
-                    let node = input.nodes[node as usize];
-                    Occurrence {
-                        doc: node.doc,
-                        span: node.span,
-                        similarity: sim.jaccard,
-                        containment: sim.containment_a_in_b,
+            let rep = input.nodes[cluster.representative as usize];
+            let mut members: Vec<Occurrence> = Vec::with_capacity(cluster.members.len());
+            let mut links: Vec<Link> = Vec::with_capacity(cluster.members.len());
+            for &(id, sim) in &cluster.members {
+                let node = input.nodes[id as usize];
+                members.push(Occurrence {
+                    doc: node.doc,
+                    span: node.span,
+                    similarity: sim.jaccard,
+                    containment: sim.containment_a_in_b,
+                    method: Method::Paragraph,
+                });
+                if id != cluster.representative {
+                    links.push(Link {
                         method: Method::Paragraph,
-                    }
-                })
-                .collect();
+                        doc_a: node.doc,
+                        span_a: node.span,
+                        doc_b: rep.doc,
+                        span_b: rep.span,
+                        similarity: round(sim.jaccard),
+                        containment: Some(round(sim.containment_a_in_b)),
+                    });
+                }
+            }
             members.sort_by_key(|m| (m.doc, m.span));
-            SpanCluster::with_longest_representative(members)
+            SpanCluster {
+                links,
+                ..SpanCluster::with_longest_representative(members)
+            }
         })
         .collect();
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
@@ -442,6 +544,21 @@ impl WordBags {
         Self::fill(&mut self.b, words, unquoted_only, y);
         let shared = intersection_size(&self.a, &self.b);
         (shared, self.a.len(), self.b.len())
+    }
+
+    /// Fills the second bag with the words of `rep`, for [`Self::shared_with_representative`].
+    fn fill_representative(&mut self, words: &[Vec<WordId>], rep: &Piece) {
+        Self::fill(&mut self.b, words, None, rep);
+    }
+
+    /// (words of `piece` also in the representative, words of `piece`), as multisets.
+    fn shared_with_representative(
+        &mut self,
+        words: &[Vec<WordId>],
+        piece: &Piece,
+    ) -> (usize, usize) {
+        Self::fill(&mut self.a, words, None, piece);
+        (intersection_size(&self.a, &self.b), self.a.len())
     }
 
     /// Whether `x` and `y` are the same text: they share at least [`SAME_TEXT`] of the words
@@ -560,24 +677,13 @@ struct Breaks {
 
 impl Breaks {
     fn new(alignments: &[Alignment], starts: &[Vec<u32>], words: &[Vec<WordId>]) -> Self {
-        let sides = |alignment: &Alignment| {
-            let a = (alignment.a as usize, alignment.tokens_a);
-            let b = (alignment.b as usize, alignment.tokens_b);
-            [(a, b), (b, a)]
-        };
         // Votes: does the other side break there too?
         let mut votes: Vec<Vec<(u32, u32)>> =
             starts.iter().map(|s| vec![(0, 0); s.len()]).collect();
-        for alignment in alignments {
-            for ((d, range), (e, other_range)) in sides(alignment) {
-                for k in breaks_inside(&starts[d], range) {
-                    let mapped =
-                        map_position(starts[d][k], range, other_range, &words[d], &words[e]);
-                    let vote = &mut votes[d][k];
-                    vote.1 += 1;
-                    vote.0 += u32::from(nearest(&starts[e], other_range, mapped).is_some());
-                }
-            }
+        for placed in place_breaks(alignments, starts, words, |_, _| true) {
+            let vote = &mut votes[placed.doc as usize][placed.paragraph as usize];
+            vote.1 += 1;
+            vote.0 += u32::from(placed.other_breaks);
         }
         let own: Vec<Vec<bool>> = votes
             .into_iter()
@@ -595,16 +701,12 @@ impl Breaks {
             })
             .collect();
         // The text's breaks that a document merged away, placed along the alignment.
-        for alignment in alignments {
-            for ((d, range), (e, other_range)) in sides(alignment) {
-                for k in breaks_inside(&starts[d], range).filter(|&k| own[d][k]) {
-                    let mapped =
-                        map_position(starts[d][k], range, other_range, &words[d], &words[e]);
-                    if nearest(&starts[e], other_range, mapped).is_none() {
-                        at[e].push(mapped);
-                    }
-                }
-            }
+        let merged_away = place_breaks(alignments, starts, words, |d, k| own[d][k])
+            .into_iter()
+            .filter(|placed| !placed.other_breaks)
+            .map(|placed| (placed.other, placed.position));
+        for (e, position) in merged_away {
+            at[e as usize].push(position);
         }
         for breaks in &mut at {
             breaks.sort_unstable();
@@ -628,6 +730,58 @@ impl Breaks {
         let at = &self.at[d];
         breaks_inside(at, range).map(move |k| at[k])
     }
+}
+
+/// A paragraph break of one side of an alignment, placed on the other side.
+struct PlacedBreak {
+    /// The document and paragraph whose start the break is.
+    doc: u32,
+    paragraph: u32,
+    /// The other side's document, and where the break falls there.
+    other: u32,
+    position: u32,
+    /// Whether the other side breaks there too (within [`BREAK_SLACK`]).
+    other_breaks: bool,
+}
+
+/// Every paragraph break inside either side of every alignment for which `wanted(document,
+/// paragraph)` holds, placed on the other side.
+fn place_breaks(
+    alignments: &[Alignment],
+    starts: &[Vec<u32>],
+    words: &[Vec<WordId>],
+    wanted: impl Fn(usize, usize) -> bool + Sync,
+) -> Vec<PlacedBreak> {
+    let wanted = &wanted;
+    alignments
+        .par_iter()
+        .flat_map_iter(|alignment| {
+            let a = (alignment.a as usize, alignment.tokens_a);
+            let b = (alignment.b as usize, alignment.tokens_b);
+            [(a, b), (b, a)]
+                .into_iter()
+                .flat_map(move |((d, range), (e, other_range))| {
+                    breaks_inside(&starts[d], range)
+                        .filter(move |&k| wanted(d, k))
+                        .map(move |k| {
+                            let position = map_position(
+                                starts[d][k],
+                                range,
+                                other_range,
+                                &words[d],
+                                &words[e],
+                            );
+                            PlacedBreak {
+                                doc: d as u32,
+                                paragraph: k as u32,
+                                other: e as u32,
+                                position,
+                                other_breaks: nearest(&starts[e], other_range, position).is_some(),
+                            }
+                        })
+                })
+        })
+        .collect()
 }
 
 /// Indices of the positions of sorted `starts` strictly inside `range`.

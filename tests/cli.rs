@@ -115,6 +115,22 @@ struct ClusterReport {
     members: Vec<MemberReport>,
     origin: Origin,
     speaker: Option<String>,
+    links: Vec<LinkReport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct LinkReport {
+    method: String,
+    a: usize,
+    b: usize,
+    a_start: usize,
+    a_end: usize,
+    b_start: usize,
+    b_end: usize,
+    similarity: f64,
+    containment: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,6 +251,59 @@ fn json_report_follows_the_contract_and_offsets_slice_back() {
     }
     assert_eq!(report.summary("documents"), 9);
     assert_eq!(report.summary("clusters") as usize, report.clusters.len());
+}
+
+#[test]
+fn every_reuse_cluster_carries_the_verified_links_that_join_its_members() {
+    let report = scan_json(&[SAMPLE, REPUBLISHED]);
+    let mut links = 0;
+    for cluster in report.clusters.iter().filter(|c| c.kind != "boilerplate") {
+        // The links join all members: union-find over them leaves one group.
+        let n = cluster.members.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                x = parent[x];
+            }
+            x
+        }
+        for link in &cluster.links {
+            links += 1;
+            let (a, b) = (&cluster.members[link.a], &cluster.members[link.b]);
+            assert_ne!(
+                a.doc, b.doc,
+                "cluster {}: a link inside one document",
+                cluster.id
+            );
+            // Each end is text of its member's document, overlapping that member.
+            for (member, start, end) in
+                [(a, link.a_start, link.a_end), (b, link.b_start, link.b_end)]
+            {
+                assert!(
+                    start < member.end && member.start < end,
+                    "cluster {}",
+                    cluster.id
+                );
+                let path = &report.doc(&member.doc).path;
+                assert!(!slice_file(path, start, end).trim().is_empty());
+            }
+            match link.method.as_str() {
+                "paragraph" => assert!(link.containment.is_some()),
+                "passage" => assert_eq!(link.containment, None),
+                other => panic!("unknown method {other}"),
+            }
+            assert!((0.5..=1.0).contains(&link.similarity), "{link:?}");
+            let (x, y) = (root(&mut parent, link.a), root(&mut parent, link.b));
+            parent[x] = y;
+        }
+        let groups = (0..n).filter(|&m| root(&mut parent, m) == m).count();
+        assert_eq!(
+            groups, 1,
+            "cluster {}: links leave members apart",
+            cluster.id
+        );
+    }
+    assert!(links > 0);
 }
 
 #[test]

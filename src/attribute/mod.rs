@@ -273,6 +273,7 @@ pub fn find_boilerplate(
         clusters.push(SpanCluster {
             members: occurrences,
             representative: 0,
+            links: Vec::new(),
         });
     }
     Boilerplate { clusters, marks }
@@ -394,8 +395,7 @@ impl Context<'_> {
         if one_outlet || all_boilerplate {
             return ClusterKind::Boilerplate;
         }
-        let quoted = members.iter().filter(|m| self.is_quotation(m)).count();
-        if may_quote && 2 * quoted >= members.len() {
+        if may_quote && self.mostly_quotations(members) {
             return ClusterKind::Quote;
         }
         // Outlets: the source when known, else the document itself.
@@ -476,10 +476,7 @@ impl Context<'_> {
                     members.iter().any(|m| m.doc != members[0].doc)
                         && members.iter().all(|m| self.covers_whole_paragraphs(m))
                 })
-                .map(|members| {
-                    let copies = SpanCluster::with_longest_representative(members);
-                    self.attribute_cluster(&copies, false)
-                })
+                .map(|members| self.attribute_cluster(&cluster.keeping(members), false))
                 .collect();
             out.push(whole);
             return out;
@@ -491,14 +488,12 @@ impl Context<'_> {
                 stock.extend(members);
                 continue;
             }
-            out.push(
-                self.attribute_cluster(&SpanCluster::with_longest_representative(members), false),
-            );
+            out.push(self.attribute_cluster(&cluster.keeping(members), false));
         }
         stock.sort_by_key(|m| (m.doc, m.span));
         if stock.iter().any(|m| m.doc != stock[0].doc) {
             out.push(AttributedCluster {
-                cluster: SpanCluster::with_longest_representative(stock),
+                cluster: cluster.keeping(stock),
                 kind: ClusterKind::Boilerplate,
                 speaker: None,
                 origin: Origin::default(),
@@ -524,6 +519,25 @@ impl Context<'_> {
             .filter(|(p, _)| p.span.start < member.span.end && member.span.start < p.span.end)
             .peekable();
         touched.peek().is_some() && touched.all(|(_, &is)| is)
+    }
+
+    /// Whether at least half of `members` are quotations (stops as soon as that is known).
+    fn mostly_quotations(&self, members: &[Occurrence]) -> bool {
+        let (mut quoted, mut not) = (0, 0);
+        for m in members {
+            if self.is_quotation(m) {
+                quoted += 1;
+            } else {
+                not += 1;
+            }
+            if 2 * quoted >= members.len() {
+                return true;
+            }
+            if 2 * not > members.len() {
+                return false;
+            }
+        }
+        false
     }
 
     /// Whether the member is a quotation: most of its bytes are inside quotation marks and

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cluster::Method;
+use crate::cluster::{find_root, Link, Method, SpanCluster};
 use crate::doc::{Document, Span, TextEncoding};
 use crate::ingest::Warning;
 use crate::params::Params;
@@ -127,6 +127,32 @@ pub struct ClusterReport {
     pub origin: Origin,
     /// For `quote` clusters: who is quoted, when the text names them.
     pub speaker: Option<String>,
+    /// The verified matches that join the members (since 0.2.0), strongest first, one fewer
+    /// than the members when they join them all: who matched whom, so a consumer can rebuild
+    /// the grouping or cut it at a stricter similarity. Empty for clusters of equal paragraphs
+    /// (boilerplate).
+    pub links: Vec<LinkReport>,
+}
+
+/// One verified match inside a cluster: a paragraph pair or a piece of an aligned passage
+/// pair, between members `a` and `b` (indices into the cluster's `members`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LinkReport {
+    /// `paragraph` (MinHash, verified on shingles) or `passage` (local alignment).
+    pub method: &'static str,
+    pub a: usize,
+    pub b: usize,
+    /// The matched text in `a`'s document (it overlaps member `a`).
+    pub a_start: usize,
+    pub a_end: usize,
+    /// The matched text in `b`'s document (it overlaps member `b`).
+    pub b_start: usize,
+    pub b_end: usize,
+    /// Jaccard of the paragraphs' shingles (`paragraph`) or the alignment's identity
+    /// (`passage`: matching tokens over alignment columns).
+    pub similarity: f64,
+    /// Share of `a`'s shingles found in `b` (`paragraph`; null for `passage`).
+    pub containment: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -282,6 +308,7 @@ impl Report {
                             .collect(),
                     },
                     speaker: attributed.speaker.clone(),
+                    links: link_reports(cluster),
                 }
             })
             .collect();
@@ -571,6 +598,58 @@ impl Report {
     pub fn document(&self, id: &str) -> Option<&DocumentReport> {
         self.documents.iter().find(|d| d.id == id)
     }
+}
+
+/// The cluster's links that join its members, strongest first (a spanning forest: each link
+/// joins two members not yet joined), each end named by the member that holds it.
+fn link_reports(cluster: &SpanCluster) -> Vec<LinkReport> {
+    let member_at = |doc: u32, span: Span| {
+        let members = &cluster.members;
+        let first = members.partition_point(|m| m.doc < doc);
+        (first..members.len())
+            .take_while(|&i| members[i].doc == doc)
+            .find(|&i| members[i].span.start < span.end && span.start < members[i].span.end)
+    };
+    let mut links: Vec<(usize, usize, &Link)> = cluster
+        .links
+        .iter()
+        .filter_map(|link| {
+            let (a, b) = (
+                member_at(link.doc_a, link.span_a)?,
+                member_at(link.doc_b, link.span_b)?,
+            );
+            (a != b).then_some((a, b, link))
+        })
+        .collect();
+    links.sort_by(|x, y| {
+        y.2.similarity
+            .total_cmp(&x.2.similarity)
+            .then((x.0, x.1, x.2.span_a, x.2.span_b).cmp(&(y.0, y.1, y.2.span_a, y.2.span_b)))
+    });
+    let mut parent: Vec<u32> = (0..cluster.members.len() as u32).collect();
+    let mut joined = Vec::with_capacity(cluster.members.len().saturating_sub(1));
+    for (a, b, link) in links {
+        let (ra, rb) = (
+            find_root(&mut parent, a as u32),
+            find_root(&mut parent, b as u32),
+        );
+        if ra == rb {
+            continue;
+        }
+        parent[ra.max(rb) as usize] = ra.min(rb);
+        joined.push(LinkReport {
+            method: method_name(link.method),
+            a,
+            b,
+            a_start: link.span_a.start,
+            a_end: link.span_a.end,
+            b_start: link.span_b.start,
+            b_end: link.span_b.end,
+            similarity: link.similarity,
+            containment: link.containment,
+        });
+    }
+    joined
 }
 
 fn method_name(method: Method) -> &'static str {
