@@ -154,6 +154,8 @@ struct Origin {
     doc: Option<String>,
     confidence: Option<f64>,
     evidence: Vec<Value>,
+    scores: BTreeMap<String, f64>,
+    evidence_counts: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1199,5 +1201,50 @@ fn a_quotation_shared_by_two_stories_keeps_them_two_stories() {
         if cluster.kind == "wire" {
             assert!(stories.iter().all(|s| *s == stories[0]), "{cluster:?}");
         }
+    }
+}
+
+#[test]
+fn the_origin_of_a_story_copied_60_times_is_a_summary_and_a_few_examples() {
+    // One AP story copied by 60 outlets, each crediting AP at the end.
+    let paragraphs = article(4000, 4);
+    let documents: Vec<Value> = (0..60)
+        .map(|i| {
+            let mut copy = paragraphs.clone();
+            copy.push("The Associated Press contributed to this report.".to_string());
+            document(&format!("copy{i:02}"), &format!("Outlet {i}"), &copy)
+        })
+        .collect();
+    let report = scan_documents(&documents);
+    let wire: Vec<&ClusterReport> = report
+        .clusters
+        .iter()
+        .filter(|c| c.kind == "wire")
+        .collect();
+    assert!(!wire.is_empty());
+    for cluster in wire {
+        let origin = &cluster.origin;
+        assert_eq!(origin.agency.as_deref(), Some("AP"));
+        // All 60 credits are counted and scored; six items at most are listed.
+        assert_eq!(
+            origin.evidence_counts.get("credit"),
+            Some(&60),
+            "{origin:?}"
+        );
+        assert!(origin.scores["AP"] >= 120.0, "{origin:?}");
+        assert!(
+            origin.evidence.len() <= 6,
+            "{} items",
+            origin.evidence.len()
+        );
+        let kinds: Vec<&str> = origin
+            .evidence
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"credit") && kinds.contains(&"fullest"),
+            "{kinds:?}"
+        );
     }
 }

@@ -82,7 +82,61 @@ pub struct Origin {
     pub agency: Option<String>,
     pub doc: Option<u32>,
     pub confidence: Option<f64>,
+    /// A few examples of the evidence (at most [`EVIDENCE_EXAMPLES`]): any conflict, the
+    /// earliest and fullest members, then one item per kind and agency.
     pub evidence: Vec<Evidence>,
+    /// Each agency's score from all the evidence.
+    pub scores: BTreeMap<String, f64>,
+    /// All the evidence, counted by kind.
+    pub evidence_counts: BTreeMap<&'static str, usize>,
+}
+
+/// Most evidence items an origin lists, however large its cluster.
+pub const EVIDENCE_EXAMPLES: usize = 6;
+
+impl Origin {
+    /// The origin with `evidence` counted by kind and cut to a few examples.
+    fn summarized(mut self) -> Origin {
+        self.evidence_counts.clear();
+        for e in &self.evidence {
+            *self.evidence_counts.entry(e.kind).or_default() += 1;
+        }
+        if self.evidence.len() > EVIDENCE_EXAMPLES {
+            let rank = |e: &Evidence| match e.kind {
+                "conflict" => 0,
+                "earliest" | "fullest" => 1,
+                _ => 2,
+            };
+            let mut order: Vec<usize> = (0..self.evidence.len()).collect();
+            order.sort_by_key(|&i| rank(&self.evidence[i]));
+            let mut seen: Vec<(&'static str, Option<&str>)> = Vec::new();
+            let mut firsts = Vec::new();
+            let mut rest = Vec::new();
+            for i in order {
+                let e = &self.evidence[i];
+                let key = (e.kind, e.agency.as_deref());
+                if rank(e) < 2 || !seen.contains(&key) {
+                    seen.push(key);
+                    firsts.push(i);
+                } else {
+                    rest.push(i);
+                }
+            }
+            let mut keep: Vec<usize> = firsts
+                .into_iter()
+                .chain(rest)
+                .take(EVIDENCE_EXAMPLES)
+                .collect();
+            keep.sort_unstable();
+            let mut i = 0;
+            self.evidence.retain(|_| {
+                let kept = keep.binary_search(&i).is_ok();
+                i += 1;
+                kept
+            });
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -370,7 +424,8 @@ impl Context<'_> {
                         },
                     }],
                     ..Origin::default()
-                };
+                }
+                .summarized();
                 (speaker, origin)
             }
             ClusterKind::Boilerplate => (None, Origin::default()),
@@ -672,7 +727,10 @@ impl Context<'_> {
                 doc,
                 confidence,
                 evidence,
-            };
+                scores,
+                ..Origin::default()
+            }
+            .summarized();
         };
         if scores.len() >= 2 {
             let sides: Vec<String> = scores
@@ -707,7 +765,10 @@ impl Context<'_> {
             doc,
             confidence: Some(((score / (total + 1.0)) * 100.0).round() / 100.0),
             evidence,
+            scores,
+            ..Origin::default()
         }
+        .summarized()
     }
 
     /// The single member document published strictly before all others with a date.

@@ -179,7 +179,13 @@ pub struct Origin {
     pub agency: Option<String>,
     pub doc: Option<String>,
     pub confidence: Option<f64>,
+    /// A few examples of the evidence (since 0.2.0 at most six, however large the cluster):
+    /// any conflict, the earliest and fullest members, then one item per kind and agency.
     pub evidence: Vec<Evidence>,
+    /// Each agency's score from all the evidence (since 0.2.0).
+    pub scores: BTreeMap<String, f64>,
+    /// All the evidence, counted by kind (since 0.2.0).
+    pub evidence_counts: BTreeMap<String, usize>,
 }
 
 /// One piece of evidence for an origin.
@@ -305,6 +311,12 @@ impl Report {
                                 agency: e.agency.clone(),
                                 detail: e.detail.clone(),
                             })
+                            .collect(),
+                        scores: origin.scores.clone(),
+                        evidence_counts: origin
+                            .evidence_counts
+                            .iter()
+                            .map(|(&kind, &n)| (kind.to_string(), n))
                             .collect(),
                     },
                     speaker: attributed.speaker.clone(),

@@ -156,6 +156,18 @@ fn write_cluster(
     for evidence in &cluster.origin.evidence {
         writeln!(out, "    evidence: {}", evidence.detail)?;
     }
+    let listed = cluster.origin.evidence.len();
+    let all: usize = cluster.origin.evidence_counts.values().sum();
+    if all > listed {
+        let origin = &cluster.origin;
+        let counts = listing(origin.evidence_counts.iter().map(|(kind, n)| (n, kind)));
+        let scores = listing(origin.scores.iter());
+        writeln!(
+            out,
+            "    evidence: {} more ({all} in all: {counts}; scores {scores})",
+            all - listed
+        )?;
+    }
     for member in &cluster.members {
         let doc = by_id.get(member.doc.as_str());
         let outlet = doc.and_then(|d| d.source.as_deref()).unwrap_or("-");
@@ -190,4 +202,14 @@ fn truncate(text: &str, max_chars: usize) -> String {
     let mut cut: String = text.chars().take(max_chars - 1).collect();
     cut.push('…');
     cut
+}
+
+/// `a b, a b, …` for the pairs of `items`.
+fn listing<A: std::fmt::Display, B: std::fmt::Display>(
+    items: impl Iterator<Item = (A, B)>,
+) -> String {
+    items
+        .map(|(a, b)| format!("{a} {b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
