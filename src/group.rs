@@ -425,9 +425,16 @@ fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
                 }
             }
             members.sort_by_key(|m| (m.doc, m.span));
+            // The paragraph tier's representative stays it (the longest member may be a
+            // paragraph that merely contains the text).
+            let representative = members
+                .iter()
+                .position(|m| m.doc == rep.doc && m.span == rep.span)
+                .unwrap_or(0);
             SpanCluster {
+                members,
+                representative,
                 links,
-                ..SpanCluster::with_longest_representative(members)
             }
         })
         .collect();

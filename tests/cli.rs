@@ -28,8 +28,13 @@ fn scan_ok(args: &[&str]) -> String {
 
 /// Runs `scan --jsonl -` on `jsonl`, expects success, returns the report.
 fn scan_jsonl_stdin(jsonl: String) -> Report {
+    scan_jsonl_stdin_with(jsonl, &[])
+}
+
+fn scan_jsonl_stdin_with(jsonl: String, args: &[&str]) -> Report {
     let out = wiretrace()
         .args(["scan", "--format", "json", "--jsonl", "-"])
+        .args(args)
         .write_stdin(jsonl)
         .output()
         .unwrap();
@@ -1170,6 +1175,29 @@ fn a_stock_phrase_in_unrelated_articles_links_none_of_them() {
         })
         .collect();
     let report = scan_documents(&documents);
+    assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn a_stock_phrase_merged_into_longer_paragraphs_links_nothing_without_alignment() {
+    // The paragraph tier alone: every fourth outlet ran the phrase into a short paragraph of
+    // its own, longer than the phrase (and the cluster's representative, when it matches); the
+    // phrase is still short text shared by unrelated articles.
+    let phrase = "Officials did not say when the talks would resume or who would take part.";
+    let documents: Vec<Value> = (0..40)
+        .map(|i| {
+            let mut paragraphs = article(5000 + i, 3);
+            if i % 4 == 0 {
+                let next: Vec<&str> = paragraphs[1].split(' ').take(16).collect();
+                paragraphs[1] = format!("{phrase} {}.", next.join(" "));
+            } else {
+                paragraphs.insert(1, phrase.to_string());
+            }
+            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
+        })
+        .collect();
+    let jsonl: String = documents.iter().map(|d| format!("{d}\n")).collect();
+    let report = scan_jsonl_stdin_with(jsonl, &["--no-align"]);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
 }
 

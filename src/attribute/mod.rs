@@ -207,11 +207,18 @@ pub fn attribute(
         clusters: boilerplate_clusters,
         marks: boilerplate,
     } = boilerplate;
+    // A cluster's length is its typical (median) member's: one member that holds more (an
+    // outlet's paragraph that merged the text with the next) does not make a stock phrase long.
     let words: Vec<usize> = clusters
-        .iter()
+        .par_iter()
         .map(|c| {
-            let rep = &c.members[c.representative];
-            word_count(rep.span.slice(&documents[rep.doc as usize].text))
+            let mut counts: Vec<usize> = c
+                .members
+                .iter()
+                .map(|m| word_count(m.span.slice(&documents[m.doc as usize].text)))
+                .collect();
+            let middle = counts.len() / 2;
+            *counts.select_nth_unstable(middle).1
         })
         .collect();
     let long_clusters_of =
@@ -224,7 +231,7 @@ pub fn attribute(
         credits: &credits,
         boilerplate: &boilerplate,
         registry,
-        representative_words: &words,
+        cluster_words: &words,
         long_clusters_of: &long_clusters_of,
         corroborating_clusters_of: &corroborating_clusters_of,
     };
@@ -358,7 +365,7 @@ struct Context<'a> {
     boilerplate: &'a [Vec<bool>],
     registry: &'a Registry,
     /// Words in each cluster's representative, by cluster index.
-    representative_words: &'a [usize],
+    cluster_words: &'a [usize],
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
     /// holds a member of.
     long_clusters_of: &'a [Vec<u32>],
@@ -486,7 +493,7 @@ impl Context<'_> {
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
         let whole = self.attribute_cluster(cluster, true);
         let quote = whole.kind == ClusterKind::Quote;
-        let short = self.representative_words[index as usize] < SHORT_TEXT_WORDS;
+        let short = self.cluster_words[index as usize] < SHORT_TEXT_WORDS;
         let short_reuse = whole.kind.is_reuse() && short;
         if !quote && !short_reuse {
             return vec![whole];
