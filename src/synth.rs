@@ -7,12 +7,16 @@
 //! [`TruthDocument`] per corpus document: which byte spans come from which wire story, which
 //! are the outlet's own text or boilerplate, and where the credit lines are).
 //!
-//! The ecosystem, story by story: a wire agency (AP, Reuters, AFP) files a story (a base
-//! article, rewritten, with a dateline); the agency's own copy is in the corpus or not; 1–25
-//! outlets republish it verbatim, trimmed, lightly edited or interleaved with their own
-//! paragraphs, with or without a credit line (dateline, "contributed to this report", Reuters
-//! sign-off); outlets add their own boilerplate; original articles with no reuse fill about a
-//! third of the corpus.
+//! The ecosystem, story by story: a wire agency (AP, Reuters, AFP, dpa, UPI) files a story (a
+//! base article, rewritten, with a dateline, half the time a byline, 40% of the time an
+//! official's quotation that other stories carry too, 30% of the time a stock phrase); the
+//! agency's own copy is in the corpus or not, with the agency's copyright notice on 90% of its
+//! copies; 1–25 outlets republish it verbatim, trimmed, edited, interleaved with their own
+//! paragraphs, with paragraphs merged or re-split, or paraphrased throughout, with or without
+//! a credit line (dateline, "… contributed to this report" naming one or two agencies, Reuters
+//! sign-off) and the copyright notice half the time; outlets add their own boilerplate;
+//! original articles fill about a third of the corpus, some quoting the same officials, using
+//! the same stock phrases or crediting an agency's contribution.
 //!
 //! Every use of a base article is rewritten: each content word (anything outside the 150
 //! most frequent words of the base) is replaced, with probability 0.85, by a content word drawn

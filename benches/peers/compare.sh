@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side by side on one synthetic corpus, in the same run: wiretrace (paragraph tier, and the
-# default scan with alignment), a datasketch pipeline and a rensa pipeline; wall time, MB/s,
-# peak RSS and the quality scores of `wiretrace eval` for each, as a Markdown table.
+# default scan with alignment), a datasketch pipeline and a rensa pipeline (exact duplicates
+# grouped before LSH, boilerplate handled as wiretrace does: see common.py); wall time, MB/s,
+# peak RSS and the quality scores of `wiretrace eval` for each (document pairs, ARI, cluster
+# purity, paragraph-pair F1, reused bytes), as a Markdown table.
 #
 # Usage: benches/peers/compare.sh SIZE [RUNS] [TOOL...]
 #   SIZE   corpus size for `wiretrace synth` (10MB, 100MB, 1GB)
@@ -36,8 +38,8 @@ bytes=$(wc -c < "$corpus")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
 echo "corpus: $corpus ($bytes bytes, $(wc -l < "$corpus") documents)"
 echo
-echo "| tool | run | wall s | MB/s | peak RSS MB | doc-pair F1 | ARI | byte F1 | doc-pair F1 (oracle boilerplate) | ARI (oracle) |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| tool | run | wall s | MB/s | peak RSS MB | doc-pair P | doc-pair R | doc-pair F1 | ARI | purity | para-pair F1 | byte F1 | doc-pair F1 (oracle boilerplate) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 tmp=$(mktemp); trap 'rm -f "$tmp" "$tmp.stopped"' EXIT
 limit_kb=$(( ${PEER_RSS_LIMIT_MB:-$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) * 3 / 4 / 1024 ))} * 1024 ))
 
@@ -81,7 +83,7 @@ for run in $(seq 1 "$runs"); do
     read -r wall rss < "$tmp"
     if [ -e "$tmp.stopped" ]; then
       rm -f "$tmp.stopped"
-      echo "| $tool | $run | did not finish: stopped at $(( rss / 1024 )) MB resident after $wall s | | | | | | | |"
+      echo "| $tool | $run | did not finish: stopped at $(( rss / 1024 )) MB resident after $wall s | | | | | | | | | | | |"
       continue
     fi
     scores=$("$wt" eval --truth "$truth" "$report" --format json)
@@ -91,9 +93,11 @@ import json, sys
 tool, run, wall, rss, size, scores, oracle = sys.argv[1:]
 s, o = json.loads(scores), json.loads(oracle)
 wall = float(wall)
+d = s['document_pairs']
 print(f"| {tool} | {run} | {wall:.2f} | {int(size) / 1e6 / wall:.1f} | {int(rss) / 1024:.0f} "
-      f"| {s['document_pairs']['f1']:.4f} | {s['ari']:.4f} | {s['reused_bytes']['f1']:.4f} "
-      f"| {o['document_pairs']['f1']:.4f} | {o['ari']:.4f} |")
+      f"| {d['precision']:.4f} | {d['recall']:.4f} | {d['f1']:.4f} | {s['ari']:.4f} "
+      f"| {s['purity']['purity']:.4f} | {s['paragraph_pairs']['f1']:.4f} "
+      f"| {s['reused_bytes']['f1']:.4f} | {o['document_pairs']['f1']:.4f} |")
 PY
   done
 done

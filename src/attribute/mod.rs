@@ -364,7 +364,7 @@ struct Context<'a> {
     credits: &'a [Vec<Credit>],
     boilerplate: &'a [Vec<bool>],
     registry: &'a Registry,
-    /// Words in each cluster's representative, by cluster index.
+    /// Words in each cluster's median member, by cluster index.
     cluster_words: &'a [usize],
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
     /// holds a member of.
