@@ -75,6 +75,8 @@ pub struct CreditPatterns {
     /// Words a contribution line cannot do without: a cheap literal search that spares most
     /// paragraphs the full pattern.
     contribution_words: Regex,
+    /// Any agency's name, for the second and later agencies of a contribution line.
+    agency_name: Regex,
     signoff_agency: Option<String>,
 }
 
@@ -107,7 +109,7 @@ impl CreditPatterns {
                 r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?\bto\s+this\s+(?:report|story|article)\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
             )),
             byline: build(format!(
-                r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+)?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
+                r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
             )),
             copyright: build(format!(
                 r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
@@ -121,6 +123,7 @@ impl CreditPatterns {
                     .to_string(),
             ),
             contribution_words: build(r"(?i-u)contributed|reporting".to_string()),
+            agency_name: build(format!(r"(?i)\b(?:{aliases})\b")),
             signoff_agency: registry
                 .agencies()
                 .iter()
@@ -170,13 +173,24 @@ impl<'r> CreditDetector<'r> {
                 .flatten()
             {
                 let whole = caps.get(0).expect("match");
-                let agency = caps.name("agency").or_else(|| caps.name("agency2"));
-                if let Some(agency) = agency {
-                    found(
-                        CreditKind::Contribution,
-                        agency.as_str(),
-                        at(whole.start(), whole.end()),
-                    );
+                let span = at(whole.start(), whole.end());
+                if caps
+                    .name("agency")
+                    .or_else(|| caps.name("agency2"))
+                    .is_some()
+                {
+                    // Every agency the line names ("Reuters and Agence France-Presse
+                    // contributed to this report"), once each.
+                    let mut named: Vec<&str> = Vec::new();
+                    for name in self.patterns.agency_name.find_iter(whole.as_str()) {
+                        let id = self.registry.lookup(name.as_str()).map(|a| a.id.as_str());
+                        if id.is_some_and(|id| !named.contains(&id)) {
+                            named.push(id.expect("looked up"));
+                        }
+                    }
+                    for agency in named {
+                        found(CreditKind::Contribution, agency, span);
+                    }
                 }
             }
             if let Some(agency) = &self.patterns.signoff_agency {
@@ -263,6 +277,19 @@ mod tests {
         );
         let text = "Associated Press writer Kim Tong-hyung in Seoul contributed to this report.";
         assert_eq!(credits(text)[0].0, "AP");
+        // Each agency a line names is a credit of its own, on the same line.
+        let text = "Reuters and Agence France-Presse contributed to this report.";
+        let agencies: Vec<(String, &str)> = credits(text)
+            .into_iter()
+            .map(|(agency, kind, _)| (agency, kind))
+            .collect();
+        assert_eq!(
+            agencies,
+            [
+                ("Reuters".to_string(), "contribution"),
+                ("AFP".to_string(), "contribution")
+            ]
+        );
         let text = "Reuters contributed reporting to this story";
         assert_eq!(credits(text)[0].1, "contribution");
         let text = "Additional reporting by AFP.";
@@ -282,18 +309,18 @@ mod tests {
 
     #[test]
     fn bylines_and_copyright() {
-        assert_eq!(
-            credits("By Jane Doe, Associated Press"),
-            one("AP", "byline", "By Jane Doe, Associated Press")
-        );
-        assert_eq!(
-            credits("By REUTERS"),
-            one("Reuters", "byline", "By REUTERS")
-        );
-        assert_eq!(
-            credits("By The Associated Press"),
-            one("AP", "byline", "By The Associated Press")
-        );
+        // The wire's own form too: the reporter's name in capitals, no comma.
+        for (line, agency) in [
+            ("By Jane Doe, Associated Press", "AP"),
+            ("By REUTERS", "Reuters"),
+            ("By The Associated Press", "AP"),
+            ("By JOSH BOAK Associated Press", "AP"),
+            ("By TOMAS MOREAU Reuters", "Reuters"),
+        ] {
+            assert_eq!(credits(line), one(agency, "byline", line));
+        }
+        // A sentence that starts with "By" and ends with an agency's name is no byline.
+        assert!(credits("By Monday the talks had moved to Reuters").is_empty());
         assert_eq!(
             credits("© 2025 The Associated Press. All rights reserved."),
             one("AP", "copyright", "© 2025 The Associated Press")

@@ -207,7 +207,7 @@ pub fn attribute(
         clusters: boilerplate_clusters,
         marks: boilerplate,
     } = boilerplate;
-    // A cluster's length is its typical (median) member's: one member that holds more (an
+    // A cluster's length is its typical (lower median) member's: one member that holds more (an
     // outlet's paragraph that merged the text with the next) does not make a stock phrase long.
     let words: Vec<usize> = clusters
         .par_iter()
@@ -217,7 +217,7 @@ pub fn attribute(
                 .iter()
                 .map(|m| word_count(m.span.slice(&documents[m.doc as usize].text)))
                 .collect();
-            let middle = counts.len() / 2;
+            let middle = (counts.len() - 1) / 2;
             *counts.select_nth_unstable(middle).1
         })
         .collect();
