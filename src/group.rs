@@ -32,6 +32,7 @@
 //! their first member, members by document and offset.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::align::{Alignment, LocateTokens};
 use rayon::prelude::*;
@@ -46,6 +47,9 @@ use crate::verify::intersection_size;
 /// (word multisets; positions within one paragraph for occurrences).
 pub const SAME_TEXT: f64 = 0.6;
 
+/// Gives a document's quoted token ranges.
+pub type QuotedTokens<'a> = dyn Fn(u32) -> Vec<Range<u32>> + Sync + 'a;
+
 /// What grouping works with.
 pub struct GroupInput<'a> {
     pub paragraph_clusters: &'a [Cluster],
@@ -54,8 +58,9 @@ pub struct GroupInput<'a> {
     pub paragraphs: &'a [Vec<Paragraph>],
     /// Each document's word numbers in text order (empty when alignment did not run).
     pub words: &'a [Vec<WordId>],
-    /// Each document's quoted words, as sorted token ranges (see [`quoted_tokens`]).
-    pub quoted: &'a [Vec<Range<u32>>],
+    /// A document's quoted words, as sorted token ranges (see [`quoted_tokens`]); asked for
+    /// only where framing decides a join, once per document.
+    pub quoted: &'a QuotedTokens<'a>,
     /// The Jaccard at or above which a paragraph is a copy of its cluster's representative.
     pub threshold: f64,
     /// Fewest tokens of a piece of an alignment.
@@ -211,6 +216,13 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
     let mut representative: Vec<usize> = (0..n).collect();
     let mut bags = WordBags::default();
     let words = input.words;
+    let quoted_of: Vec<OnceLock<Vec<Range<u32>>>> =
+        input.words.iter().map(|_| OnceLock::new()).collect();
+    let quoted = |d: u32| {
+        quoted_of[d as usize]
+            .get_or_init(|| (input.quoted)(d))
+            .as_slice()
+    };
     for &(_, x, y, _) in &edges {
         let (rx, ry) = (
             find_root(&mut parent, x as u32) as usize,
@@ -221,7 +233,7 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
         }
         let (rep_x, rep_y) = (representative[rx], representative[ry]);
         let (sx, sy) = (&stretches[rep_x], &stretches[rep_y]);
-        if !bags.same_text(words, input.quoted, sx, sy) {
+        if !bags.same_text(words, &quoted, sx, sy) {
             continue;
         }
         let (root, child) = (rx.min(ry), rx.max(ry));
@@ -508,11 +520,11 @@ struct WordBags {
 
 impl WordBags {
     /// The sorted word numbers of `piece` (masked ones excepted), or only of those outside
-    /// quotation marks when `unquoted_only` gives each document's quoted token ranges.
+    /// quotation marks when `unquoted_only` gives its document's quoted token ranges.
     fn fill(
         out: &mut Vec<WordId>,
         words: &[Vec<WordId>],
-        unquoted_only: Option<&[Vec<Range<u32>>]>,
+        unquoted_only: Option<&[Range<u32>]>,
         piece: &Piece,
     ) {
         out.clear();
@@ -522,7 +534,6 @@ impl WordBags {
         match unquoted_only {
             None => out.extend(doc[range].iter().copied().filter(|&w| w != NO_WORD)),
             Some(quoted) => {
-                let quoted = &quoted[piece.doc as usize];
                 let mut next = quoted.partition_point(|q| q.end as usize <= range.start);
                 for position in range {
                     while next < quoted.len() && (quoted[next].end as usize) <= position {
@@ -539,16 +550,17 @@ impl WordBags {
     }
 
     /// (words of `x` also in `y`, counted as a multiset; words of `x`; words of `y`), all words
-    /// or, with `unquoted_only`, those outside quotation marks.
-    fn shared_counts(
+    /// or, with `unquoted_only` (a document's quoted token ranges), those outside quotation
+    /// marks.
+    fn shared_counts<'q>(
         &mut self,
         words: &[Vec<WordId>],
-        unquoted_only: Option<&[Vec<Range<u32>>]>,
+        unquoted_only: Option<&dyn Fn(u32) -> &'q [Range<u32>]>,
         x: &Piece,
         y: &Piece,
     ) -> (usize, usize, usize) {
-        Self::fill(&mut self.a, words, unquoted_only, x);
-        Self::fill(&mut self.b, words, unquoted_only, y);
+        Self::fill(&mut self.a, words, unquoted_only.map(|q| q(x.doc)), x);
+        Self::fill(&mut self.b, words, unquoted_only.map(|q| q(y.doc)), y);
         let shared = intersection_size(&self.a, &self.b);
         (shared, self.a.len(), self.b.len())
     }
@@ -574,10 +586,10 @@ impl WordBags {
     /// carrying one quotation share the quoted words only; texts sharing nearly all their words
     /// are one text however their quotation marks fall (an outlet that splits a paragraph
     /// inside a quotation leaves the quote open in one half and opens it anew in the other).
-    fn same_text(
+    fn same_text<'q>(
         &mut self,
         words: &[Vec<WordId>],
-        quoted: &[Vec<Range<u32>>],
+        quoted: &dyn Fn(u32) -> &'q [Range<u32>],
         x: &Piece,
         y: &Piece,
     ) -> bool {
@@ -966,7 +978,7 @@ mod tests {
             alignments: &alignments,
             paragraphs: &paras,
             words: &words,
-            quoted: &[vec![], vec![], vec![]],
+            quoted: &|_| Vec::new(),
             threshold: 0.5,
             min_tokens: 8,
         };
@@ -1004,7 +1016,8 @@ mod tests {
             with_framing(0..10),
             with_framing(50..60),
         ];
-        let quoted = vec![vec![10..30]; 3];
+        let quoted_ranges = vec![10..30];
+        let quoted = |_: u32| &quoted_ranges[..];
         let piece = |doc: u32| Piece::passage(doc, 0..30, 1.0);
         let mut bags = WordBags::default();
         assert!(bags.same_text(&words, &quoted, &piece(0), &piece(1)));

@@ -351,14 +351,9 @@ pub fn scan_with_fingerprints(
     } else {
         Vec::new()
     };
-    let quoted: Vec<Vec<Range<u32>>> = if params.align.enabled {
-        documents
-            .par_iter()
-            .zip(&paragraphs)
-            .map(|(doc, paras)| group::quoted_tokens(&doc.text, paras))
-            .collect()
-    } else {
-        Vec::new()
+    let quoted = |doc: u32| {
+        let doc = doc as usize;
+        group::quoted_tokens(&documents[doc].text, &paragraphs[doc])
     };
     let clusters = group::group(
         &GroupInput {
