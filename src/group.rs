@@ -1016,8 +1016,8 @@ mod tests {
             with_framing(0..10),
             with_framing(50..60),
         ];
-        let quoted_ranges = vec![10..30];
-        let quoted = |_: u32| &quoted_ranges[..];
+        let quoted_range: Range<u32> = 10..30;
+        let quoted = |_: u32| std::slice::from_ref(&quoted_range);
         let piece = |doc: u32| Piece::passage(doc, 0..30, 1.0);
         let mut bags = WordBags::default();
         assert!(bags.same_text(&words, &quoted, &piece(0), &piece(1)));
