@@ -36,7 +36,7 @@ use std::sync::OnceLock;
 
 use crate::align::{Alignment, LocateTokens};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cluster::{find_root, Cluster, Link, Method, Occurrence, SpanCluster};
 use crate::doc::{Node, Paragraph, Span};
@@ -65,14 +65,92 @@ pub struct GroupInput<'a> {
     pub threshold: f64,
     /// Fewest tokens of a piece of an alignment.
     pub min_tokens: usize,
+    /// For each document, the paragraphs that take no part in matching (boilerplate, credit
+    /// lines).
+    pub excluded: &'a [Vec<bool>],
 }
 
 /// Paragraph clusters and aligned passages into clusters of one shared text each;
 /// `locate(doc, tokens, out)` gives the byte spans of a document's tokens.
 pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanCluster> {
-    if input.alignments.is_empty() || input.words.is_empty() {
-        return paragraph_clusters_alone(input);
+    let mut clusters = if input.alignments.is_empty() || input.words.is_empty() {
+        paragraph_clusters_alone(input)
+    } else {
+        passage_clusters(input, locate)
+    };
+    let short = short_paragraph_clusters(input, &clusters);
+    clusters.extend(short);
+    clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
+    clusters
+}
+
+/// Paragraphs too short to fingerprint (two words or more) copied exactly into other documents,
+/// where some copy is in no cluster: one cluster per text, with all its copies. A heading or a
+/// one-line paragraph that stands alone between an outlet's own paragraphs is out of reach of
+/// the other tiers; whether it links documents is attribution's call (short text counts only
+/// among documents that share longer text).
+fn short_paragraph_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<SpanCluster> {
+    let mut covered: Vec<Vec<Span>> = vec![Vec::new(); input.paragraphs.len()];
+    for cluster in clusters {
+        for m in &cluster.members {
+            covered[m.doc as usize].push(m.span);
+        }
     }
+    // Each text's copies, and whether one of them is in no cluster.
+    let mut holders: FxHashMap<u64, (Vec<(u32, Span)>, bool)> = FxHashMap::default();
+    for (doc, paragraphs) in input.paragraphs.iter().enumerate() {
+        let covered = &mut covered[doc];
+        covered.sort_unstable();
+        for (p, paragraph) in paragraphs.iter().enumerate() {
+            let short = !paragraph.fingerprinted && paragraph.tokens >= 2 && paragraph.key != 0;
+            if !short || input.excluded.get(doc).is_some_and(|e| e[p]) {
+                continue;
+            }
+            let span = paragraph.span;
+            let first = covered.partition_point(|c| c.end <= span.start);
+            let alone = covered.get(first).is_none_or(|c| c.start >= span.end);
+            let entry = holders.entry(paragraph.key).or_default();
+            entry.0.push((doc as u32, span));
+            entry.1 |= alone;
+        }
+    }
+    holders
+        .into_values()
+        .filter(|(held, alone)| *alone && held.iter().any(|h| h.0 != held[0].0))
+        .map(|(held, _)| {
+            let (first_doc, first_span) = held[0];
+            let links = held[1..]
+                .iter()
+                .map(|&(doc, span)| Link {
+                    method: Method::Paragraph,
+                    doc_a: doc,
+                    span_a: span,
+                    doc_b: first_doc,
+                    span_b: first_span,
+                    similarity: 1.0,
+                    containment: Some(1.0),
+                })
+                .collect();
+            let members = held
+                .into_iter()
+                .map(|(doc, span)| Occurrence {
+                    doc,
+                    span,
+                    similarity: 1.0,
+                    containment: 1.0,
+                    method: Method::Paragraph,
+                })
+                .collect();
+            SpanCluster {
+                links,
+                ..SpanCluster::with_longest_representative(members)
+            }
+        })
+        .collect()
+}
+
+/// The clusters of paragraph clusters and aligned passages, when alignment ran.
+fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanCluster> {
     let starts: Vec<Vec<u32>> = input
         .paragraphs
         .iter()
@@ -981,6 +1059,7 @@ mod tests {
             quoted: &|_| Vec::new(),
             threshold: 0.5,
             min_tokens: 8,
+            excluded: &[],
         };
         let locate = |_doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
             out.extend(tokens.map(|t| Span::new(t as usize * 5, t as usize * 5 + 4)));

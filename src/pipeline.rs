@@ -365,6 +365,7 @@ pub fn scan_with_fingerprints(
             words: &doc_tokens,
             threshold: params.threshold,
             min_tokens: params.align.min_tokens,
+            excluded: &excluded,
         },
         &locate,
     );

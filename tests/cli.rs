@@ -1276,3 +1276,41 @@ fn the_origin_of_a_story_copied_60_times_is_a_summary_and_a_few_examples() {
         );
     }
 }
+
+#[test]
+fn a_heading_copied_between_an_outlets_own_paragraphs_is_found_with_its_copies() {
+    // A wire story with a three-word heading; one outlet sets its own paragraphs around it, so
+    // no alignment reaches the heading there.
+    let heading = "Markets in turmoil";
+    let story = article(6000, 4);
+    let mut documents = Vec::new();
+    for copy in 0..3 {
+        let mut paragraphs = story.clone();
+        paragraphs.insert(2, heading.to_string());
+        if copy == 0 {
+            let own = article(6100, 2);
+            paragraphs.insert(3, own[0].clone());
+            paragraphs.insert(2, own[1].clone());
+        }
+        documents.push(document(
+            &format!("copy{copy}"),
+            &format!("Outlet {copy}"),
+            &paragraphs,
+        ));
+    }
+    let report = scan_documents(&documents);
+    let holders: Vec<&str> = report
+        .clusters
+        .iter()
+        .filter(|c| c.kind == "wire")
+        .flat_map(|c| &c.members)
+        .filter(|m| {
+            let text = &documents[m.doc[4..].parse::<usize>().unwrap()]["text"];
+            text.as_str().unwrap()[m.start..m.end].contains(heading)
+        })
+        .map(|m| m.doc.as_str())
+        .collect();
+    for copy in ["copy0", "copy1", "copy2"] {
+        assert!(holders.contains(&copy), "{copy}: {holders:?}");
+    }
+}
