@@ -1008,11 +1008,13 @@ impl<'a> Generator<'a> {
                     .random_range(2.min(paragraphs.len())..=paragraphs.len()),
                 _ => paragraphs.len(),
             };
+            // 0: the dateline kept, 1: a contribution line, 2: a tag line, 3: a Reuters
+            // sign-off, 4: no credit.
             let credit = if self.rng.random_bool(0.6) {
                 self.rng
-                    .random_range(0..if agency.id == "Reuters" { 3 } else { 2 })
+                    .random_range(0..if agency.id == "Reuters" { 4 } else { 3 })
             } else {
-                3
+                4
             };
             let keep_dateline = credit == 0;
             let keep_byline = byline.is_some() && self.rng.random_bool(0.4);
@@ -1054,7 +1056,11 @@ impl<'a> Generator<'a> {
                     let (line, agencies) = self.contribution_line(agency_index);
                     draft.push_credit(line, agencies, "contribution");
                 }
-                2 => draft.push_credit(signoff.clone(), vec![agency.id], "signoff"),
+                2 => {
+                    let line = self.tag_line(agency_index);
+                    draft.push_credit(line, vec![agency.id], "tagline");
+                }
+                3 => draft.push_credit(signoff.clone(), vec![agency.id], "signoff"),
                 _ => {}
             }
             if self.rng.random_bool(0.5) {
@@ -1084,7 +1090,8 @@ impl<'a> Generator<'a> {
         Ok(written)
     }
 
-    /// A contribution line for `agency`, naming a second agency about a third of the time.
+    /// A contribution line for `agency`, naming a second agency about a third of the time
+    /// ("… contributed to this report." or "… contributed reporting.").
     fn contribution_line(&mut self, agency: usize) -> (String, Vec<&'static str>) {
         let first = &AGENCIES[agency];
         if self.rng.random_bool(0.3) {
@@ -1096,10 +1103,24 @@ impl<'a> Generator<'a> {
             );
             return (line, vec![first.id, second.id]);
         }
-        (
-            format!("{} contributed to this report.", first.name),
-            vec![first.id],
-        )
+        let line = if self.rng.random_bool(0.3) {
+            format!("{} contributed reporting.", first.name)
+        } else {
+            format!("{} contributed to this report.", first.name)
+        };
+        (line, vec![first.id])
+    }
+
+    /// A tag line for `agency`, on a line of its own at the end of a copy.
+    fn tag_line(&mut self, agency: usize) -> String {
+        let Agency { id, name, .. } = AGENCIES[agency];
+        match self.rng.random_range(0..5) {
+            0 => format!("— {name}"),
+            1 => format!("Source: {name}"),
+            2 => format!("({id})"),
+            3 => format!("With {id}"),
+            _ => format!("Distributed by {name}."),
+        }
     }
 
     /// A copy's paragraphs laid out as its outlet does: consecutive paragraphs merged into

@@ -5,11 +5,14 @@
 //!
 //! Kinds, each anchored at the start of a paragraph (or making up a whole short paragraph):
 //! - `dateline`: "SEOUL, April 28 (Reuters) -", "WASHINGTON (AP) —".
-//! - `contribution`: "The Associated Press contributed to this report.", "Reporting by AFP."
+//! - `contribution`: "The Associated Press contributed to this report.", "Reuters contributed
+//!   reporting.", "Reporting by AFP."; a line naming several agencies credits each.
 //! - `signoff`: "(Reporting by …; Editing by …)", credited to the agency whose house style it is
 //!   (`signoff: true` in the registry: Reuters).
 //! - `byline`: "By Jane Doe, Associated Press", "By REUTERS".
 //! - `copyright`: "© 2025 The Associated Press", "Copyright Reuters".
+//! - `tagline`: a short paragraph of its own naming the agency: "— AFP", "Source: Reuters",
+//!   "(AP)", "With AFP", "Distributed by The Associated Press".
 //!
 //! Not credits: photo and image credits ("(Sputnik/… via REUTERS)", "Photo: EPA-EFE/…",
 //! "Image credits: …") — a paragraph that looks like one is skipped — and a wire named as a
@@ -30,6 +33,7 @@ pub enum CreditKind {
     Signoff,
     Byline,
     Copyright,
+    Tagline,
 }
 
 impl CreditKind {
@@ -40,6 +44,7 @@ impl CreditKind {
             CreditKind::Signoff => "signoff",
             CreditKind::Byline => "byline",
             CreditKind::Copyright => "copyright",
+            CreditKind::Tagline => "tagline",
         }
     }
 }
@@ -70,6 +75,7 @@ pub struct CreditPatterns {
     contribution: Regex,
     byline: Regex,
     copyright: Regex,
+    tagline: Regex,
     signoff: Regex,
     photo: Regex,
     /// Words a contribution line cannot do without: a cheap literal search that spares most
@@ -106,10 +112,13 @@ impl CreditPatterns {
                 r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
             )),
             contribution: build(format!(
-                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?\bto\s+this\s+(?:report|story|article)\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
+                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
             )),
             byline: build(format!(
                 r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
+            )),
+            tagline: build(format!(
+                r"(?i)^(?:(?:[-—–]+|source\s*:|with|(?:distributed|provided|supplied)\s+by)\s*(?:the\s+)?(?P<agency>{aliases})|\(\s*(?:the\s+)?(?P<agency2>{aliases})\s*\))\.?$"
             )),
             copyright: build(format!(
                 r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
@@ -206,6 +215,14 @@ impl<'r> CreditDetector<'r> {
                 if let Some(caps) = self.patterns.byline.captures(p) {
                     found(CreditKind::Byline, &caps["agency"], paragraph);
                 }
+                if let Some(caps) = self.patterns.tagline.captures(p) {
+                    let agency = caps.name("agency").or_else(|| caps.name("agency2"));
+                    found(
+                        CreditKind::Tagline,
+                        agency.expect("one side").as_str(),
+                        paragraph,
+                    );
+                }
                 if let Some(caps) = self.patterns.copyright.captures(p) {
                     let whole = caps.get(0).expect("match");
                     found(
@@ -277,6 +294,10 @@ mod tests {
         );
         let text = "Associated Press writer Kim Tong-hyung in Seoul contributed to this report.";
         assert_eq!(credits(text)[0].0, "AP");
+        let text = "Reuters contributed reporting.";
+        assert_eq!(credits(text), one("Reuters", "contribution", text));
+        let text = "Associated Press writer Jane Doe in Seoul contributed reporting from Busan.";
+        assert_eq!(credits(text)[0].0, "AP");
         // Each agency a line names is a credit of its own, on the same line.
         let text = "Reuters and Agence France-Presse contributed to this report.";
         let agencies: Vec<(String, &str)> = credits(text)
@@ -297,6 +318,29 @@ mod tests {
             credits(text),
             one("AFP", "contribution", "Additional reporting by AFP.")
         );
+    }
+
+    #[test]
+    fn tag_lines_name_the_agency_on_a_line_of_their_own() {
+        for (line, agency) in [
+            ("— AFP", "AFP"),
+            ("- The Associated Press", "AP"),
+            ("Source: Reuters", "Reuters"),
+            ("(AP)", "AP"),
+            ("With AFP", "AFP"),
+            ("Distributed by United Press International.", "UPI"),
+        ] {
+            assert_eq!(credits(line), one(agency, "tagline", line), "{line}");
+        }
+        // A wire named inside a sentence, or in a caption, is no tag line.
+        for line in [
+            "The minister spoke to Reuters on Monday.",
+            "Source: Reuters photo",
+            "Photo: Reuters",
+            "He told Agence France-Presse (AFP).",
+        ] {
+            assert!(credits(line).is_empty(), "{line}");
+        }
     }
 
     #[test]
