@@ -143,6 +143,8 @@ pub struct ReportOrigin {
     pub agency: Option<String>,
     #[serde(default)]
     pub doc: Option<String>,
+    #[serde(default)]
+    pub confidence: Option<f64>,
 }
 
 /// One JSONL report line: only `document` and `cluster` records are read.
@@ -260,6 +262,77 @@ pub struct OriginScore {
     pub accuracy: f64,
 }
 
+/// Origins of shared texts, cluster by cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OriginTexts {
+    /// Clusters linking two or more documents, most of them of one agency's story.
+    pub texts: u64,
+    /// Of those, clusters that name an origin agency.
+    pub named: u64,
+    /// Of those, clusters that name the true one.
+    pub correct: u64,
+    /// `correct / texts` (an unnamed origin counts as wrong).
+    pub accuracy: f64,
+    /// For each confidence floor (0.5, 0.8, 0.95): the clusters whose confidence reaches it,
+    /// and the share of them whose origin is right. Calibrated when each share is at least
+    /// its floor.
+    pub calibration: Vec<Calibration>,
+}
+
+/// Accuracy of the origins given with at least some confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Calibration {
+    pub confidence_at_least: f64,
+    pub texts: u64,
+    pub correct: u64,
+    pub accuracy: f64,
+}
+
+/// Confidence floors [`OriginTexts::calibration`] reports.
+const CONFIDENCE_FLOORS: [f64; 3] = [0.5, 0.8, 0.95];
+
+impl Default for OriginTexts {
+    fn default() -> Self {
+        OriginTexts {
+            texts: 0,
+            named: 0,
+            correct: 0,
+            accuracy: 1.0,
+            calibration: CONFIDENCE_FLOORS
+                .iter()
+                .map(|&floor| Calibration {
+                    confidence_at_least: floor,
+                    texts: 0,
+                    correct: 0,
+                    accuracy: 1.0,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl OriginTexts {
+    fn add(&mut self, correct: bool, named: bool, confidence: Option<f64>) {
+        self.texts += 1;
+        self.named += u64::from(named);
+        self.correct += u64::from(correct);
+        for c in &mut self.calibration {
+            if confidence.is_some_and(|x| x >= c.confidence_at_least) {
+                c.texts += 1;
+                c.correct += u64::from(correct);
+            }
+        }
+    }
+
+    fn finish(mut self) -> OriginTexts {
+        self.accuracy = ratio(self.correct, self.texts);
+        for c in &mut self.calibration {
+            c.accuracy = ratio(c.correct, c.texts);
+        }
+        self
+    }
+}
+
 /// Whether the members of clusters are copies of one text.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Purity {
@@ -319,6 +392,9 @@ pub struct Scores {
     pub reused_bytes: Counts,
     /// Origin agency of each shared document.
     pub origin_agency: OriginScore,
+    /// Origin agency of each shared text (a `wire`/`shared` cluster in two or more documents
+    /// whose documents mostly carry one agency's story), with confidence calibration.
+    pub origin_texts: OriginTexts,
     /// Origin document, where the agency's copy is in the corpus.
     pub origin_document: OriginScore,
     pub credits: Counts,
@@ -479,6 +555,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
     let mut agency_votes: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
     let mut doc_votes: Vec<BTreeMap<String, u64>> = vec![BTreeMap::new(); n];
     let mut members: Vec<u32> = Vec::new();
+    let mut origin_texts = OriginTexts::default();
     for cluster in &report.clusters {
         if cluster.kind.as_deref() == Some("boilerplate") {
             continue;
@@ -540,6 +617,31 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         }
         members.sort_unstable();
         members.dedup();
+        if members.len() >= 2 {
+            // The text's true origin: the agency of most of its documents' stories.
+            let mut agencies: BTreeMap<String, usize> = BTreeMap::new();
+            for &d in &members {
+                if let Some(agency) = &truth.documents[d as usize].agency {
+                    *agencies.entry(agency.to_lowercase()).or_default() += 1;
+                }
+            }
+            let truth_agency = agencies
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .filter(|(_, n)| 2 * n > members.len())
+                .map(|(agency, _)| agency);
+            if let Some(truth_agency) = truth_agency {
+                let named = origin
+                    .and_then(|o| o.agency.as_ref())
+                    .map(|a| a.to_lowercase());
+                let confidence = origin.and_then(|o| o.confidence);
+                origin_texts.add(
+                    named.as_deref() == Some(&truth_agency),
+                    named.is_some(),
+                    confidence,
+                );
+            }
+        }
         for (i, &a) in members.iter().enumerate() {
             for &b in &members[i + 1..] {
                 predicted_pairs.insert((a, b));
@@ -679,6 +781,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         paragraph_pairs,
         reused_bytes,
         origin_agency: origin_agency.finish(),
+        origin_texts: origin_texts.finish(),
         origin_document: origin_document.finish(),
         credits: Counts::new(truth_credits, predicted_credits, matched_credits),
     }
@@ -871,6 +974,23 @@ impl OriginScore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origin_calibration_counts_each_confidence_floor() {
+        let mut texts = OriginTexts::default();
+        texts.add(true, true, Some(0.9));
+        texts.add(false, true, Some(0.6));
+        texts.add(false, false, None);
+        let texts = texts.finish();
+        assert_eq!((texts.texts, texts.named, texts.correct), (3, 2, 1));
+        let floors: Vec<(f64, u64, u64)> = texts
+            .calibration
+            .iter()
+            .map(|c| (c.confidence_at_least, c.texts, c.correct))
+            .collect();
+        assert_eq!(floors, [(0.5, 2, 1), (0.8, 1, 1), (0.95, 0, 0)]);
+        assert_eq!(texts.calibration[0].accuracy, 0.5);
+    }
 
     #[test]
     fn ari_is_one_for_identical_partitions_and_near_zero_for_unrelated() {

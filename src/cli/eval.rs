@@ -130,5 +130,25 @@ fn write_table(scores: &Scores, out: &mut dyn Write) -> io::Result<()> {
         )
     };
     origin(out, "origin agency accuracy", &scores.origin_agency)?;
-    origin(out, "origin document accuracy", &scores.origin_document)
+    origin(out, "origin document accuracy", &scores.origin_document)?;
+    let texts = &scores.origin_texts;
+    let floors: Vec<String> = texts
+        .calibration
+        .iter()
+        .map(|c| {
+            format!(
+                "confidence >= {:.2}: {:.4} of {}",
+                c.confidence_at_least, c.accuracy, c.texts
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "origin of shared texts: {:.4} ({} of {} clusters right, {} named); {}",
+        texts.accuracy,
+        texts.correct,
+        texts.texts,
+        texts.named,
+        floors.join(", ")
+    )
 }
