@@ -954,6 +954,12 @@ fn provenance_on_the_sample_corpus() {
     assert_eq!(putin.kind, "quote");
     assert_eq!(putin.speaker.as_deref(), Some("Putin"));
     assert_eq!(putin.origin.agency, None);
+    // It names the wire whose copy carried it (000 credits AP), as evidence only.
+    assert!(putin
+        .origin
+        .evidence
+        .iter()
+        .any(|e| e["kind"] == "carried-by" && e["agency"] == "AP"));
     let kcna = quote_of(
         FOX,
         "annihilate and wipe out the Ukrainian neo-Nazi occupiers",

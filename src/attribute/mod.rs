@@ -70,7 +70,8 @@ impl ClusterKind {
 /// One piece of evidence for an origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    /// `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict` or `quotation`.
+    /// `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict`, `quotation` or
+    /// `carried-by` (the wire that carried a quotation, on `quote` clusters).
     pub kind: &'static str,
     pub doc: Option<u32>,
     pub agency: Option<String>,
@@ -418,18 +419,36 @@ impl Context<'_> {
         let (speaker, origin) = match kind {
             ClusterKind::Quote => {
                 let speaker = self.speaker(cluster);
+                let mut evidence = vec![Evidence {
+                    kind: "quotation",
+                    doc: None,
+                    agency: None,
+                    detail: match &speaker {
+                        Some(name) => {
+                            format!("quotes {name}: a common primary source, not copying")
+                        }
+                        None => "a quotation: a common primary source, not copying".into(),
+                    },
+                }];
+                // Which wire carried the quotation, when its documents say so: evidence, not
+                // an origin (the words are the speaker's).
+                let carried = self.origin(cluster);
+                if let Some(agency) = carried.agency {
+                    let detail = format!(
+                        "carried by {agency} (score {} of {})",
+                        carried.scores[&agency],
+                        carried.scores.values().sum::<f64>()
+                    );
+                    evidence.push(Evidence {
+                        kind: "carried-by",
+                        doc: carried.doc,
+                        agency: Some(agency),
+                        detail,
+                    });
+                }
                 let origin = Origin {
-                    evidence: vec![Evidence {
-                        kind: "quotation",
-                        doc: None,
-                        agency: None,
-                        detail: match &speaker {
-                            Some(name) => {
-                                format!("quotes {name}: a common primary source, not copying")
-                            }
-                            None => "a quotation: a common primary source, not copying".into(),
-                        },
-                    }],
+                    evidence,
+                    scores: carried.scores,
                     ..Origin::default()
                 }
                 .summarized();

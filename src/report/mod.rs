@@ -192,7 +192,8 @@ pub struct Origin {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Evidence {
     /// What kind of evidence: `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict`,
-    /// `quotation`.
+    /// `quotation`, `carried-by` (on `quote` clusters: the wire whose copies carried the
+    /// quotation, when their credits say so; not an origin).
     pub kind: String,
     /// The document it comes from, when there is one.
     pub doc: Option<String>,
