@@ -7,26 +7,32 @@
 //! representative does not carry.
 //!
 //! How, when alignment ran:
-//! 1. **Pieces.** Every alignment is cut where both its documents break paragraphs (a break on
-//!    one side is placed on the other along the alignment); a break only one side has (an
-//!    outlet that re-split or merged paragraphs) does not cut. Pieces shorter than
-//!    `min_tokens` on either side are dropped.
-//! 2. **Stretches.** Every clustered paragraph and every piece is an occurrence of text in one
-//!    document. Occurrences of one document that cover mostly the same words (their overlap is
-//!    at least [`SAME_TEXT`] of the longer) are one stretch, whose words are those of its
-//!    longest occurrence; a shorter occurrence inside a longer one (a quotation inside the
-//!    paragraph that frames it) is a stretch of its own.
-//! 3. **Groups.** Links (the two sides of a piece; a paragraph and its cluster's
+//! 1. **Breaks.** The copies vote on every paragraph break: over each alignment, does the
+//!    other side break there too? A break most copies keep is the text's own; one they lack is
+//!    an outlet's re-split, and a break the copies have where a document has none (an outlet
+//!    merged two paragraphs) is placed into that document along the alignment.
+//! 2. **Pieces.** Every alignment is cut at the text's breaks of either side (on the other
+//!    side's break when it has one within a few tokens). A piece shorter than `min_tokens` on
+//!    either side (a paragraph of a few words) stays joined to the next one.
+//! 3. **Stretches.** Every clustered paragraph that is one unit of the text, and every piece,
+//!    is an occurrence of text in one document. Occurrences of one document that cover mostly
+//!    the same words (their overlap is at least [`SAME_TEXT`] of the longer) are one stretch,
+//!    whose words are those of its longest occurrence; a shorter occurrence inside a longer one
+//!    (a quotation inside the paragraph that frames it) is a stretch of its own.
+//! 4. **Groups.** Links (the two sides of a piece; a paragraph and its cluster's
 //!    representative, for paragraphs that match it by Jaccard, not by containment alone) join
 //!    stretches, strongest first, and two groups join only when their representatives (their
 //!    longest stretches) are the same text: their word multisets overlap by at least
-//!    [`SAME_TEXT`] of the longer. This is the guard the paragraph tier has, for passages: a
-//!    quotation that two stories carry, a stock phrase or a credit line cannot glue stories
-//!    together, because the stretch over it is not the same text as the paragraphs around it.
-//! 4. Groups with stretches in two or more documents are the clusters; a group's stretches
-//!    that overlap in one document are merged.
+//!    [`SAME_TEXT`] of the longer, and, below [`NEARLY_ALL`], their words outside quotation
+//!    marks too. This is the guard the paragraph tier has, for passages: a quotation that two
+//!    stories carry, a stock phrase or a credit line cannot glue stories together, because the
+//!    stretch over it is not the same text as the paragraphs around it.
+//! 5. Groups with stretches in two or more documents are the clusters; a group's stretches
+//!    that overlap in one document are merged, and the matches inside a group are its links.
 //!
-//! Without alignment, the paragraph clusters are the clusters, member for member.
+//! Without alignment, the paragraph clusters are the clusters, member for member. Either way,
+//! short paragraphs (too short to fingerprint) copied exactly, where some copy is in no
+//! cluster, are clusters of their own.
 //!
 //! Invariants: deterministic (links sorted by strength, then by stretch); clusters ordered by
 //! their first member, members by document and offset.
