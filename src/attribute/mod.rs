@@ -226,12 +226,22 @@ pub fn attribute(
         clusters_by_document(documents.len(), clusters, &words, SHORT_TEXT_WORDS);
     let corroborating_clusters_of =
         clusters_by_document(documents.len(), clusters, &words, CORROBORATING_WORDS);
+    // Each document's publisher and time, looked up once (not once per cluster it is in).
+    let published_by: Vec<Option<&Agency>> = documents
+        .par_iter()
+        .map(|d| d.source.as_deref().and_then(|s| registry.lookup(s)))
+        .collect();
+    let published_at: Vec<Option<i128>> = documents
+        .par_iter()
+        .map(|d| d.published.as_deref().and_then(parse_published))
+        .collect();
     let context = Context {
         documents,
         paragraphs,
         credits: &credits,
         boilerplate: &boilerplate,
-        registry,
+        published_by: &published_by,
+        published_at: &published_at,
         cluster_words: &words,
         long_clusters_of: &long_clusters_of,
         corroborating_clusters_of: &corroborating_clusters_of,
@@ -364,7 +374,10 @@ struct Context<'a> {
     paragraphs: &'a [Vec<Paragraph>],
     credits: &'a [Vec<Credit>],
     boilerplate: &'a [Vec<bool>],
-    registry: &'a Registry,
+    /// Each document's publisher, when it is an agency of the registry.
+    published_by: &'a [Option<&'a Agency>],
+    /// Each document's publication time (see [`parse_published`]).
+    published_at: &'a [Option<i128>],
     /// Words in each cluster's median member, by cluster index.
     cluster_words: &'a [usize],
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
@@ -677,8 +690,7 @@ impl Context<'_> {
         // Agencies each document points to, by its outlet or its credits.
         let mut agencies_of: HashMap<u32, Vec<String>> = HashMap::new();
         for &d in &docs {
-            let doc = &self.documents[d as usize];
-            if let Some(agency) = doc.source.as_deref().and_then(|s| self.registry.lookup(s)) {
+            if let Some(agency) = self.published_by[d as usize] {
                 *scores.entry(agency.id.clone()).or_default() += 3.0;
                 agencies_of.entry(d).or_default().push(agency.id.clone());
                 evidence.push(Evidence {
@@ -777,13 +789,7 @@ impl Context<'_> {
         let doc = docs
             .iter()
             .copied()
-            .find(|&d| {
-                self.documents[d as usize]
-                    .source
-                    .as_deref()
-                    .and_then(|s| self.registry.lookup(s))
-                    .is_some_and(|a| a.id == agency)
-            })
+            .find(|&d| self.published_by[d as usize].is_some_and(|a| a.id == agency))
             .or_else(|| earliest.filter(points_to))
             .or_else(|| docs.iter().copied().find(points_to));
         Origin {
@@ -801,10 +807,7 @@ impl Context<'_> {
     fn earliest(&self, docs: &[u32]) -> Option<u32> {
         let mut dated: Vec<(i128, u32)> = docs
             .iter()
-            .filter_map(|&d| {
-                let published = self.documents[d as usize].published.as_deref()?;
-                Some((parse_published(published)?, d))
-            })
+            .filter_map(|&d| Some((self.published_at[d as usize]?, d)))
             .collect();
         dated.sort();
         match dated.as_slice() {

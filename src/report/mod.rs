@@ -327,21 +327,18 @@ impl Report {
             .collect();
 
         // Spans of reuse (wire and shared clusters) per document, by origin.
-        let mut reuse_spans: Vec<BTreeMap<String, Vec<(Span, usize)>>> =
+        let mut reuse_spans: Vec<BTreeMap<&str, Vec<(Span, usize)>>> =
             vec![BTreeMap::new(); documents.len()];
         for (index, attributed) in attribution.clusters.iter().enumerate() {
-            let origin = attributed
-                .origin
-                .agency
-                .clone()
-                .unwrap_or_else(|| "unknown".to_string());
+            if !attributed.kind.is_reuse() {
+                continue;
+            }
+            let origin = attributed.origin.agency.as_deref().unwrap_or("unknown");
             for m in &attributed.cluster.members {
-                if attributed.kind.is_reuse() {
-                    reuse_spans[m.doc as usize]
-                        .entry(origin.clone())
-                        .or_default()
-                        .push((m.span, index + 1));
-                }
+                reuse_spans[m.doc as usize]
+                    .entry(origin)
+                    .or_default()
+                    .push((m.span, index + 1));
             }
         }
         for by_origin in &mut reuse_spans {
@@ -385,7 +382,7 @@ impl Report {
                 };
                 let by_origin: BTreeMap<String, f64> = reuse_spans[d]
                     .iter()
-                    .map(|(origin, spans)| (origin.clone(), fraction(covered(spans))))
+                    .map(|(origin, spans)| (origin.to_string(), fraction(covered(spans))))
                     .filter(|(_, f)| *f > 0.0)
                     .collect();
                 let report = DocumentReport {
