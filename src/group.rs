@@ -397,7 +397,7 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
                         doc: piece.doc,
                         span,
                         similarity: piece.similarity,
-                        containment: round(shared as f64 / own.max(1) as f64),
+                        containment: shared as f64 / own.max(1) as f64,
                         method: piece.method,
                     });
                 }
@@ -420,8 +420,8 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
                             span_a: span_of(a, spans)?,
                             doc_b: b.doc,
                             span_b: span_of(b, spans)?,
-                            similarity: round(similarity),
-                            containment: containment.map(round),
+                            similarity,
+                            containment,
                         })
                     })
                     .collect();
@@ -484,11 +484,6 @@ fn span_of_tokens(
     Some(Span::new(start, end))
 }
 
-/// Rounded to four decimals (reports carry similarities, not float noise).
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
 /// The paragraph clusters as clusters of spans, member for member (no alignment to cut by),
 /// linked as the paragraph tier verified them: each member with the representative.
 fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
@@ -515,8 +510,8 @@ fn paragraph_clusters_alone(input: &GroupInput<'_>) -> Vec<SpanCluster> {
                         span_a: node.span,
                         doc_b: rep.doc,
                         span_b: rep.span,
-                        similarity: round(sim.jaccard),
-                        containment: Some(round(sim.containment_a_in_b)),
+                        similarity: sim.jaccard,
+                        containment: Some(sim.containment_a_in_b),
                     });
                 }
             }

@@ -52,11 +52,7 @@ pub fn quoted_bytes_and_unquoted_words(
     start: usize,
     end: usize,
 ) -> (usize, usize) {
-    let words = |text: &str| {
-        text.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .count()
-    };
+    let words = super::word_count;
     let (mut quoted, mut unquoted_words, mut at) = (0, 0, start);
     for (s, e) in quoted_ranges(paragraph) {
         let s = s.clamp(start, end).max(at);

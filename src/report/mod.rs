@@ -631,9 +631,10 @@ fn link_reports(cluster: &SpanCluster) -> Vec<LinkReport> {
             (a != b).then_some((a, b, link))
         })
         .collect();
+    // Strongest first, at the precision the report gives.
     links.sort_by(|x, y| {
-        y.2.similarity
-            .total_cmp(&x.2.similarity)
+        round4(y.2.similarity)
+            .total_cmp(&round4(x.2.similarity))
             .then((x.0, x.1, x.2.span_a, x.2.span_b).cmp(&(y.0, y.1, y.2.span_a, y.2.span_b)))
     });
     let mut parent: Vec<u32> = (0..cluster.members.len() as u32).collect();
@@ -655,8 +656,8 @@ fn link_reports(cluster: &SpanCluster) -> Vec<LinkReport> {
             a_end: link.span_a.end,
             b_start: link.span_b.start,
             b_end: link.span_b.end,
-            similarity: link.similarity,
-            containment: link.containment,
+            similarity: round4(link.similarity),
+            containment: link.containment.map(round4),
         });
     }
     joined
