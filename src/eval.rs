@@ -226,6 +226,14 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
+/// The name with the most votes (the first in order on ties), and its votes.
+fn most_voted(votes: &BTreeMap<String, u64>) -> Option<(&String, u64)> {
+    votes
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(name, &n)| (name, n))
+}
+
 /// The harmonic mean of precision and recall (0 when both are).
 fn f1(precision: f64, recall: f64) -> f64 {
     if precision + recall == 0.0 {
@@ -619,17 +627,15 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
         members.dedup();
         if members.len() >= 2 {
             // The text's true origin: the agency of most of its documents' stories.
-            let mut agencies: BTreeMap<String, usize> = BTreeMap::new();
+            let mut agencies: BTreeMap<String, u64> = BTreeMap::new();
             for &d in &members {
                 if let Some(agency) = &truth.documents[d as usize].agency {
                     *agencies.entry(agency.to_lowercase()).or_default() += 1;
                 }
             }
-            let truth_agency = agencies
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .filter(|(_, n)| 2 * n > members.len())
-                .map(|(agency, _)| agency);
+            let truth_agency = most_voted(&agencies)
+                .filter(|&(_, n)| 2 * n as usize > members.len())
+                .map(|(agency, _)| agency.clone());
             if let Some(truth_agency) = truth_agency {
                 let named = origin
                     .and_then(|o| o.agency.as_ref())
@@ -722,12 +728,7 @@ pub fn evaluate(truth: &Truth, report: &ToolReport, options: EvalOptions) -> Sco
             continue;
         }
         shared_documents += 1;
-        let top = |votes: &BTreeMap<String, u64>| {
-            votes
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(name, _)| name.clone())
-        };
+        let top = |votes: &BTreeMap<String, u64>| most_voted(votes).map(|(name, _)| name.clone());
         let truth_agency = doc.agency.as_ref().map(|a| a.to_lowercase());
         origin_agency.add(top(&agency_votes[d]), truth_agency);
         if doc.origin_doc.is_some() {

@@ -1101,7 +1101,12 @@ fn article(seed: u64, paragraphs: usize) -> Vec<String> {
 
 /// Scans `documents` (JSON objects) read as JSONL from standard input.
 fn scan_documents(documents: &[Value]) -> Report {
-    scan_jsonl_stdin(documents.iter().map(|d| format!("{d}\n")).collect())
+    scan_documents_with(documents, &[])
+}
+
+/// The same, with more `scan` arguments.
+fn scan_documents_with(documents: &[Value], args: &[&str]) -> Report {
+    scan_jsonl_stdin_with(documents.iter().map(|d| format!("{d}\n")).collect(), args)
 }
 
 /// Pairs of documents that some `wire` or `shared` cluster links.
@@ -1202,8 +1207,7 @@ fn a_stock_phrase_merged_into_longer_paragraphs_links_nothing_without_alignment(
             document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
         })
         .collect();
-    let jsonl: String = documents.iter().map(|d| format!("{d}\n")).collect();
-    let report = scan_jsonl_stdin_with(jsonl, &["--no-align"]);
+    let report = scan_documents_with(&documents, &["--no-align"]);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
 }
 
