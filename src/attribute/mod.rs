@@ -428,7 +428,11 @@ fn clusters_by_document(
 impl Context<'_> {
     /// The cluster's kind, speaker and origin; `quote` only when `may_quote`.
     fn attribute_cluster(&self, cluster: &SpanCluster, may_quote: bool) -> AttributedCluster {
-        let kind = self.kind(cluster, may_quote);
+        self.attribute_as(cluster, self.kind(cluster, may_quote))
+    }
+
+    /// The cluster's speaker and origin, as a cluster of `kind`.
+    fn attribute_as(&self, cluster: &SpanCluster, kind: ClusterKind) -> AttributedCluster {
         let (speaker, origin) = match kind {
             ClusterKind::Quote => {
                 let speaker = self.speaker(cluster);
@@ -523,12 +527,12 @@ impl Context<'_> {
     /// whole paragraphs is its story's copy, and the quotation across all of them is a `quote`
     /// cluster too.
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
-        let whole = self.attribute_cluster(cluster, true);
-        let quote = whole.kind == ClusterKind::Quote;
+        // The kind first: the whole cluster's origin is worked out only if it is kept whole.
+        let kind = self.kind(cluster, true);
+        let quote = kind == ClusterKind::Quote;
         let short = self.cluster_words[index as usize] < SHORT_TEXT_WORDS;
-        let short_reuse = whole.kind.is_reuse() && short;
-        if !quote && !short_reuse {
-            return vec![whole];
+        if !quote && !(kind.is_reuse() && short) {
+            return vec![self.attribute_as(cluster, kind)];
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
         docs.dedup();
@@ -572,7 +576,7 @@ impl Context<'_> {
                 })
                 .map(|members| self.attribute_cluster(&cluster.keeping(members), false))
                 .collect();
-            out.push(whole);
+            out.push(self.attribute_as(cluster, kind));
             return out;
         }
         let mut out = Vec::new();
