@@ -531,7 +531,8 @@ impl Context<'_> {
         let kind = self.kind(cluster, true);
         let quote = kind == ClusterKind::Quote;
         let short = self.cluster_words[index as usize] < SHORT_TEXT_WORDS;
-        if !quote && !(kind.is_reuse() && short) {
+        let short_reuse = kind.is_reuse() && short;
+        if !quote && !short_reuse {
             return vec![self.attribute_as(cluster, kind)];
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
