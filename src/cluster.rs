@@ -218,23 +218,27 @@ impl SpanCluster {
 
     /// The cluster of `members` (some of this one's, sorted), with the links between them.
     pub fn keeping(&self, members: Vec<Occurrence>) -> SpanCluster {
-        let holds = |doc: u32, span: Span| {
-            let first = members.partition_point(|m| m.doc < doc);
-            members[first..]
-                .iter()
-                .take_while(|m| m.doc == doc)
-                .any(|m| m.span.start < span.end && span.start < m.span.end)
-        };
-        let links = self
+        let mut kept = SpanCluster::with_longest_representative(members);
+        kept.links = self
             .links
             .iter()
-            .filter(|l| holds(l.doc_a, l.span_a) && holds(l.doc_b, l.span_b))
+            .filter(|l| {
+                kept.member_at(l.doc_a, l.span_a).is_some()
+                    && kept.member_at(l.doc_b, l.span_b).is_some()
+            })
             .copied()
             .collect();
-        SpanCluster {
-            links,
-            ..SpanCluster::with_longest_representative(members)
-        }
+        kept
+    }
+
+    /// The index of the first member in document `doc` that overlaps `span`.
+    pub fn member_at(&self, doc: u32, span: Span) -> Option<usize> {
+        let first = self.members.partition_point(|m| m.doc < doc);
+        (first..self.members.len())
+            .take_while(|&i| self.members[i].doc == doc)
+            .find(|&i| {
+                self.members[i].span.start < span.end && span.start < self.members[i].span.end
+            })
     }
 }
 

@@ -613,13 +613,7 @@ impl Report {
 /// The cluster's links that join its members, strongest first (a spanning forest: each link
 /// joins two members not yet joined), each end named by the member that holds it.
 fn link_reports(cluster: &SpanCluster) -> Vec<LinkReport> {
-    let member_at = |doc: u32, span: Span| {
-        let members = &cluster.members;
-        let first = members.partition_point(|m| m.doc < doc);
-        (first..members.len())
-            .take_while(|&i| members[i].doc == doc)
-            .find(|&i| members[i].span.start < span.end && span.start < members[i].span.end)
-    };
+    let member_at = |doc: u32, span: Span| cluster.member_at(doc, span);
     let mut links: Vec<(usize, usize, &Link)> = cluster
         .links
         .iter()
