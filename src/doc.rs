@@ -32,6 +32,11 @@ impl Span {
         self.start == self.end
     }
 
+    /// Whether the two spans share a byte.
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
     /// The text this span covers in `text`.
     pub fn slice<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]

@@ -84,18 +84,19 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
     } else {
         passage_clusters(input, locate)
     };
-    let short = short_paragraph_clusters(input, &clusters);
-    clusters.extend(short);
+    let exact = exact_copy_clusters(input, &clusters);
+    clusters.extend(exact);
     clusters.sort_by_key(|c| (c.members[0].doc, c.members[0].span));
     clusters
 }
 
-/// Paragraphs too short to fingerprint (two words or more) copied exactly into other documents,
-/// where some copy is in no cluster: one cluster per text, with all its copies. A heading or a
-/// one-line paragraph that stands alone between an outlet's own paragraphs is out of reach of
-/// the other tiers; whether it links documents is attribution's call (short text counts only
-/// among documents that share longer text).
-fn short_paragraph_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<SpanCluster> {
+/// Paragraphs (two words or more) copied exactly into other documents, where some copy is in no
+/// cluster: one cluster per text, with all its copies. A heading or a one-line paragraph too
+/// short to fingerprint, or a stock sentence a story carries whose paragraph cluster is led by a
+/// longer paragraph that only contains it, stands alone between an outlet's own paragraphs out
+/// of reach of the other tiers; whether it links documents is attribution's call (short text
+/// counts only among documents that share longer text elsewhere).
+fn exact_copy_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<SpanCluster> {
     let mut covered: Vec<Vec<Span>> = vec![Vec::new(); input.paragraphs.len()];
     for cluster in clusters {
         for m in &cluster.members {
@@ -108,8 +109,8 @@ fn short_paragraph_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) ->
         let covered = &mut covered[doc];
         covered.sort_unstable();
         for (p, paragraph) in paragraphs.iter().enumerate() {
-            let short = !paragraph.fingerprinted && paragraph.tokens >= 2 && paragraph.key != 0;
-            if !short || input.excluded.get(doc).is_some_and(|e| e[p]) {
+            let words = paragraph.tokens >= 2 && paragraph.key != 0;
+            if !words || input.excluded.get(doc).is_some_and(|e| e[p]) {
                 continue;
             }
             let span = paragraph.span;

@@ -1189,15 +1189,13 @@ fn a_stock_phrase_in_unrelated_articles_links_none_of_them() {
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
 }
 
-#[test]
-fn a_stock_phrase_merged_into_longer_paragraphs_links_nothing_without_alignment() {
-    // The paragraph tier alone: every fourth outlet ran the phrase into a short paragraph of
-    // its own, longer than the phrase (and the cluster's representative, when it matches); the
-    // phrase is still short text shared by unrelated articles.
-    let phrase = "Officials did not say when the talks would resume or who would take part.";
-    let documents: Vec<Value> = (0..40)
+/// `count` unrelated articles (`doc0`, `doc1`, …) of three paragraphs that use `phrase` as a
+/// paragraph of its own after the first, except every fourth, which runs it into the start of
+/// its second paragraph (a short paragraph longer than the phrase).
+fn articles_using_phrase(phrase: &str, seed: u64, count: u64) -> Vec<Value> {
+    (0..count)
         .map(|i| {
-            let mut paragraphs = article(5000 + i, 3);
+            let mut paragraphs = article(seed + i, 3);
             if i % 4 == 0 {
                 let next: Vec<&str> = paragraphs[1].split(' ').take(16).collect();
                 paragraphs[1] = format!("{phrase} {}.", next.join(" "));
@@ -1206,9 +1204,60 @@ fn a_stock_phrase_merged_into_longer_paragraphs_links_nothing_without_alignment(
             }
             document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_stock_phrase_merged_into_longer_paragraphs_links_nothing_without_alignment() {
+    // The paragraph tier alone: every fourth outlet ran the phrase into a short paragraph of
+    // its own, longer than the phrase (and the cluster's representative, when it matches); the
+    // phrase is still short text shared by unrelated articles.
+    let phrase = "Officials did not say when the talks would resume or who would take part.";
+    let documents = articles_using_phrase(phrase, 5000, 40);
     let report = scan_documents_with(&documents, &["--no-align"]);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn a_stock_sentence_a_story_carries_links_its_copies_where_it_stands_alone() {
+    // A wire story ends with a stock sentence of its own; its three copies carry it, one after
+    // paragraphs of the outlet's own. 120 unrelated articles use the same sentence (too common
+    // to anchor an alignment), every fourth run into a longer paragraph: the paragraph cluster
+    // of the sentence is led by one of those, which only contains it.
+    let phrase = "The full impact of the changes is not expected to be known for several months.";
+    let mut documents = articles_using_phrase(phrase, 6000, 120);
+    let story = article(7000, 5);
+    for copy in 0..3u64 {
+        let mut paragraphs = story.clone();
+        if copy == 2 {
+            paragraphs.extend(article(7100, 3));
+        }
+        paragraphs.push(phrase.to_string());
+        let id = format!("copy{copy}");
+        documents.push(document(&id, &format!("Copier {copy}"), &paragraphs));
+    }
+    let report = scan_documents(&documents);
+    // The sentence's copies in the story are one cluster's members, all three.
+    let text_of = |doc: &str, start: usize, end: usize| {
+        let d = documents.iter().find(|d| d["id"] == doc).expect("document");
+        d["text"].as_str().expect("text")[start..end].to_string()
+    };
+    let carriers = report.clusters.iter().find(|c| {
+        c.kind == "wire"
+            && (0..3).all(|copy| {
+                c.members.iter().any(|m| {
+                    m.doc == format!("copy{copy}") && text_of(&m.doc, m.start, m.end) == phrase
+                })
+            })
+    });
+    assert!(carriers.is_some(), "{:#?}", report.clusters);
+    // And it links no other article to the story or to each other.
+    for (a, b) in linked_pairs(&report) {
+        assert!(
+            a.starts_with("copy") && b.starts_with("copy"),
+            "{a} and {b}"
+        );
+    }
 }
 
 #[test]

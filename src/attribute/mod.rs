@@ -381,10 +381,10 @@ struct Context<'a> {
     /// Words in each cluster's median member, by cluster index.
     cluster_words: &'a [usize],
     /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
-    /// holds a member of.
-    long_clusters_of: &'a [Vec<u32>],
+    /// holds a member of, with the member's span.
+    long_clusters_of: &'a [Vec<(u32, Span)>],
     /// The same for clusters of [`CORROBORATING_WORDS`] words or more.
-    corroborating_clusters_of: &'a [Vec<u32>],
+    corroborating_clusters_of: &'a [Vec<(u32, Span)>],
 }
 
 /// A shared text of fewer words is short: a stock phrase ("did not immediately respond to a
@@ -403,23 +403,22 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// For each of `documents` documents, the indices of the clusters it has a member in whose
-/// representative has at least `fewest` words (`words[i]` for cluster `i`).
+/// For each of `documents` documents, the clusters it has a member in whose typical member has
+/// at least `fewest` words (`words[i]` for cluster `i`): each as (cluster index, the member's
+/// span), in cluster order.
 fn clusters_by_document(
     documents: usize,
     clusters: &[SpanCluster],
     words: &[usize],
     fewest: usize,
-) -> Vec<Vec<u32>> {
-    let mut of: Vec<Vec<u32>> = vec![Vec::new(); documents];
+) -> Vec<Vec<(u32, Span)>> {
+    let mut of: Vec<Vec<(u32, Span)>> = vec![Vec::new(); documents];
     for (i, cluster) in clusters.iter().enumerate() {
         if words[i] < fewest {
             continue;
         }
         for m in &cluster.members {
-            if of[m.doc as usize].last() != Some(&(i as u32)) {
-                of[m.doc as usize].push(i as u32);
-            }
+            of[m.doc as usize].push((i as u32, m.span));
         }
     }
     of
@@ -538,16 +537,27 @@ impl Context<'_> {
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
         docs.dedup();
         // Documents that share another cluster are one group: a cluster of long text for a
-        // quotation (copies of one story), any other shared text for a short one.
+        // quotation (copies of one story, the quotation's framing included), any other shared
+        // text for a short one, elsewhere in the document (a piece of the same words is no
+        // second witness: a stock phrase's fragments would vouch for the phrase).
         let by_document = if quote {
             self.long_clusters_of
         } else {
             self.corroborating_clusters_of
         };
+        let members_in = |d: u32| {
+            let first = cluster.members.partition_point(|m| m.doc < d);
+            cluster.members[first..]
+                .iter()
+                .take_while(move |m| m.doc == d)
+        };
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
-            for &c in by_document[d as usize].iter().filter(|&&c| c != index) {
+            let witnesses = by_document[d as usize].iter().filter(|&&(c, span)| {
+                c != index && (quote || members_in(d).all(|m| !m.span.overlaps(span)))
+            });
+            for &(c, _) in witnesses {
                 let first = *first_holder.entry(c).or_insert(i as u32);
                 let (x, y) = (
                     crate::cluster::find_root(&mut parent, first),

@@ -12,34 +12,54 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 /// Byte ranges of `paragraph` that lie inside quotation marks (marks included).
+///
+/// A quotation closes with a mark of the style that opened it: straight `"` with `"`, curly
+/// `“` (or German `„`) with `”` (or `“`), guillemets with `»`. One left open runs to the end
+/// of the paragraph (a quotation continued in the next), unless a double quotation mark of
+/// another style opens after it: a quotation nested in a quotation takes single marks, so the
+/// earlier mark was a stray (text mixing typewriter and typographic quotes, a mark left over
+/// from an edit) and only the later quotation is quoted.
 pub fn quoted_ranges(paragraph: &str) -> Vec<(usize, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Style {
+        Straight,
+        Curly,
+        German,
+        Guillemet,
+    }
     let mut ranges = Vec::new();
-    let mut open: Option<usize> = None;
+    let mut open: Option<(usize, Style)> = None;
     for (i, c) in paragraph.char_indices() {
         let end = i + c.len_utf8();
-        match (c, open) {
-            ('“' | '«' | '„', None) => open = Some(i),
-            ('”' | '»', Some(start)) => {
-                ranges.push((start, end));
-                open = None;
-            }
-            ('“', Some(start)) if paragraph[start..].starts_with('„') => {
-                ranges.push((start, end));
-                open = None;
-            }
-            ('”' | '»', None) => {
+        let closes = matches!(
+            (c, open),
+            ('"', Some((_, Style::Straight)))
+                | ('”', Some((_, Style::Curly | Style::German)))
+                | ('“', Some((_, Style::German)))
+                | ('»', Some((_, Style::Guillemet)))
+        );
+        if closes {
+            let (start, _) = open.take().expect("a quotation is open");
+            ranges.push((start, end));
+            continue;
+        }
+        let opens = match c {
+            '"' => Some(Style::Straight),
+            '“' => Some(Style::Curly),
+            '„' => Some(Style::German),
+            '«' => Some(Style::Guillemet),
+            _ => None,
+        };
+        match (opens, open) {
+            (Some(style), _) => open = Some((i, style)),
+            (None, None) if matches!(c, '”' | '»') => {
                 // Closes a quote begun in an earlier paragraph.
                 ranges.push((0, end));
-            }
-            ('"', None) => open = Some(i),
-            ('"', Some(start)) => {
-                ranges.push((start, end));
-                open = None;
             }
             _ => {}
         }
     }
-    if let Some(start) = open {
+    if let Some((start, _)) = open {
         ranges.push((start, paragraph.len()));
     }
     ranges
@@ -186,6 +206,14 @@ mod tests {
         // A paragraph that closes a quote opened before it.
         let p = "heroes of the motherland,” he said.";
         assert_eq!(quoted_ranges(p)[0].0, 0);
+        // Typewriter and typographic quotes mixed: a stray straight mark before a curly
+        // quotation does not quote the words between them.
+        let p = "\"On the sales side, prices fell. “We will recover,” the minister said.";
+        let quoted: Vec<&str> = quoted_ranges(p)
+            .into_iter()
+            .map(|(s, e)| &p[s..e])
+            .collect();
+        assert_eq!(quoted, ["“We will recover,”"]);
         let p = "a “bc” d e";
         assert_eq!(
             quoted_bytes_and_unquoted_words(p, 0, p.len()),
