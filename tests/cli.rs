@@ -1261,6 +1261,47 @@ fn a_stock_sentence_a_story_carries_links_its_copies_where_it_stands_alone() {
 }
 
 #[test]
+fn a_copy_of_a_story_lead_alone_joins_the_story() {
+    // A wire story with a lead of twenty words (short text: it links documents only where they
+    // share more) copied whole by four outlets; a fifth ran the lead alone, between paragraphs
+    // of its own. Thirty unrelated articles stand around.
+    let mut story = article(8000, 4);
+    let lead: Vec<&str> = story[0].split(' ').take(20).collect();
+    story[0] = format!("{}.", lead.join(" "));
+    let mut documents: Vec<Value> = (0..30)
+        .map(|i| {
+            document(
+                &format!("other{i}"),
+                &format!("Outlet {i}"),
+                &article(8100 + i, 3),
+            )
+        })
+        .collect();
+    for copy in 0..4 {
+        documents.push(document(
+            &format!("copy{copy}"),
+            &format!("Copier {copy}"),
+            &story,
+        ));
+    }
+    let mut lead_only = article(8200, 2);
+    lead_only.insert(1, story[0].clone());
+    documents.push(document("lead-only", "Aggregator", &lead_only));
+    let report = scan_documents(&documents);
+    let pairs = linked_pairs(&report);
+    for copy in 0..4 {
+        let pair = (format!("copy{copy}"), "lead-only".to_string());
+        assert!(pairs.contains(&pair), "{pair:?} not in {pairs:?}");
+    }
+    for (a, b) in &pairs {
+        assert!(
+            !a.starts_with("other") && !b.starts_with("other"),
+            "{a} and {b}"
+        );
+    }
+}
+
+#[test]
 fn a_quotation_shared_by_two_stories_keeps_them_two_stories() {
     let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
                  fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \

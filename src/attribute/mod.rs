@@ -396,6 +396,10 @@ const SHORT_TEXT_WORDS: usize = 30;
 /// documents are less likely a coincidence than one.
 const CORROBORATING_WORDS: usize = 8;
 
+/// How far apart in time (a week, in nanoseconds) a copy of a story's lead alone may be
+/// published from the story's other copies.
+const LEAD_ONLY_WINDOW_NANOS: i128 = 7 * 86_400 * 1_000_000_000;
+
 /// Words in `text` (runs of letters and digits).
 fn word_count(text: &str) -> usize {
     text.split(|c: char| !c.is_alphanumeric())
@@ -590,15 +594,41 @@ impl Context<'_> {
             out.push(self.attribute_as(cluster, kind));
             return out;
         }
-        let mut out = Vec::new();
-        let mut stock: Vec<Occurrence> = Vec::new();
-        for (_, members) in groups {
-            if members.iter().all(|m| m.doc == members[0].doc) {
-                stock.extend(members);
-                continue;
+        let (mut stories, mut alone): (Vec<Vec<Occurrence>>, Vec<Vec<Occurrence>>) = groups
+            .into_values()
+            .partition(|members| members.iter().any(|m| m.doc != members[0].doc));
+        // A copy that holds nothing else of the story (an outlet that ran only its lead) joins
+        // the story when the text is a paragraph of it and no stock phrase: every member is
+        // whole paragraphs (not a quotation's tail and its attribution, not a sentence run into
+        // another), one story carries it and few other documents do, none of them published far
+        // from the story.
+        if let [story] = stories.as_mut_slice() {
+            let story_docs = story.iter().filter(|m| m.doc != story[0].doc).count() + 1;
+            let few = alone.len() <= (story_docs / 2).max(1);
+            let sentence = self.cluster_words[index as usize] >= CORROBORATING_WORDS
+                && cluster
+                    .members
+                    .iter()
+                    .all(|m| self.covers_whole_paragraphs(m));
+            let near = |d: u32| {
+                let Some(t) = self.published_at[d as usize] else {
+                    return true;
+                };
+                story.iter().all(|m| {
+                    self.published_at[m.doc as usize]
+                        .is_none_or(|u| (t - u).abs() <= LEAD_ONLY_WINDOW_NANOS)
+                })
+            };
+            if few && sentence && alone.iter().all(|members| near(members[0].doc)) {
+                story.extend(alone.drain(..).flatten());
+                story.sort_by_key(|m| (m.doc, m.span));
             }
+        }
+        let mut out = Vec::new();
+        for members in stories {
             out.push(self.attribute_cluster(&cluster.keeping(members), false));
         }
+        let mut stock: Vec<Occurrence> = alone.into_iter().flatten().collect();
         stock.sort_by_key(|m| (m.doc, m.span));
         if stock.iter().any(|m| m.doc != stock[0].doc) {
             out.push(AttributedCluster {
