@@ -222,8 +222,6 @@ pub fn attribute(
             *counts.select_nth_unstable(middle).1
         })
         .collect();
-    let long_clusters_of =
-        clusters_by_document(documents.len(), clusters, &words, SHORT_TEXT_WORDS);
     let corroborating_clusters_of =
         clusters_by_document(documents.len(), clusters, &words, CORROBORATING_WORDS);
     // Each document's publisher and time, looked up once (not once per cluster it is in).
@@ -243,7 +241,6 @@ pub fn attribute(
         published_by: &published_by,
         published_at: &published_at,
         cluster_words: &words,
-        long_clusters_of: &long_clusters_of,
         corroborating_clusters_of: &corroborating_clusters_of,
     };
     let mut attributed: Vec<AttributedCluster> = clusters
@@ -380,10 +377,8 @@ struct Context<'a> {
     published_at: &'a [Option<i128>],
     /// Words in each cluster's median member, by cluster index.
     cluster_words: &'a [usize],
-    /// For each document, the clusters of long text ([`SHORT_TEXT_WORDS`] words or more) it
-    /// holds a member of, with the member's span.
-    long_clusters_of: &'a [Vec<(u32, Span)>],
-    /// The same for clusters of [`CORROBORATING_WORDS`] words or more.
+    /// For each document, the clusters of [`CORROBORATING_WORDS`] words or more it holds a
+    /// member of, with the member's span.
     corroborating_clusters_of: &'a [Vec<(u32, Span)>],
 }
 
@@ -395,6 +390,13 @@ const SHORT_TEXT_WORDS: usize = 30;
 /// Fewest words of a shared text that corroborates a short one: two texts shared by the same
 /// documents are less likely a coincidence than one.
 const CORROBORATING_WORDS: usize = 8;
+
+/// Whether the two spans share at least half of the shorter one (two pieces of the same words,
+/// not neighbours whose boundaries miss by a word).
+fn mostly_overlaps(a: Span, b: Span) -> bool {
+    let shared = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+    2 * shared >= a.len().min(b.len()).max(1)
+}
 
 /// How far apart in time (a week, in nanoseconds) a copy of a story's lead alone may be
 /// published from the story's other copies.
@@ -540,15 +542,11 @@ impl Context<'_> {
         }
         let mut docs: Vec<u32> = cluster.members.iter().map(|m| m.doc).collect();
         docs.dedup();
-        // Documents that share another cluster are one group: a cluster of long text for a
-        // quotation (copies of one story, the quotation's framing included), any other shared
-        // text for a short one, elsewhere in the document (a piece of the same words is no
-        // second witness: a stock phrase's fragments would vouch for the phrase).
-        let by_document = if quote {
-            self.long_clusters_of
-        } else {
-            self.corroborating_clusters_of
-        };
+        // Documents that share another text are one group: for a quotation, a long text
+        // (copies of one story that carry the quotation, framing and all; outlets that report
+        // one event share short phrases of it, and so do each other's quotations); for short
+        // text, one of eight words or more that is not mostly the same words (a stock phrase's
+        // fragments would vouch for the phrase).
         let members_in = |d: u32| {
             let first = cluster.members.partition_point(|m| m.doc < d);
             cluster.members[first..]
@@ -558,9 +556,17 @@ impl Context<'_> {
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
-            let witnesses = by_document[d as usize].iter().filter(|&&(c, span)| {
-                c != index && (quote || members_in(d).all(|m| !m.span.overlaps(span)))
-            });
+            let witnesses =
+                self.corroborating_clusters_of[d as usize]
+                    .iter()
+                    .filter(|&&(c, span)| {
+                        c != index
+                            && if quote {
+                                self.cluster_words[c as usize] >= SHORT_TEXT_WORDS
+                            } else {
+                                members_in(d).all(|m| !mostly_overlaps(m.span, span))
+                            }
+                    });
             for &(c, _) in witnesses {
                 let first = *first_holder.entry(c).or_insert(i as u32);
                 let (x, y) = (

@@ -65,23 +65,45 @@ pub fn quoted_ranges(paragraph: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// Of `start..end` (relative to `paragraph`): the bytes inside quotation marks and the words
-/// (runs of letters and digits) outside them.
+/// Of `start..end` (relative to `paragraph`): the bytes of quotation (inside quotation marks,
+/// or the attribution of a quotation of the paragraph: "said Defence Secretary Ingrid Smith")
+/// and the words (runs of letters and digits) outside quotation marks. The attribution counts
+/// in both: a quotation's tail and its attribution are mostly quotation, but the attribution
+/// is words that frame it.
 pub fn quoted_bytes_and_unquoted_words(
     paragraph: &str,
     start: usize,
     end: usize,
 ) -> (usize, usize) {
     let words = super::word_count;
-    let (mut quoted, mut unquoted_words, mut at) = (0, 0, start);
-    for (s, e) in quoted_ranges(paragraph) {
+    let ranges = quoted_ranges(paragraph);
+    // (attribution bytes, words) of unquoted text.
+    let outside = |from: usize, to: usize| -> (usize, usize) {
+        let text = &paragraph[from.min(to)..to];
+        let attribution = if ranges.is_empty() {
+            None
+        } else {
+            speaker_patterns()[..2]
+                .iter()
+                .find_map(|pattern| pattern.find(text))
+        };
+        match attribution {
+            Some(m) => (m.len(), words(text)),
+            None => (0, words(text)),
+        }
+    };
+    let (mut quoted, mut unquoted_words) = (0, 0);
+    let mut at = start;
+    for &(s, e) in &ranges {
         let s = s.clamp(start, end).max(at);
         let e = e.clamp(start, end).max(s);
-        unquoted_words += words(&paragraph[at..s]);
-        quoted += e - s;
+        let (attribution, words) = outside(at, s);
+        quoted += attribution + (e - s);
+        unquoted_words += words;
         at = e;
     }
-    (quoted, unquoted_words + words(&paragraph[at..end]))
+    let (attribution, words) = outside(at, end);
+    (quoted + attribution, unquoted_words + words)
 }
 
 fn speaker_patterns() -> &'static [Regex; 3] {
@@ -214,6 +236,13 @@ mod tests {
             .map(|(s, e)| &p[s..e])
             .collect();
         assert_eq!(quoted, ["“We will recover,”"]);
+        // A quotation's attribution is part of it, not framing.
+        let p = "as in the past,” said Defence Secretary Ingrid Smith.";
+        let attribution = "said Defence Secretary Ingrid Smith".len();
+        assert_eq!(
+            quoted_bytes_and_unquoted_words(p, 0, p.len()),
+            ("as in the past,”".len() + attribution, 5)
+        );
         let p = "a “bc” d e";
         assert_eq!(
             quoted_bytes_and_unquoted_words(p, 0, p.len()),
