@@ -3,6 +3,13 @@
 //! In: a list of [`Input`]s and [`IngestOptions`]. Out: a [`Corpus`] (documents in input order,
 //! directories walked in sorted order) plus the [`Warning`]s for everything skipped or altered.
 //!
+//! What is read: a `.jsonl`/`.ndjson` file is one article per line; any other file named on the
+//! command line is one article; in a directory, `.txt` and `.md` files are articles and
+//! `.jsonl`/`.ndjson` files are read as JSONL, each also gzip- (`.gz`) or zstd-compressed
+//! (`.zst`); every other file of a walked directory is counted and named in one summary
+//! warning. Standard input is JSONL when its first non-blank byte is `{` (or with
+//! [`IngestOptions::stdin_jsonl`]), else one article.
+//!
 //! Invariants:
 //! - One bad document never fails the run: empty, binary and malformed documents become counted
 //!   warnings naming the input (and the line, for JSONL). Only an input path that cannot be
@@ -12,7 +19,7 @@
 //!   flagged with [`TextEncoding::Windows1252`] and a warning.
 //! - Document ids are unique: a repeated id gets a `~2`, `~3`… suffix and a warning.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -27,7 +34,8 @@ use crate::doc::{Document, TextEncoding};
 pub enum Input {
     /// A text file (one article), a `.jsonl`/`.ndjson` file, or a directory to walk.
     Path(PathBuf),
-    /// Standard input: one article, or JSONL when [`IngestOptions::stdin_jsonl`] is set.
+    /// Standard input: JSONL when its first non-blank byte is `{` or
+    /// [`IngestOptions::stdin_jsonl`] is set, else one article.
     Stdin,
 }
 
@@ -104,6 +112,8 @@ pub enum WarningKind {
     DuplicateId,
     /// A file or directory entry inside a walked directory that could not be read: skipped.
     Unreadable,
+    /// Files of a walked directory in a format that is not read (one summary warning).
+    Skipped,
 }
 
 impl WarningKind {
@@ -116,6 +126,7 @@ impl WarningKind {
             WarningKind::MalformedRecord => "malformed-record",
             WarningKind::DuplicateId => "duplicate-id",
             WarningKind::Unreadable => "unreadable",
+            WarningKind::Skipped => "skipped",
         }
     }
 }
@@ -166,12 +177,25 @@ fn read_error(path: &Path, source: io::Error) -> IngestError {
 fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
     let stdin = io::stdin();
     let mut lock = stdin.lock();
-    if options.stdin_jsonl {
+    let stdin_error = |e| read_error(Path::new("-"), e);
+    // JSONL when asked for, or when the first non-blank byte opens a JSON object.
+    let starts_with_object = loop {
+        let buffer = lock.fill_buf().map_err(stdin_error)?;
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(at) => break buffer[at] == b'{',
+            None if buffer.is_empty() => break false,
+            None => {
+                // Keep the blank bytes out of the way: a blank line is no record or text.
+                let n = buffer.len();
+                lock.consume(n);
+            }
+        }
+    };
+    if options.stdin_jsonl || starts_with_object {
         return read_jsonl(&mut lock, "-", "stdin", options, corpus);
     }
     let mut bytes = Vec::new();
-    lock.read_to_end(&mut bytes)
-        .map_err(|e| read_error(Path::new("-"), e))?;
+    lock.read_to_end(&mut bytes).map_err(stdin_error)?;
     let file = PlainFile {
         id: "stdin".into(),
         display: "-".into(),
@@ -184,18 +208,38 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
     Ok(())
 }
 
-fn is_jsonl(path: &Path) -> bool {
-    matches!(
-        extension_lowercase(path).as_deref(),
-        Some("jsonl") | Some("ndjson")
-    )
+/// How a file's bytes are compressed, by its last extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
 }
 
-fn is_article_file(path: &Path) -> bool {
-    matches!(
-        extension_lowercase(path).as_deref(),
-        Some("txt") | Some("md")
-    )
+/// What a file holds, by its extensions (the compression's, then the content's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    /// One article per line.
+    Jsonl(Compression),
+    /// One article (`.txt`, `.md`).
+    Article(Compression),
+    /// Anything else: one article when named on the command line, skipped in a directory.
+    Other(Compression),
+}
+
+impl FileKind {
+    fn of(path: &Path) -> FileKind {
+        let (compression, inner) = match extension_lowercase(path).as_deref() {
+            Some("gz") => (Compression::Gzip, path.file_stem().map(Path::new)),
+            Some("zst") => (Compression::Zstd, path.file_stem().map(Path::new)),
+            _ => (Compression::None, Some(path)),
+        };
+        match inner.and_then(extension_lowercase).as_deref() {
+            Some("jsonl" | "ndjson") => FileKind::Jsonl(compression),
+            Some("txt" | "md") => FileKind::Article(compression),
+            _ => FileKind::Other(compression),
+        }
+    }
 }
 
 fn extension_lowercase(path: &Path) -> Option<String> {
@@ -204,35 +248,67 @@ fn extension_lowercase(path: &Path) -> Option<String> {
         .map(|e| e.to_ascii_lowercase())
 }
 
+/// The file's bytes, decompressed.
+fn read_file(path: &Path, compression: Compression) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_file(path, compression)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A buffered reader of the file's decompressed bytes.
+fn open_file(path: &Path, compression: Compression) -> io::Result<Box<dyn BufRead>> {
+    let file = BufReader::with_capacity(1 << 20, File::open(path)?);
+    Ok(match compression {
+        Compression::None => Box::new(file),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::bufread::MultiGzDecoder::new(file),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            1 << 20,
+            zstd::stream::read::Decoder::with_buffer(file)?,
+        )),
+    })
+}
+
+/// A file name without its compression and content extensions (`feed.jsonl.gz` → `feed`).
+fn bare_stem(path: &Path) -> PathBuf {
+    let mut bare = path.to_path_buf();
+    if matches!(extension_lowercase(&bare).as_deref(), Some("gz" | "zst")) {
+        bare.set_extension("");
+    }
+    bare.set_extension("");
+    bare
+}
+
 fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if meta.is_dir() {
         return read_directory(path, options, corpus);
     }
-    if is_jsonl(path) {
-        let file = File::open(path).map_err(|e| read_error(path, e))?;
-        let stem = file_stem(path);
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        return read_jsonl(
-            &mut reader,
-            &path.display().to_string(),
-            &stem,
-            options,
-            corpus,
-        );
+    let stem = file_stem(path);
+    match FileKind::of(path) {
+        FileKind::Jsonl(compression) => {
+            let mut reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
+            let display = path.display().to_string();
+            read_jsonl(&mut reader, &display, &stem, options, corpus)
+        }
+        FileKind::Article(compression) | FileKind::Other(compression) => {
+            let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
+            let file = PlainFile {
+                id: stem,
+                display: path.display().to_string(),
+                source: source_for(path, options),
+            };
+            push_plain_file(file, bytes, options, corpus);
+            Ok(())
+        }
     }
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
-    let file = PlainFile {
-        id: file_stem(path),
-        display: path.display().to_string(),
-        source: source_for(path, options),
-    };
-    push_plain_file(file, bytes, options, corpus);
-    Ok(())
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem()
+    bare_stem(path)
+        .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
@@ -260,7 +336,10 @@ fn read_directory(
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
-    let mut files = Vec::new();
+    // Article files are read in parallel a run at a time; a JSONL file ends the run, so the
+    // documents stay in walk order.
+    let mut articles: Vec<(PlainFile, PathBuf, Compression)> = Vec::new();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name();
@@ -287,28 +366,92 @@ fn read_directory(
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !is_article_file(entry.path()) {
+        if !entry.file_type().is_file() {
             continue;
         }
         let path = entry.into_path();
-        let relative = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
+        // The id: the path under the directory, without extensions.
+        let relative = bare_stem(path.strip_prefix(dir).unwrap_or(&path));
         let id = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let file = PlainFile {
-            id,
-            display: path.display().to_string(),
-            source: source_for(&path, options),
-        };
-        files.push((file, path));
+        match FileKind::of(&path) {
+            FileKind::Article(compression) => {
+                let file = PlainFile {
+                    id,
+                    display: path.display().to_string(),
+                    source: source_for(&path, options),
+                };
+                articles.push((file, path, compression));
+            }
+            FileKind::Jsonl(compression) => {
+                read_articles(std::mem::take(&mut articles), options, corpus);
+                let display = path.display().to_string();
+                match open_file(&path, compression) {
+                    Ok(mut reader) => {
+                        if let Err(IngestError::Read { source, .. }) =
+                            read_jsonl(&mut reader, &display, &id, options, corpus)
+                        {
+                            corpus.warnings.push(Warning {
+                                input: display,
+                                kind: WarningKind::Unreadable,
+                                message: format!("cannot read the rest of the file: {source}"),
+                            });
+                        }
+                    }
+                    Err(err) => corpus.warnings.push(Warning {
+                        input: display,
+                        kind: WarningKind::Unreadable,
+                        message: format!("cannot read file: {err}"),
+                    }),
+                }
+            }
+            FileKind::Other(_) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let extension = match extension_lowercase(&path) {
+                    Some(ext) => format!(".{ext}"),
+                    None if name.as_deref().is_some_and(|n| n.starts_with('.')) => {
+                        "hidden".to_string()
+                    }
+                    None => "no extension".to_string(),
+                };
+                *skipped.entry(extension).or_default() += 1;
+            }
+        }
     }
-    // Reading and decoding are independent per file: do them in parallel, keep the order.
+    read_articles(articles, options, corpus);
+    if !skipped.is_empty() {
+        let total: usize = skipped.values().sum();
+        let kinds: Vec<String> = skipped
+            .iter()
+            .map(|(extension, n)| format!("{n} {extension}"))
+            .collect();
+        corpus.warnings.push(Warning {
+            input: dir.display().to_string(),
+            kind: WarningKind::Skipped,
+            message: format!(
+                "skipped {total} file{}: {} (read are .txt, .md, .jsonl and .ndjson, also \
+                 .gz or .zst; extract the text of other formats first)",
+                if total == 1 { "" } else { "s" },
+                kinds.join(", ")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Reads and decodes article files in parallel, keeping their order.
+fn read_articles(
+    files: Vec<(PlainFile, PathBuf, Compression)>,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) {
     let read: Vec<(PlainFile, io::Result<Vec<u8>>)> = files
         .into_par_iter()
-        .map(|(file, path)| {
-            let bytes = std::fs::read(&path);
+        .map(|(file, path, compression)| {
+            let bytes = read_file(&path, compression);
             (file, bytes)
         })
         .collect();
@@ -322,7 +465,6 @@ fn read_directory(
             }),
         }
     }
-    Ok(())
 }
 
 fn walk_error_message(err: &walkdir::Error) -> String {

@@ -657,10 +657,12 @@ fn empty_and_binary_files_are_skipped_with_counted_warnings() {
     assert_eq!(report.documents.len(), 1);
     let mut kinds = report.warning_kinds();
     kinds.sort();
-    assert_eq!(kinds, ["binary", "empty", "empty"]);
+    // The .pdf is not read, and says so (not silently).
+    assert_eq!(kinds, ["binary", "empty", "empty", "skipped"]);
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert_eq!(stderr.lines().count(), 4, "{stderr}");
     assert!(stderr.contains("image.txt: binary content"));
+    assert!(stderr.contains("skipped 1 file: 1 .pdf"), "{stderr}");
 
     // --strict turns warnings into a failed run that writes nothing.
     let target = dir.path().join("report.json");

@@ -16,7 +16,7 @@ pub enum SourceFrom {
 /// How inputs are read.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Read stdin (-) as JSONL rather than one article.
+    /// Read stdin (-) as JSONL even when it does not start with `{` (it is JSONL when it does).
     #[arg(long)]
     pub jsonl: bool,
 
@@ -125,7 +125,7 @@ const WARNINGS_SHOWN: usize = 20;
 
 pub fn print_warnings(warnings: &[Warning]) {
     for warning in warnings.iter().take(WARNINGS_SHOWN) {
-        eprintln!(
+        say!(
             "wiretrace: warning: {}: {} [{}]",
             warning.input,
             warning.message,
@@ -133,7 +133,7 @@ pub fn print_warnings(warnings: &[Warning]) {
         );
     }
     if warnings.len() > WARNINGS_SHOWN {
-        eprintln!(
+        say!(
             "wiretrace: warning: … and {} more (all are listed in the report's \"warnings\")",
             warnings.len() - WARNINGS_SHOWN
         );

@@ -12,7 +12,7 @@ use wiretrace::report::compare::{self, CompareReport};
 use wiretrace::report::html;
 
 use super::args::{print_warnings, AlignArgs, InputArgs};
-use super::output::write_output;
+use super::output::{refuse_clobbering, write_output};
 use super::Failure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +83,9 @@ fn read_one(args: &CompareArgs, path: &Path, label: &str) -> Result<Document, Fa
 }
 
 pub fn run(args: CompareArgs) -> Result<(), Failure> {
+    if let Some(output) = args.output.as_deref() {
+        refuse_clobbering(&[("report", output)], &[&args.a, &args.b])?;
+    }
     let params = Params {
         language: args.lang,
         align: args.align.params(),
@@ -112,7 +115,10 @@ pub fn run(args: CompareArgs) -> Result<(), Failure> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal,
+        // https://no-color.org: a set, non-empty NO_COLOR turns automatic colour off.
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let documents = [a, b];
     write_output(args.output.as_deref(), |out| match format {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use wiretrace::eval::{self, Counts, EvalOptions, OriginScore, Scores, Truth};
 
-use super::output::write_output;
+use super::output::{refuse_clobbering, write_output};
 use super::Failure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +49,9 @@ fn open(path: &PathBuf) -> Result<Box<dyn BufRead>, Failure> {
 }
 
 pub fn run(args: EvalArgs) -> Result<(), Failure> {
+    if let Some(output) = args.output.as_deref() {
+        refuse_clobbering(&[("output", output)], &[&args.report, &args.truth])?;
+    }
     let truth_display = args.truth.display().to_string();
     let truth = Truth::from_jsonl(open(&args.truth)?, &truth_display)
         .map_err(|e| Failure::usage(e.to_string()))?;

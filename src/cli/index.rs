@@ -58,7 +58,7 @@ struct AddArgs {
     #[arg(long, default_value_t = 256, value_name = "MIB")]
     cache_mib: usize,
     /// Worker threads (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
     threads: usize,
     /// Fail (exit 2, nothing added) if any input was skipped or altered.
     #[arg(long)]
@@ -159,14 +159,14 @@ fn add(args: AddArgs) -> Result<(), Failure> {
     progress.finish();
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
-        eprintln!(
+        say!(
             "wiretrace: added {} documents ({} paragraphs, {:.1} MB) in {seconds:.1}s",
             summary.added,
             summary.paragraphs,
             summary.bytes as f64 / 1e6
         );
         if !summary.skipped_ids.is_empty() {
-            eprintln!(
+            say!(
                 "wiretrace: warning: {} documents skipped: their id is already indexed or repeated (first: {})",
                 summary.skipped_ids.len(),
                 summary.skipped_ids[0]
@@ -177,6 +177,9 @@ fn add(args: AddArgs) -> Result<(), Failure> {
 }
 
 fn query(args: QueryArgs) -> Result<(), Failure> {
+    let database = args.dir.join(wiretrace::index::DATABASE_FILE);
+    args.report
+        .refuse_clobbering(&args.inputs, &[args.dir.as_path(), database.as_path()])?;
     let registry = registry(args.run.agencies.as_deref())?;
     let index = Index::open(&args.dir, Access::Read).map_err(failure)?;
     let params = index.params().clone();
@@ -216,7 +219,7 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
         |report| report.for_queries(|position| found.is_query(position)),
     )?;
     if args.run.stats {
-        eprintln!(
+        say!(
             "stats: {} queried documents, {} indexed candidates",
             corpus.documents.len(),
             found.indexed
@@ -282,9 +285,9 @@ fn remove(args: RemoveArgs) -> Result<(), Failure> {
     let mut index = Index::open(&args.dir, Access::Write).map_err(failure)?;
     let summary = index.remove(&removal).map_err(failure)?;
     if !args.quiet {
-        eprintln!("wiretrace: removed {} documents", summary.removed);
+        say!("wiretrace: removed {} documents", summary.removed);
         if !summary.not_found.is_empty() {
-            eprintln!(
+            say!(
                 "wiretrace: warning: {} ids not in the index: {}",
                 summary.not_found.len(),
                 summary.not_found.join(", ")

@@ -7,6 +7,16 @@
 //! - 2: usage error, unreadable input path, or warnings under `--strict`.
 //! - 130: interrupted (Ctrl-C or SIGTERM); no partial output file is left behind.
 
+/// Writes a line to standard error, like `eprintln!`, but a closed or failing stderr (a reader
+/// that went away, `2>&-`) is ignored instead of panicking: messages are a courtesy, the exit
+/// code is the answer.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod compare;
 mod eval;
@@ -102,7 +112,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
-            eprintln!("wiretrace: error: {}", failure.message);
+            say!("wiretrace: error: {}", failure.message);
             ExitCode::from(failure.code)
         }
     }

@@ -29,6 +29,60 @@ pub fn exit_cleanly_on_interrupt() {
     drop(installed);
 }
 
+/// Refuses, before anything is read or written, a run whose output files (`outputs`: what
+/// each is, its path) name one of its inputs (files or directories given on the command line)
+/// or each other: writing would replace the input (or the first output) with a report.
+/// Paths are compared as files (hard and symbolic links to one file are the same file), or
+/// by their resolved location when the output does not exist yet.
+pub fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<(), Failure> {
+    for (i, &(what, output)) in outputs.iter().enumerate() {
+        for &input in inputs {
+            if same_file(output, input) {
+                return Err(Failure::usage(format!(
+                    "{what} {} is an input of this run ({}); refusing to overwrite it",
+                    output.display(),
+                    input.display()
+                )));
+            }
+        }
+        for &(other_what, other) in &outputs[..i] {
+            if same_file(output, other) {
+                return Err(Failure::usage(format!(
+                    "{what} {} and {other_what} {} are the same file; give each its own",
+                    output.display(),
+                    other.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same device and inode when both exist, else the same
+/// resolved location (directory resolved, file name compared).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        // A device or pipe (`/dev/stdout`, `/dev/null`) may stand for both without harm.
+        return x.is_file() && (x.dev(), x.ino()) == (y.dev(), y.ino());
+    }
+    let resolved = |p: &Path| -> Option<PathBuf> {
+        if let Ok(full) = std::fs::canonicalize(p) {
+            return Some(full);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Writes with `render` to `path` atomically, or to stdout when `path` is `None`.
 /// A closed stdout (broken pipe) is not an error: the reader has what it wanted.
 pub fn write_output(

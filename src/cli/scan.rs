@@ -15,7 +15,7 @@ use wiretrace::pipeline::{self, ScanResult, ScanStats};
 use wiretrace::report::{self, CsvTable, Format, Report};
 
 use super::args::{print_warnings, AlignArgs, InputArgs};
-use super::output::write_output;
+use super::output::{refuse_clobbering, write_output};
 use super::progress::ProgressBarReporter;
 use super::Failure;
 
@@ -118,7 +118,7 @@ pub struct RunArgs {
     pub agencies: Option<PathBuf>,
 
     /// Worker threads (0: one per core). Results are identical for any value.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
     /// Fail (exit 2, no report) if any input was skipped or altered.
     #[arg(long)]
@@ -153,6 +153,16 @@ impl ParamArgs {
 }
 
 impl ReportArgs {
+    /// Refuses a report path that names one of `inputs` (or `more` inputs of the command).
+    pub fn refuse_clobbering(&self, inputs: &[PathBuf], more: &[&Path]) -> Result<(), Failure> {
+        let Some(output) = self.output.as_deref() else {
+            return Ok(());
+        };
+        let mut all: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        all.extend_from_slice(more);
+        refuse_clobbering(&[("report", output)], &all)
+    }
+
     pub fn format(&self) -> Format {
         let chosen = self.format.or_else(|| {
             let ext = self.output.as_deref().and_then(Path::extension)?;
@@ -251,6 +261,8 @@ pub fn read_inputs(
 }
 
 fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
+    let agencies: Vec<&Path> = args.run.agencies.as_deref().into_iter().collect();
+    args.report.refuse_clobbering(&args.inputs, &agencies)?;
     let registry = registry(args.run.agencies.as_deref())?;
     let started = Instant::now();
     let corpus = read_inputs(
@@ -299,29 +311,30 @@ pub fn print_stats(
 ) {
     let mb = stats.bytes as f64 / 1e6;
     let rate = |d: std::time::Duration| mb / d.as_secs_f64().max(1e-9);
-    eprintln!(
+    say!(
         "stats: {mb:.2} MB, {} paragraphs, {} candidate pairs",
-        stats.paragraphs, stats.candidate_pairs
+        stats.paragraphs,
+        stats.candidate_pairs
     );
-    eprintln!("stats: read         {:>9.3}s", read.as_secs_f64());
-    eprintln!(
+    say!("stats: read         {:>9.3}s", read.as_secs_f64());
+    say!(
         "stats: fingerprint  {:>9.3}s  {:>8.1} MB/s",
         stats.fingerprint_time.as_secs_f64(),
         rate(stats.fingerprint_time)
     );
-    eprintln!(
+    say!(
         "stats: candidates   {:>9.3}s",
         stats.candidates_time.as_secs_f64()
     );
-    eprintln!(
+    say!(
         "stats: verify       {:>9.3}s",
         stats.verify_time.as_secs_f64()
     );
-    eprintln!(
+    say!(
         "stats: cluster      {:>9.3}s",
         stats.cluster_time.as_secs_f64()
     );
-    eprintln!(
+    say!(
         "stats: align        {:>9.3}s  {} anchors ({} capped), {} document pairs, {} passages",
         stats.align_time.as_secs_f64(),
         stats.alignment.anchors,
@@ -329,12 +342,12 @@ pub fn print_stats(
         stats.alignment.document_pairs,
         stats.alignment.alignments
     );
-    eprintln!(
+    say!(
         "stats: attribute    {:>9.3}s",
         stats.attribute_time.as_secs_f64()
     );
-    eprintln!("stats: report       {:>9.3}s", report.as_secs_f64());
-    eprintln!(
+    say!("stats: report       {:>9.3}s", report.as_secs_f64());
+    say!(
         "stats: total        {:>9.3}s  {:>8.1} MB/s",
         total.as_secs_f64(),
         rate(total)

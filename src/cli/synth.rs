@@ -9,7 +9,7 @@ use wiretrace::synth::{self, Base, SynthOptions};
 
 use super::args::print_warnings;
 
-use super::output::{write_output, AtomicFile};
+use super::output::{refuse_clobbering, write_output, AtomicFile};
 use super::Failure;
 
 #[derive(Debug, Args)]
@@ -80,6 +80,10 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 pub fn run(args: SynthArgs) -> Result<(), Failure> {
+    let mut outputs: Vec<(&str, &std::path::Path)> = vec![("--truth", args.truth.as_path())];
+    outputs.extend(args.output.as_deref().map(|o| ("corpus", o)));
+    let bases: Vec<&std::path::Path> = args.base.iter().map(PathBuf::as_path).collect();
+    refuse_clobbering(&outputs, &bases)?;
     let options = SynthOptions {
         seed: args.seed,
         target_bytes: args.size,
@@ -98,7 +102,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         Base::from_documents(&corpus.documents).map_err(|e| Failure::usage(e.to_string()))?;
     drop(corpus);
     if base.skipped > 0 && !args.quiet {
-        eprintln!(
+        say!(
             "wiretrace: warning: {} base document(s) skipped: fewer than two paragraphs",
             base.skipped
         );
@@ -118,7 +122,7 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         .and_then(|()| truth.commit())
         .map_err(|e| Failure::failed(format!("{truth_display}: {e}")))?;
     if let Some(summary) = summary.filter(|_| !args.quiet && io::stderr().is_terminal()) {
-        eprintln!(
+        say!(
             "wiretrace: {} documents ({:.1} MB): {} stories, {} agency copies, {} republications, {} originals",
             summary.documents,
             summary.corpus_bytes as f64 / 1e6,

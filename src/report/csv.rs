@@ -12,13 +12,26 @@ use super::{round4, CsvTable, Report};
 pub fn write_csv(report: &Report, table: CsvTable, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     match table {
-        CsvTable::Pairs => write_pairs(report, &mut writer)?,
-        CsvTable::Documents => write_documents(report, &mut writer)?,
+        CsvTable::Pairs => write_pairs(report, &mut writer),
+        CsvTable::Documents => write_documents(report, &mut writer),
     }
+    .map_err(io_error)?;
     writer.flush()
 }
 
-fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io::Result<()> {
+/// The I/O error itself when the CSV writer failed writing (a closed pipe stays a closed
+/// pipe for the caller), else the CSV error as an I/O error.
+fn io_error(err: csv::Error) -> io::Error {
+    if !err.is_io_error() {
+        return io::Error::other(err);
+    }
+    match err.into_kind() {
+        csv::ErrorKind::Io(err) => err,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> csv::Result<()> {
     writer.write_record([
         "doc_a",
         "start_a",
@@ -60,7 +73,7 @@ fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io:
     Ok(())
 }
 
-fn write_documents(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> io::Result<()> {
+fn write_documents(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> csv::Result<()> {
     writer.write_record([
         "id",
         "source",

@@ -1,0 +1,224 @@
+//! Inputs and pipes as users have them, through the real binary: closed pipes on stdout and
+//! stderr, outputs that name an input, directories of JSONL and compressed files, JSONL on
+//! standard input.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn wiretrace() -> Command {
+    Command::cargo_bin("wiretrace").expect("binary built")
+}
+
+/// A JSONL corpus of `n` small documents, a third of them sharing a paragraph, and one record
+/// without text (a warning).
+fn corpus(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        let shared = if i % 3 == 0 {
+            "The ministry said on Tuesday that the new rules would take effect next month \
+             after a long consultation with farmers and fishermen across the country."
+        } else {
+            "A paragraph of this article's own."
+        };
+        text.push_str(&format!(
+            "{{\"id\":\"doc-{i}\",\"text\":\"Paragraph number {i} says little about it.\\n\\n{shared}\"}}\n"
+        ));
+    }
+    text.push_str("{\"id\":\"no-text\"}\n");
+    text
+}
+
+/// Runs `scan` with `args`, reading `read` bytes of stdout and `read_err` of stderr before
+/// closing them (like `| head -c N`). Returns the exit code.
+fn scan_then_close(args: &[&str], read: usize, read_err: Option<usize>) -> Option<i32> {
+    let mut child = wiretrace()
+        .arg("scan")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut first_err = vec![0u8; read_err.unwrap_or(0)];
+    if read_err.is_some() {
+        stderr.read_exact(&mut first_err).unwrap();
+        drop(stderr);
+    }
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0u8; read];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_for_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    fs::write(&path, corpus(3000)).unwrap();
+    let path = path.to_str().unwrap();
+    for format in ["json", "jsonl", "csv", "text", "html"] {
+        let code = scan_then_close(&["-q", "--no-align", "--format", format, path], 16, None);
+        assert_eq!(code, Some(0), "--format {format}");
+    }
+}
+
+#[test]
+fn a_closed_stderr_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warns.jsonl");
+    // Many records without text: many warnings on stderr, which the reader closes at once.
+    let mut text = corpus(500);
+    for i in 0..2000 {
+        text.push_str(&format!("{{\"id\":\"bad-{i}\"}}\n"));
+    }
+    fs::write(&path, text).unwrap();
+    let code = scan_then_close(
+        &["--no-align", "--format", "csv", path.to_str().unwrap()],
+        16,
+        Some(8),
+    );
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let text = corpus(10);
+    fs::write(&input, &text).unwrap();
+    let refused = |args: &[&str], names: &[&str]| {
+        let out = wiretrace()
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        for name in names {
+            assert!(stderr.contains(name), "{args:?}: {stderr}");
+        }
+        assert_eq!(fs::read_to_string(&input).unwrap(), text, "{args:?}");
+    };
+    refused(&["scan", "in.jsonl", "-o", "in.jsonl"], &["in.jsonl"]);
+    refused(&["scan", "in.jsonl", "-o", "./in.jsonl"], &["./in.jsonl"]);
+    #[cfg(unix)]
+    {
+        fs::hard_link(&input, dir.path().join("hard.jsonl")).unwrap();
+        refused(
+            &["scan", "in.jsonl", "-o", "hard.jsonl"],
+            &["hard.jsonl", "in.jsonl"],
+        );
+        std::os::unix::fs::symlink(&input, dir.path().join("link.jsonl")).unwrap();
+        refused(&["scan", "in.jsonl", "-o", "link.jsonl"], &["link.jsonl"]);
+    }
+    refused(
+        &[
+            "synth", "in.jsonl", "--size", "10KB", "-o", "c.jsonl", "--truth", "c.jsonl",
+        ],
+        &["c.jsonl"],
+    );
+    refused(
+        &["synth", "in.jsonl", "--size", "10KB", "--truth", "in.jsonl"],
+        &["in.jsonl"],
+    );
+    refused(
+        &["eval", "--truth", "in.jsonl", "in.jsonl", "-o", "in.jsonl"],
+        &["in.jsonl"],
+    );
+    assert!(!dir.path().join("c.jsonl").exists());
+}
+
+/// Writes `text` gzip- or zstd-compressed to `path`.
+fn write_compressed(path: &Path, text: &str) {
+    let file = fs::File::create(path).unwrap();
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("gz") => {
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            gz.write_all(text.as_bytes()).unwrap();
+            gz.finish().unwrap();
+        }
+        Some("zst") => {
+            let mut zst = zstd::stream::write::Encoder::new(file, 3).unwrap();
+            zst.write_all(text.as_bytes()).unwrap();
+            zst.finish().unwrap();
+        }
+        other => panic!("not a compressed name: {other:?}"),
+    }
+}
+
+#[test]
+fn a_directory_of_jsonl_compressed_files_and_other_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("feeds")).unwrap();
+    let record = |id: &str| format!("{{\"id\":\"{id}\",\"text\":\"The text of {id}.\"}}\n");
+    fs::write(root.join("a.jsonl"), record("a1") + &record("a2")).unwrap();
+    write_compressed(
+        &root.join("feeds/b.jsonl.gz"),
+        &(record("b1") + &record("b2")),
+    );
+    write_compressed(&root.join("feeds/c.ndjson.zst"), &record("c1"));
+    fs::write(root.join("d.txt"), "A plain article.").unwrap();
+    write_compressed(&root.join("e.md.gz"), "A compressed article.");
+    for skipped in ["f.pdf", "g.pdf", "h.docx"] {
+        fs::write(root.join(skipped), "%PDF-1.4 or so").unwrap();
+    }
+    let out = wiretrace()
+        .args(["scan", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a1", "a2", "d", "e", "b1", "b2", "c1"]);
+    // One summary warning names what was not read.
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["kind"], "skipped");
+    let message = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("skipped 3 files: 1 .docx, 2 .pdf"),
+        "{message}"
+    );
+    assert!(stderr.contains("skipped 3 files"), "{stderr}");
+}
+
+/// The JSON report of `scan -` on `input` given on standard input.
+fn scan_stdin(input: &[u8]) -> Value {
+    let mut child = wiretrace()
+        .args(["scan", "-", "--format", "json", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn jsonl_on_standard_input_is_recognised_without_a_flag() {
+    let jsonl = format!("\n  \n{}", corpus(12));
+    let report = scan_stdin(jsonl.as_bytes());
+    assert_eq!(report["documents"].as_array().unwrap().len(), 12);
+    // Plain text on standard input is still one article.
+    let report = scan_stdin(b"One article, {not JSON} at all.\n");
+    assert_eq!(report["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(report["documents"][0]["id"], "stdin");
+}
