@@ -222,3 +222,26 @@ fn jsonl_on_standard_input_is_recognised_without_a_flag() {
     assert_eq!(report["documents"].as_array().unwrap().len(), 1);
     assert_eq!(report["documents"][0]["id"], "stdin");
 }
+
+#[test]
+fn completions_and_a_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = wiretrace().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains("max-doc-bytes"), "{shell}: {script}");
+    }
+    let out = wiretrace().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH wiretrace 1"),
+        "{page}"
+    );
+    // An unknown shell is a usage error.
+    let out = wiretrace()
+        .args(["completions", "cmd.exe"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

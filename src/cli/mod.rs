@@ -30,7 +30,7 @@ mod synth;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Exit codes.
 pub mod exit {
@@ -61,6 +61,13 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Keep a persistent index of articles and check new ones against it.
     Index(index::IndexArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `wiretrace man > wiretrace.1`.
+    Man,
 }
 
 /// An error that ends the run, with the exit code it calls for.
@@ -108,6 +115,15 @@ pub fn main() -> ExitCode {
         Command::Synth(args) => synth::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Index(args) => index::run(args),
+        Command::Completions { shell } => output::write_output(None, |out| {
+            // Generated into memory first: the generator panics on a failed write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "wiretrace", &mut script);
+            out.write_all(&script)
+        }),
+        Command::Man => output::write_output(None, |out| {
+            clap_mangen::Man::new(Cli::command()).render(out)
+        }),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
