@@ -3,11 +3,11 @@
 //! In: a list of [`Input`]s and [`IngestOptions`]. Out: a [`Corpus`] (documents in input order,
 //! directories walked in sorted order) plus the [`Warning`]s for everything skipped or altered.
 //!
-//! What is read: a `.jsonl`/`.ndjson` file is one article per line; any other file named on the
-//! command line is one article; in a directory, `.txt` and `.md` files are articles and
-//! `.jsonl`/`.ndjson` files are read as JSONL, each also gzip- (`.gz`) or zstd-compressed
-//! (`.zst`); every other file of a walked directory is counted and named in one summary
-//! warning. Standard input is JSONL when its first non-blank byte is `{` (or with
+//! What is read: a `.jsonl`/`.ndjson` file is one article per line, a `.csv`/`.tsv` file one
+//! article per row (a header row names the columns); any other file named on the command line
+//! is one article; in a directory, `.txt` and `.md` files are articles and the tables above are
+//! read as such, each also gzip- (`.gz`) or zstd-compressed (`.zst`); every other file of a
+//! walked directory is counted and named in one summary warning. Standard input is JSONL when its first non-blank byte is `{` (or with
 //! [`IngestOptions::stdin_jsonl`]), else one article.
 //!
 //! Invariants:
@@ -221,6 +221,8 @@ enum Compression {
 enum FileKind {
     /// One article per line.
     Jsonl(Compression),
+    /// One article per row, columns named by a header row (`.csv`; `.tsv` with tabs).
+    Table(Compression, u8),
     /// One article (`.txt`, `.md`).
     Article(Compression),
     /// Anything else: one article when named on the command line, skipped in a directory.
@@ -236,6 +238,8 @@ impl FileKind {
         };
         match inner.and_then(extension_lowercase).as_deref() {
             Some("jsonl" | "ndjson") => FileKind::Jsonl(compression),
+            Some("csv") => FileKind::Table(compression, b','),
+            Some("tsv") => FileKind::Table(compression, b'\t'),
             Some("txt" | "md") => FileKind::Article(compression),
             _ => FileKind::Other(compression),
         }
@@ -292,6 +296,11 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
             let mut reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
             let display = path.display().to_string();
             read_jsonl(&mut reader, &display, &stem, options, corpus)
+        }
+        FileKind::Table(compression, delimiter) => {
+            let reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
+            let display = path.display().to_string();
+            read_table(reader, delimiter, &display, &stem, options, corpus)
         }
         FileKind::Article(compression) | FileKind::Other(compression) => {
             let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
@@ -386,14 +395,18 @@ fn read_directory(
                 };
                 articles.push((file, path, compression));
             }
-            FileKind::Jsonl(compression) => {
+            kind @ (FileKind::Jsonl(compression) | FileKind::Table(compression, _)) => {
                 read_articles(std::mem::take(&mut articles), options, corpus);
                 let display = path.display().to_string();
                 match open_file(&path, compression) {
                     Ok(mut reader) => {
-                        if let Err(IngestError::Read { source, .. }) =
-                            read_jsonl(&mut reader, &display, &id, options, corpus)
-                        {
+                        let read = match kind {
+                            FileKind::Table(_, delimiter) => {
+                                read_table(reader, delimiter, &display, &id, options, corpus)
+                            }
+                            _ => read_jsonl(&mut reader, &display, &id, options, corpus),
+                        };
+                        if let Err(IngestError::Read { source, .. }) = read {
                             corpus.warnings.push(Warning {
                                 input: display,
                                 kind: WarningKind::Unreadable,
@@ -432,8 +445,8 @@ fn read_directory(
             input: dir.display().to_string(),
             kind: WarningKind::Skipped,
             message: format!(
-                "skipped {total} file{}: {} (read are .txt, .md, .jsonl and .ndjson, also \
-                 .gz or .zst; extract the text of other formats first)",
+                "skipped {total} file{}: {} (read are .txt, .md, .jsonl, .ndjson, .csv and \
+                 .tsv, also .gz or .zst; extract the text of other formats first)",
                 if total == 1 { "" } else { "s" },
                 kinds.join(", ")
             ),
@@ -645,6 +658,90 @@ pub fn read_jsonl(
         if n == 0 {
             return Ok(());
         }
+    }
+}
+
+/// Reads a CSV (or, with `delimiter` a tab, TSV) table with a header row from `reader`: one
+/// document per row, its fields in the columns [`IngestOptions::fields`] names (a row without
+/// an id gets `stem:LINE`). A table without the text column fails, naming its columns; a row
+/// that cannot be parsed or has no text is a counted warning.
+fn read_table(
+    reader: Box<dyn BufRead>,
+    delimiter: u8,
+    display: &str,
+    stem: &str,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) -> Result<(), IngestError> {
+    let table_error = |message: String| read_error(Path::new(display), io::Error::other(message));
+    let mut table = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(reader);
+    let header = table
+        .headers()
+        .map_err(|e| table_error(format!("cannot read the header row: {e}")))?
+        .clone();
+    let fields = &options.fields;
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
+    let Some(text_column) = column(&fields.text) else {
+        let names: Vec<&str> = header.iter().collect();
+        return Err(table_error(format!(
+            "no '{}' column (columns: {}); name it with --text-field",
+            fields.text,
+            names.join(", ")
+        )));
+    };
+    let (id, source, published, title, url) = (
+        column(&fields.id),
+        column(&fields.source),
+        column(&fields.published),
+        column(&fields.title),
+        column(&fields.url),
+    );
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = table.position().line();
+        match table.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(err) if err.is_io_error() => {
+                return Err(table_error(format!("line {line}: {err}")));
+            }
+            Err(err) => {
+                corpus.warnings.push(Warning {
+                    input: format!("{display}:{line}"),
+                    kind: WarningKind::MalformedRecord,
+                    message: format!("not a readable row ({err}), skipped"),
+                });
+                continue;
+            }
+        }
+        let input = format!("{display}:{line}");
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| record.get(c))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let text = record.get(text_column).unwrap_or("");
+        if text.trim().is_empty() {
+            corpus.warnings.push(Warning {
+                input,
+                kind: WarningKind::Empty,
+                message: "empty text, skipped".into(),
+            });
+            continue;
+        }
+        let mut doc = Document::new(
+            cell(id).unwrap_or_else(|| format!("{stem}:{line}")),
+            text.to_string(),
+        );
+        doc.source = cell(source);
+        doc.published = cell(published);
+        doc.title = cell(title);
+        doc.url = cell(url);
+        doc.path = input;
+        push_document(doc, options, corpus);
     }
 }
 

@@ -134,6 +134,18 @@ fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
     assert!(!dir.path().join("c.jsonl").exists());
 }
 
+/// The JSON report of `scan PATH` and its stderr; the scan must succeed.
+fn scan_json(path: &Path) -> (Value, String) {
+    let out = wiretrace()
+        .args(["scan", "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+}
+
 /// Writes `text` gzip- or zstd-compressed to `path`.
 fn write_compressed(path: &Path, text: &str) {
     let file = fs::File::create(path).unwrap();
@@ -169,14 +181,7 @@ fn a_directory_of_jsonl_compressed_files_and_other_formats() {
     for skipped in ["f.pdf", "g.pdf", "h.docx"] {
         fs::write(root.join(skipped), "%PDF-1.4 or so").unwrap();
     }
-    let out = wiretrace()
-        .args(["scan", "--format", "json"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (report, stderr) = scan_json(root);
     let ids: Vec<&str> = report["documents"]
         .as_array()
         .unwrap()
@@ -244,4 +249,53 @@ fn completions_and_a_man_page_are_generated() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn csv_and_tsv_tables_are_read_by_their_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join("feed.csv"),
+        "id,title,text,source\n\
+         a1,Title one,\"First article, with a comma\n\nand a second paragraph.\",Reuters\n\
+         ,No id,The second article.,\n\
+         empty,,,\n",
+    )
+    .unwrap();
+    write_compressed(
+        &root.join("more.tsv.gz"),
+        "id\ttext\nt1\tA tab-separated article.\n",
+    );
+    let (report, stderr) = scan_json(root);
+    let docs = report["documents"].as_array().unwrap();
+    let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a1", "feed:5", "t1"]);
+    assert_eq!(docs[0]["source"], "Reuters");
+    assert_eq!(docs[0]["title"], "Title one");
+    // Two paragraphs in the quoted cell: the text is the cell's, newlines and all.
+    assert_eq!(docs[0]["paragraphs"].as_array().unwrap().len(), 2);
+    assert!(stderr.contains("feed.csv:6: empty text"), "{stderr}");
+
+    // The text column is named with --text-field; a table without it is refused, naming the
+    // columns it has.
+    let table = root.join("body.tsv");
+    fs::write(&table, "id\tbody\nx\tSome text in the body column.\n").unwrap();
+    let out = wiretrace()
+        .args(["scan", "--format", "json", "-q", "--text-field", "body"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = wiretrace()
+        .args(["scan", "-q"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no 'text' column (columns: id, body)"),
+        "{stderr}"
+    );
 }
