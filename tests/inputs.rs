@@ -1,6 +1,6 @@
-//! Inputs and pipes as users have them, through the real binary: closed pipes on stdout and
-//! stderr, outputs that name an input, directories of JSONL and compressed files, JSONL on
-//! standard input.
+//! Inputs, pipes and the text report as users have them, through the real binary: closed
+//! pipes on stdout and stderr, outputs that name an input, directories of JSONL, tables and
+//! compressed files, JSONL on standard input, the text report on a corpus of many documents.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -298,4 +298,106 @@ fn csv_and_tsv_tables_are_read_by_their_header() {
         stderr.contains("no 'text' column (columns: id, body)"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_text_report_lists_documents_with_reuse_first_with_titles_and_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.jsonl");
+    let shared = "The ministry said on Tuesday that the new rules would take effect next month \
+                  after a long consultation with farmers and fishermen across the country.";
+    let mut text = String::new();
+    for i in 0..6 {
+        let own = format!("Paragraph {i} of this article's own, on topic number {i}.");
+        let body = if i >= 4 { shared } else { own.as_str() };
+        text.push_str(&format!(
+            "{{\"id\":\"doc-{i}\",\"source\":\"Outlet {i}\",\"title\":\"Headline {i}\",\"text\":\"Article {i} opens with words of its own.\\n\\n{body}\"}}\n"
+        ));
+    }
+    fs::write(&path, text).unwrap();
+    let text_report = |args: &[&str]| {
+        let out = wiretrace()
+            .args(["scan", "--format", "text", "-q"])
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The rows of the DOCUMENTS table.
+    let table_of = |report: &str| -> Vec<String> {
+        report
+            .lines()
+            .skip_while(|l| *l != "DOCUMENTS")
+            .skip(2)
+            .take_while(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let all = text_report(&[]);
+    let rows = table_of(&all);
+    assert_eq!(rows.len(), 6, "{all}");
+    // The two documents that share text come first, with their titles.
+    assert!(
+        rows[0].contains("doc-4") && rows[0].contains("Headline 4"),
+        "{all}"
+    );
+    assert!(
+        rows[1].contains("doc-5") && rows[1].contains("Headline 5"),
+        "{all}"
+    );
+    let top = text_report(&["--top", "2"]);
+    let table = table_of(&top);
+    assert_eq!(table.len(), 3, "two rows and the rest counted: {top}");
+    assert!(
+        table[0].contains("doc-4") && table[1].contains("doc-5"),
+        "{top}"
+    );
+    assert!(table[2].contains("… and 4 more documents"), "{top}");
+}
+
+#[test]
+fn an_index_query_marks_new_and_indexed_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = "The ministry said on Tuesday that the new rules would take effect next month \
+                  after a long consultation with farmers and fishermen across the country.";
+    let old = dir.path().join("old.jsonl");
+    fs::write(
+        &old,
+        format!("{{\"id\":\"old-1\",\"source\":\"Outlet A\",\"text\":\"An older article.\\n\\n{shared}\"}}\n"),
+    )
+    .unwrap();
+    let new = dir.path().join("new.jsonl");
+    fs::write(
+        &new,
+        format!("{{\"id\":\"new-1\",\"source\":\"Outlet B\",\"text\":\"Today's article.\\n\\n{shared}\"}}\n"),
+    )
+    .unwrap();
+    let index = dir.path().join("idx");
+    for args in [vec!["index", "create"], vec!["index", "add"]] {
+        let mut command = wiretrace();
+        command.args(&args).arg(&index);
+        if args[1] == "add" {
+            command.arg(&old);
+        }
+        assert!(command.output().unwrap().status.success(), "{args:?}");
+    }
+    let out = wiretrace()
+        .args(["index", "query", "--format", "text", "-q"])
+        .arg(&index)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{report}");
+    let row = |id: &str| {
+        report
+            .lines()
+            .find(|l| l.trim_start().starts_with(id))
+            .unwrap_or_else(|| panic!("no row for {id}: {report}"))
+            .to_string()
+    };
+    assert!(row("new-1").contains(" new "), "{report}");
+    assert!(row("old-1").contains(" index "), "{report}");
 }

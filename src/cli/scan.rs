@@ -49,6 +49,11 @@ pub struct ReportArgs {
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Text report: show the N documents with the most reuse and the N largest clusters
+    /// (0: all).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    top: usize,
 }
 
 /// Every tunable of the pipeline (shared by `scan` and `index create`).
@@ -207,7 +212,10 @@ impl ReportArgs {
         }
         let report = focus(report);
         write_output(self.output.as_deref(), |out| match format {
-            Format::Text => report::text::write_text(&report, documents, out),
+            Format::Text => {
+                let top = (self.top > 0).then_some(self.top);
+                report::text::write_text(&report, documents, top, out)
+            }
             Format::Json => report::json::write_json(&report, out),
             Format::Jsonl => report::json::write_jsonl(&report, out),
             Format::Csv => report::csv::write_csv(&report, table, out),

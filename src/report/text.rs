@@ -1,8 +1,10 @@
 //! Human-readable text renderer.
 //!
-//! In: a [`Report`] and the documents (for snippets). Out: a summary line, a per-document table
-//! (outlet, credits, share of reused text, origins), then the clusters grouped by origin, each
-//! member with its document, outlet, span, similarity and a snippet.
+//! In: a [`Report`], the documents (for snippets) and how many rows to show. Out: a summary
+//! line, a per-document table (outlet, share of reused text, credits, origins, title; the
+//! documents with the most reuse first; for an index query, whether each is new or from the
+//! index), then the clusters grouped by origin, each member with its document, outlet, span,
+//! similarity and a snippet.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
@@ -13,7 +15,14 @@ use crate::doc::Document;
 /// Characters of text shown per snippet.
 const SNIPPET_CHARS: usize = 110;
 
-pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) -> io::Result<()> {
+/// Writes the text report; `top` (when set) keeps the first `top` documents of the table and
+/// the `top` largest clusters, and says how many more there are.
+pub fn write_text(
+    report: &Report,
+    documents: &[Document],
+    top: Option<usize>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let by_id: HashMap<&str, &Document> = documents.iter().map(|d| (d.id.as_str(), d)).collect();
     let s = &report.summary;
     writeln!(
@@ -43,37 +52,58 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
         .max()
         .unwrap_or(2)
         .clamp(2, 40);
-    let credits: Vec<String> = report.documents.iter().map(credits_cell).collect();
-    let credits_width = credits
+    // Documents with the most reuse first (input order on ties).
+    let mut rows: Vec<&super::DocumentReport> = report.documents.iter().collect();
+    rows.sort_by(|a, b| b.reuse.shared_fraction.total_cmp(&a.reuse.shared_fraction));
+    let hidden_rows = top.map_or(0, |top| rows.len().saturating_sub(top));
+    rows.truncate(rows.len() - hidden_rows);
+    let query = report.documents.iter().any(|d| d.indexed);
+    let credits: Vec<String> = rows.iter().map(|d| credits_cell(d)).collect();
+    let credits_width = column_width(&credits, 7, 40);
+    let origins: Vec<String> = rows
         .iter()
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(7)
-        .clamp(7, 40);
-    writeln!(
-        out,
-        "  {:<id_width$}  {:<16}  {:>6}  {:<credits_width$}  origins",
-        "id", "outlet", "shared", "credits"
-    )?;
-    for (doc, credits) in report.documents.iter().zip(&credits) {
-        let origins: Vec<String> = doc
-            .reuse
-            .by_origin
-            .iter()
-            .map(|(origin, fraction)| format!("{origin} {:.0}%", fraction * 100.0))
-            .collect();
-        writeln!(
-            out,
-            "  {:<id_width$}  {:<16}  {:>5.0}%  {:<credits_width$}  {}",
-            truncate(&doc.id, 40),
-            truncate(doc.source.as_deref().unwrap_or("-"), 16),
-            doc.reuse.shared_fraction * 100.0,
-            truncate(credits, 40),
+        .map(|doc| {
+            let origins: Vec<String> = doc
+                .reuse
+                .by_origin
+                .iter()
+                .map(|(origin, fraction)| format!("{origin} {:.0}%", fraction * 100.0))
+                .collect();
             if origins.is_empty() {
                 "-".to_string()
             } else {
                 origins.join(", ")
             }
+        })
+        .collect();
+    let origins_width = column_width(&origins, 7, 30);
+    let (from_header, from_width) = if query { ("from", 7) } else { ("", 0) };
+    writeln!(
+        out,
+        "  {:<id_width$}  {from_header:<from_width$}{:<16}  {:>6}  {:<credits_width$}  {:<origins_width$}  title",
+        "id", "outlet", "shared", "credits", "origins",
+    )?;
+    for ((doc, credits), origins) in rows.iter().zip(&credits).zip(&origins) {
+        let from = match (query, doc.indexed) {
+            (false, _) => "",
+            (true, true) => "index",
+            (true, false) => "new",
+        };
+        writeln!(
+            out,
+            "  {:<id_width$}  {from:<from_width$}{:<16}  {:>5.0}%  {:<credits_width$}  {:<origins_width$}  {}",
+            truncate(&doc.id, 40),
+            truncate(doc.source.as_deref().unwrap_or("-"), 16),
+            doc.reuse.shared_fraction * 100.0,
+            truncate(credits, 40),
+            truncate(origins, 30),
+            truncate(doc.title.as_deref().unwrap_or("-"), 60),
+        )?;
+    }
+    if hidden_rows > 0 {
+        writeln!(
+            out,
+            "  … and {hidden_rows} more documents (--top 0 shows all)"
         )?;
     }
 
@@ -81,10 +111,19 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
         writeln!(out, "\nNo shared passages found.")?;
         return Ok(());
     }
+    // The largest clusters of reuse (boilerplate last) when not all are shown, report order
+    // on ties.
+    let mut shown: Vec<&ClusterReport> = report.clusters.iter().collect();
+    let hidden_clusters = top.map_or(0, |top| shown.len().saturating_sub(top));
+    if hidden_clusters > 0 {
+        shown.sort_by_key(|c| (c.kind == "boilerplate", std::cmp::Reverse(c.members.len())));
+        shown.truncate(shown.len() - hidden_clusters);
+        shown.sort_by_key(|c| c.id);
+    }
     // Group clusters by origin agency, then quotations, unknown origin and boilerplate last;
     // report order inside a group.
     let mut groups: BTreeMap<(u8, String), Vec<&ClusterReport>> = BTreeMap::new();
-    for cluster in &report.clusters {
+    for cluster in shown {
         let key = match (&cluster.origin.agency, cluster.kind.as_str()) {
             (Some(agency), _) => (0, format!("origin {agency}")),
             (None, "quote") => (1, "quotations".to_string()),
@@ -96,10 +135,26 @@ pub fn write_text(report: &Report, documents: &[Document], out: &mut dyn Write) 
     for ((_, group), clusters) in groups {
         writeln!(out, "\nCLUSTERS · {group}")?;
         for cluster in clusters {
-            write_cluster(cluster, &by_id, out)?;
+            write_cluster(cluster, &by_id, top, out)?;
         }
     }
+    if hidden_clusters > 0 {
+        writeln!(
+            out,
+            "\n… and {hidden_clusters} smaller clusters (--top 0 shows all)"
+        )?;
+    }
     Ok(())
+}
+
+/// The width of a column of `cells`: the widest cell's characters, within `min..=max`.
+fn column_width(cells: &[String], min: usize, max: usize) -> usize {
+    cells
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(min)
+        .clamp(min, max)
 }
 
 /// A document's credits, one entry per agency: "Reuters (dateline, signoff)", or "-".
@@ -121,9 +176,11 @@ fn credits_cell(doc: &super::DocumentReport) -> String {
         .join("; ")
 }
 
+/// One cluster: its line, its evidence, and its members (the first `top` when set).
 fn write_cluster(
     cluster: &ClusterReport,
     by_id: &HashMap<&str, &Document>,
+    top: Option<usize>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut docs: Vec<&str> = cluster.members.iter().map(|m| m.doc.as_str()).collect();
@@ -168,7 +225,8 @@ fn write_cluster(
             all - listed
         )?;
     }
-    for member in &cluster.members {
+    let listed = top.unwrap_or(usize::MAX).min(cluster.members.len());
+    for member in &cluster.members[..listed] {
         let doc = by_id.get(member.doc.as_str());
         let outlet = doc.and_then(|d| d.source.as_deref()).unwrap_or("-");
         let snippet = doc
@@ -185,6 +243,9 @@ fn write_cluster(
             member.similarity,
             snippet
         )?;
+    }
+    if listed < cluster.members.len() {
+        writeln!(out, "    … and {} more", cluster.members.len() - listed)?;
     }
     Ok(())
 }
