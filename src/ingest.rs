@@ -624,6 +624,33 @@ pub fn read_jsonl(
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
+    // A UTF-8 byte-order mark is no part of the first record; UTF-16 (by its mark) is
+    // transcoded whole first.
+    let start = reader
+        .fill_buf()
+        .map_err(|e| read_error(Path::new(display), e))?;
+    if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        reader.consume(3);
+    } else if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(Path::new(display), e))?;
+        match decode(bytes) {
+            Decoded::Text(text, _) => {
+                return read_jsonl(&mut text.as_bytes(), display, stem, options, corpus)
+            }
+            Decoded::Empty => return Ok(()),
+            Decoded::Binary => {
+                corpus.warnings.push(Warning {
+                    input: display.to_string(),
+                    kind: WarningKind::Binary,
+                    message: "UTF-16 text with NUL characters, skipped".into(),
+                });
+                return Ok(());
+            }
+        }
+    }
     // Lines are parsed in parallel, a batch at a time, so that the raw lines held at once stay
     // bounded (BATCH_BYTES) whatever the size of the file.
     const BATCH_BYTES: usize = 32 << 20;

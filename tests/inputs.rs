@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+mod common;
+
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
@@ -182,12 +184,7 @@ fn a_directory_of_jsonl_compressed_files_and_other_formats() {
         fs::write(root.join(skipped), "%PDF-1.4 or so").unwrap();
     }
     let (report, stderr) = scan_json(root);
-    let ids: Vec<&str> = report["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap())
-        .collect();
+    let ids = common::document_ids(&report);
     assert_eq!(ids, ["a1", "a2", "d", "e", "b1", "b2", "c1"]);
     // One summary warning names what was not read.
     let warnings = report["warnings"].as_array().unwrap();

@@ -8,6 +8,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::Value;
 
@@ -229,4 +231,124 @@ fn file_creation_order_in_a_directory_does_not_change_the_report() {
         report
     };
     assert_eq!(strip_paths(one.path()), strip_paths(two.path()));
+}
+
+#[test]
+fn jsonl_with_a_byte_order_mark_or_in_utf16_keeps_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let records =
+        "{\"id\":\"a\",\"text\":\"The first record.\"}\n{\"id\":\"b\",\"text\":\"The second.\"}\n";
+    let bom = dir.path().join("bom.jsonl");
+    fs::write(&bom, [&[0xEF, 0xBB, 0xBF][..], records.as_bytes()].concat()).unwrap();
+    let utf16 = dir.path().join("utf16.jsonl");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(records.encode_utf16().flat_map(u16::to_le_bytes));
+    fs::write(&utf16, bytes).unwrap();
+    for path in [&bom, &utf16] {
+        let (report, stderr) = scan_json(&["-q", path.to_str().unwrap()]);
+        let ids = common::document_ids(&report);
+        assert_eq!(ids, ["a", "b"], "{}: {stderr}", path.display());
+        assert_eq!(warning_kinds(&report), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn terminal_escapes_in_text_are_shown_escaped_and_csv_cells_cannot_run_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evil.jsonl");
+    fs::write(
+        &path,
+        "{\"id\":\"evil\\u001b[31mred\",\"title\":\"Bell\\u0007\",\"text\":\"Text \\u001b]0;owned\\u0007 here.\"}\n\
+         {\"id\":\"=HYPERLINK(1)\",\"source\":\"@Outlet\",\"text\":\"Another text.\"}\n\
+         {\"id\":\"no-text\"}\n",
+    )
+    .unwrap();
+    // An empty file whose name clears the screen: its warning names it, escaped.
+    let named = dir.path().join("\u{1b}[2Jwiped.txt");
+    fs::write(&named, "").unwrap();
+    let out = wiretrace()
+        .args(["scan", "--format", "text"])
+        .arg(&path)
+        .arg(&named)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    assert!(String::from_utf8_lossy(&out.stdout).contains("evil\\u{1b}[31mred"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\\u{1b}[2Jwiped"));
+    let out = wiretrace()
+        .args(["scan", "-q", "--format", "csv", "--table", "documents"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains("'=HYPERLINK(1),'@Outlet,"), "{csv}");
+}
+
+#[test]
+fn absurd_thread_counts_are_capped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.txt");
+    fs::write(&path, "A single short article.").unwrap();
+    let started = std::time::Instant::now();
+    let out = wiretrace()
+        .args(["scan", "--format", "json", "-j", "100000"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--threads 100000 is more than 8 per core"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn an_agency_registry_with_an_empty_alias_or_3000_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    fs::write(
+        &doc,
+        "WASHINGTON (Alias news service 7) - Officials met on Monday.",
+    )
+    .unwrap();
+    let empty = dir.path().join("empty.json");
+    fs::write(
+        &empty,
+        r#"{"agencies":[{"id":"X","name":"X News","aliases":["X", " "]}]}"#,
+    )
+    .unwrap();
+    let out = wiretrace()
+        .args(["scan", "--agencies"])
+        .arg(&empty)
+        .arg(&doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("empty.json") && stderr.contains("empty alias"),
+        "{stderr}"
+    );
+    // Thousands of aliases compile (no regex size panic) and are found.
+    let agencies: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(r#"{{"id":"A{i}","name":"Agency {i}","aliases":["Alias news service {i}"]}}"#)
+        })
+        .collect();
+    let big = dir.path().join("big.json");
+    fs::write(&big, format!(r#"{{"agencies":[{}]}}"#, agencies.join(","))).unwrap();
+    let (report, stderr) = scan_json(&["--agencies", big.to_str().unwrap(), doc.to_str().unwrap()]);
+    assert_eq!(
+        report["documents"][0]["credits"][0]["agency"], "A7",
+        "{stderr}"
+    );
 }

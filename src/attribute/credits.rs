@@ -98,47 +98,57 @@ impl<'r> CreditDetector<'r> {
     }
 }
 
+/// Compiled size a credit pattern may take: the aliases of a large registry (thousands of
+/// outlets' names) are one alternation in each pattern.
+const PATTERN_SIZE_LIMIT: usize = 256 << 20;
+
 impl CreditPatterns {
-    pub fn new(registry: &Registry) -> Self {
+    /// The patterns for `registry`'s aliases; an error when they do not compile within
+    /// [`PATTERN_SIZE_LIMIT`].
+    pub fn new(registry: &Registry) -> Result<Self, regex::Error> {
         let aliases = registry
             .aliases_longest_first()
             .into_iter()
             .map(regex::escape)
             .collect::<Vec<_>>()
             .join("|");
-        let build = |pattern: String| Regex::new(&pattern).expect("credit pattern compiles");
-        CreditPatterns {
+        let build = |pattern: String| {
+            regex::RegexBuilder::new(&pattern)
+                .size_limit(PATTERN_SIZE_LIMIT)
+                .build()
+        };
+        Ok(CreditPatterns {
             dateline: build(format!(
                 r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
-            )),
+            ))?,
             contribution: build(format!(
                 r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
-            )),
+            ))?,
             byline: build(format!(
                 r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
-            )),
+            ))?,
             tagline: build(format!(
                 r"(?i)^(?:(?:[-—–]+|source\s*:|with|(?:distributed|provided|supplied)\s+by)\s*(?:the\s+)?(?P<agency>{aliases})|\(\s*(?:the\s+)?(?P<agency2>{aliases})\s*\))\.?$"
-            )),
+            ))?,
             copyright: build(format!(
                 r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
-            )),
+            ))?,
             signoff: build(
                 r"^\(?\s*(?:Additional reporting|Reporting|Writing|Compiled) by [^()]{2,400}?;\s*(?:[^()]{0,300}?;\s*)?(?:Editing|Edited) by [^()]{2,200}\)?\.?$"
                     .to_string(),
-            ),
+            )?,
             photo: build(
                 r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
                     .to_string(),
-            ),
-            contribution_words: build(r"(?i-u)contributed|reporting".to_string()),
-            agency_name: build(format!(r"(?i)\b(?:{aliases})\b")),
+            )?,
+            contribution_words: build(r"(?i-u)contributed|reporting".to_string())?,
+            agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
             signoff_agency: registry
                 .agencies()
                 .iter()
                 .find(|a| a.signoff)
                 .map(|a| a.id.clone()),
-        }
+        })
     }
 }
 

@@ -48,15 +48,17 @@ pub enum RegistryError {
 pub struct Registry {
     agencies: Vec<Agency>,
     by_alias: HashMap<String, usize>,
-    /// Compiled on first use, then shared by every scan with this registry.
+    /// Compiled when the registry is loaded (which checks that they compile), then shared by
+    /// every scan with this registry.
     credit_patterns: OnceLock<CreditPatterns>,
 }
 
 impl Registry {
     /// The credit-line patterns for this registry's agencies, compiled once.
     pub fn credit_patterns(&self) -> &CreditPatterns {
-        self.credit_patterns
-            .get_or_init(|| CreditPatterns::new(self))
+        self.credit_patterns.get_or_init(|| {
+            CreditPatterns::new(self).expect("the patterns compiled when the registry was loaded")
+        })
     }
 
     /// The registry bundled with wiretrace (`data/agencies.json`).
@@ -88,6 +90,13 @@ impl Registry {
                 return Err(invalid(format!("agency '{}' has no aliases", agency.id)));
             }
             for alias in agency.aliases.iter().chain([&agency.id, &agency.name]) {
+                if alias.trim().is_empty() {
+                    // An empty alias would match every credit-shaped line.
+                    return Err(invalid(format!(
+                        "agency '{}' has an empty alias, id or name",
+                        agency.id
+                    )));
+                }
                 let key = alias.to_lowercase();
                 if let Some(&other) = by_alias.get(&key) {
                     if other != index {
@@ -100,11 +109,20 @@ impl Registry {
                 by_alias.insert(key, index);
             }
         }
-        Ok(Registry {
+        let registry = Registry {
             agencies: file.agencies,
             by_alias,
             credit_patterns: OnceLock::new(),
-        })
+        };
+        let patterns = CreditPatterns::new(&registry).map_err(|e| {
+            invalid(format!(
+                "{} aliases are too many or too long for the credit patterns ({}); give fewer",
+                registry.aliases_longest_first().len(),
+                e.to_string().lines().next().unwrap_or("regex error")
+            ))
+        })?;
+        let _ = registry.credit_patterns.set(patterns);
+        Ok(registry)
     }
 
     pub fn agencies(&self) -> &[Agency] {

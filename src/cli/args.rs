@@ -2,6 +2,7 @@
 //! ingest warnings are shown.
 
 use std::path::PathBuf;
+use wiretrace::report::text::printable;
 
 use clap::{Args, ValueEnum};
 use wiretrace::align::AlignParams;
@@ -127,8 +128,8 @@ pub fn print_warnings(warnings: &[Warning]) {
     for warning in warnings.iter().take(WARNINGS_SHOWN) {
         say!(
             "wiretrace: warning: {}: {} [{}]",
-            warning.input,
-            warning.message,
+            printable(&warning.input),
+            printable(&warning.message),
             warning.kind.name()
         );
     }

@@ -232,8 +232,23 @@ pub fn registry(agencies: Option<&Path>) -> Result<Registry, Failure> {
     }
 }
 
-/// A rayon pool of `threads` workers (0: one per core).
+/// Most worker threads per core: more only cost memory and start-up time.
+const THREADS_PER_CORE: usize = 8;
+
+/// A rayon pool of `threads` workers (0: one per core), at most [`THREADS_PER_CORE`] per core
+/// (64 at least), with a warning when more were asked for.
 pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = (cores * THREADS_PER_CORE).max(64);
+    let threads = if threads > most {
+        say!(
+            "wiretrace: warning: --threads {threads} is more than {THREADS_PER_CORE} per core \
+             ({cores} cores); using {most}"
+        );
+        most
+    } else {
+        threads
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -3,7 +3,8 @@
 //! In: a [`Report`]. Out: one table with a header row: linked pairs (one row per verified
 //! paragraph pair — both spans, exact Jaccard, both containments — or aligned passage pair —
 //! both spans, identity, aligned tokens, score — with the shared cluster and the `method`), or
-//! documents (one row per document, with its reuse figures).
+//! documents (one row per document, with its reuse figures). Text from the input that a
+//! spreadsheet would run as a formula is neutralized (a leading `'`).
 
 use std::io::{self, Write};
 
@@ -17,6 +18,18 @@ pub fn write_csv(report: &Report, table: CsvTable, out: &mut dyn Write) -> io::R
     }
     .map_err(io_error)?;
     writer.flush()
+}
+
+/// A cell of text from the input (an id, an outlet), made safe to open in a spreadsheet: one
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula,
+/// so it gets a leading `'` (OWASP's guidance on CSV injection). Numbers the report computes
+/// are written as they are.
+fn neutralized(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The I/O error itself when the CSV writer failed writing (a closed pipe stays a closed
@@ -52,10 +65,10 @@ fn write_pairs(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) -> csv
     for pair in &report.pairs {
         let sim = pair.similarity;
         writer.write_record([
-            pair.doc_a.clone(),
+            neutralized(&pair.doc_a),
             pair.span_a.start.to_string(),
             pair.span_a.end.to_string(),
-            pair.doc_b.clone(),
+            neutralized(&pair.doc_b),
             pair.span_b.start.to_string(),
             pair.span_b.end.to_string(),
             number(sim.map(|s| s.jaccard)),
@@ -97,9 +110,9 @@ fn write_documents(report: &Report, writer: &mut csv::Writer<&mut dyn Write>) ->
             .map(|(origin, fraction)| format!("{origin}={fraction}"))
             .collect();
         writer.write_record([
-            doc.id.clone(),
-            doc.source.clone().unwrap_or_default(),
-            doc.published.clone().unwrap_or_default(),
+            neutralized(&doc.id),
+            neutralized(doc.source.as_deref().unwrap_or_default()),
+            neutralized(doc.published.as_deref().unwrap_or_default()),
             doc.bytes.to_string(),
             doc.paragraphs.len().to_string(),
             credits.join("; "),

@@ -48,7 +48,7 @@ pub fn write_text(
     let id_width = report
         .documents
         .iter()
-        .map(|d| d.id.chars().count())
+        .map(|d| printable(&d.id).chars().count())
         .max()
         .unwrap_or(2)
         .clamp(2, 40);
@@ -194,7 +194,7 @@ fn write_cluster(
         docs.len()
     )?;
     if let Some(speaker) = &cluster.speaker {
-        write!(out, " · quoting {speaker}")?;
+        write!(out, " · quoting {}", printable(speaker))?;
     }
     match (
         &cluster.origin.agency,
@@ -204,14 +204,16 @@ fn write_cluster(
         (Some(agency), _, Some(confidence)) => {
             write!(out, " · origin {agency} (confidence {confidence:.2})")?
         }
-        (None, Some(doc), Some(confidence)) => {
-            write!(out, " · likely first in {doc} (confidence {confidence:.2})")?
-        }
+        (None, Some(doc), Some(confidence)) => write!(
+            out,
+            " · likely first in {} (confidence {confidence:.2})",
+            printable(doc)
+        )?,
         _ => {}
     }
     writeln!(out)?;
     for evidence in &cluster.origin.evidence {
-        writeln!(out, "    evidence: {}", evidence.detail)?;
+        writeln!(out, "    evidence: {}", printable(&evidence.detail))?;
     }
     let listed = cluster.origin.evidence.len();
     let all: usize = cluster.origin.evidence_counts.values().sum();
@@ -236,8 +238,8 @@ fn write_cluster(
             out,
             "  {} {} ({}) {}..{} sim {:.2}  “{}”",
             if member.representative { "*" } else { " " },
-            member.doc,
-            outlet,
+            printable(&member.doc),
+            printable(outlet),
             member.start,
             member.end,
             member.similarity,
@@ -256,13 +258,34 @@ fn snippet(text: &str) -> String {
     truncate(&collapsed, SNIPPET_CHARS)
 }
 
+/// `text` cut to `max_chars` characters (the last one `…` when cut), control characters shown
+/// escaped.
 fn truncate(text: &str, max_chars: usize) -> String {
+    let text = printable(text);
     if text.chars().count() <= max_chars {
-        return text.to_string();
+        return text.into_owned();
     }
     let mut cut: String = text.chars().take(max_chars - 1).collect();
     cut.push('…');
     cut
+}
+
+/// `text` with its control characters (terminal escape sequences, bells, carriage returns)
+/// written as `\u{1b}` and the like, so that text from the input cannot drive the terminal
+/// it is shown on.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `a b, a b, …` for the pairs of `items`.
