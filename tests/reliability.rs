@@ -29,6 +29,16 @@ fn scan_json(args: &[&str]) -> (Value, String) {
     (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }
 
+/// `wiretrace scan ARGS PATHS…`, run to the end.
+fn scan_paths(args: &[&str], paths: &[&Path]) -> std::process::Output {
+    wiretrace()
+        .arg("scan")
+        .args(args)
+        .args(paths)
+        .output()
+        .unwrap()
+}
+
 fn warning_kinds(report: &Value) -> Vec<String> {
     report["warnings"]
         .as_array()
@@ -266,12 +276,7 @@ fn terminal_escapes_in_text_are_shown_escaped_and_csv_cells_cannot_run_formulas(
     // An empty file whose name clears the screen: its warning names it, escaped.
     let named = dir.path().join("\u{1b}[2Jwiped.txt");
     fs::write(&named, "").unwrap();
-    let out = wiretrace()
-        .args(["scan", "--format", "text"])
-        .arg(&path)
-        .arg(&named)
-        .output()
-        .unwrap();
+    let out = scan_paths(&["--format", "text"], &[&path, &named]);
     assert!(out.status.success());
     for stream in [&out.stdout, &out.stderr] {
         let text = String::from_utf8_lossy(stream);
@@ -349,6 +354,42 @@ fn an_agency_registry_with_an_empty_alias_or_3000_aliases() {
     let (report, stderr) = scan_json(&["--agencies", big.to_str().unwrap(), doc.to_str().unwrap()]);
     assert_eq!(
         report["documents"][0]["credits"][0]["agency"], "A7",
+        "{stderr}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_keeps_the_mode_of_the_file_it_replaces_and_stale_temp_files_go() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    fs::write(&doc, "A short article for the report.").unwrap();
+    let target = dir.path().join("report.json");
+    fs::write(&target, "old report").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+    // A temp file left by a killed run (no process 4194304 on Linux: pids stop below that).
+    let stale = dir.path().join(".report.json.4194304.a1b2c3.tmp");
+    fs::write(&stale, "half a report").unwrap();
+    let out = scan_paths(&["-q", "-o", target.to_str().unwrap()], &[&doc]);
+    assert!(out.status.success());
+    let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(fs::read_to_string(&target).unwrap().starts_with('{'));
+    assert!(!stale.exists());
+}
+
+#[test]
+fn an_output_in_a_missing_directory_fails_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    fs::write(&doc, "A short article for the report.").unwrap();
+    let missing = dir.path().join("missing/report.json");
+    let out = scan_paths(&["-q", "-o", missing.to_str().unwrap()], &[&doc]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("missing/report.json") && stderr.contains("cannot write into"),
         "{stderr}"
     );
 }

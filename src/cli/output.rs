@@ -30,12 +30,14 @@ pub fn exit_cleanly_on_interrupt() {
 }
 
 /// Refuses, before anything is read or written, a run whose output files (`outputs`: what
-/// each is, its path) name one of its inputs (files or directories given on the command line)
-/// or each other: writing would replace the input (or the first output) with a report.
+/// each is, its path) cannot be created (see [`check_output_directory`]) or name one of its
+/// inputs (files or directories given on the command line) or each other: writing would
+/// replace the input (or the first output) with a report.
 /// Paths are compared as files (hard and symbolic links to one file are the same file), or
 /// by their resolved location when the output does not exist yet.
 pub fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<(), Failure> {
     for (i, &(what, output)) in outputs.iter().enumerate() {
+        check_output_directory(output)?;
         for &input in inputs {
             if same_file(output, input) {
                 return Err(Failure::usage(format!(
@@ -113,6 +115,56 @@ fn write_atomically(
     file.commit()
 }
 
+/// Removes `dir`'s temp files for `file_name` (`.NAME.PID.XXXXXX.tmp`) whose process is no
+/// longer running (Linux: no `/proc/PID`); elsewhere none is removed.
+fn remove_stale_temp_files(dir: &Path, file_name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{file_name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .filter(|rest| rest.ends_with(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Refuses, before any work, an output file that cannot be created: its directory missing or
+/// not a directory. (Permissions are found when it is written, atomically as ever.)
+pub fn check_output_directory(path: &Path) -> Result<(), Failure> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => return Ok(()),
+    };
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Failure::usage(format!(
+            "{}: {} is not a directory",
+            path.display(),
+            dir.display()
+        ))),
+        Err(err) => Err(Failure::usage(format!(
+            "{}: cannot write into {}: {err}",
+            path.display(),
+            dir.display()
+        ))),
+    }
+}
+
 /// A file written under a temp name in its final directory and renamed into place by
 /// [`AtomicFile::commit`]; dropped uncommitted (an error, an interrupt), it is removed. A
 /// path that exists and is neither a regular file nor a directory (a device, a named pipe, a
@@ -154,16 +206,28 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "report".into());
-        let prefix = format!(".{file_name}.");
+        // The temp file's name carries this process's id: one left by a run that was killed
+        // (SIGKILL, a crash) is recognised by a later run and removed.
+        remove_stale_temp_files(dir, &file_name);
+        let prefix = format!(".{file_name}.{}.", std::process::id());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
-        // An output is an ordinary file: readable as the umask allows, not 0600 like a temp file.
+        // An output is an ordinary file: readable as the umask allows, not 0600 like a temp
+        // file; one that replaces a file keeps that file's permissions.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
+            let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode());
+            builder.permissions(std::fs::Permissions::from_mode(mode));
         }
         let temp = builder.tempfile_in(dir)?;
+        // And its owner, where this process may give it (root replacing a user's file).
+        #[cfg(unix)]
+        if let Ok(existing) = std::fs::metadata(path) {
+            use std::os::unix::fs::MetadataExt;
+            let _ =
+                std::os::unix::fs::chown(temp.path(), Some(existing.uid()), Some(existing.gid()));
+        }
         pending().push(temp.path().to_path_buf());
         Ok(AtomicFile {
             out: Some(Sink::Temp(BufWriter::with_capacity(1 << 16, temp))),
