@@ -261,6 +261,35 @@ fn begin_write<'c>(conn: &'c mut Connection, dir: &Path) -> Result<Transaction<'
         .map_err(database_error(dir))
 }
 
+/// Opens the database read-only; on read-only media, where SQLite cannot make the WAL's shared
+/// memory file, as an immutable file (nothing can change it there).
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Opening is lazy: the first read finds out whether the WAL can be used.
+    match conn.query_row("SELECT count(*) FROM meta", [], |_| Ok(())) {
+        Ok(()) => Ok(conn),
+        Err(first) => {
+            let Some(path) = path.to_str() else {
+                return Err(first);
+            };
+            // Percent-encode what a URI's path cannot hold as it is.
+            let mut uri = String::from("file:");
+            for byte in path.bytes() {
+                match byte {
+                    b'?' | b'#' | b'%' | 0x80.. => uri.push_str(&format!("%{byte:02X}")),
+                    _ => uri.push(char::from(byte)),
+                }
+            }
+            uri.push_str("?immutable=1");
+            let conn = Connection::open_with_flags(&uri, flags | OpenFlags::SQLITE_OPEN_URI)?;
+            conn.query_row("SELECT count(*) FROM meta", [], |_| Ok(()))
+                .map_err(|_| first)?;
+            Ok(conn)
+        }
+    }
+}
+
 fn database_path(dir: &Path) -> PathBuf {
     dir.join(DATABASE_FILE)
 }
@@ -281,8 +310,10 @@ impl Index {
             dir: name.clone(),
             source,
         };
-        // Built under a temporary name and renamed: a crash never leaves a half-made index.
-        let building = dir.join(format!("{DATABASE_FILE}.creating"));
+        // Built under a name of this process's own and linked into place only if no index
+        // appeared meanwhile: a crash never leaves a half-made index, and of two `create`s at
+        // once one succeeds and the other says the index exists.
+        let building = dir.join(format!("{DATABASE_FILE}.creating.{}", std::process::id()));
         let _ = std::fs::remove_file(&building);
         {
             let conn = Connection::open(&building).map_err(db)?;
@@ -320,10 +351,20 @@ impl Index {
             )
             .map_err(db)?;
         }
-        std::fs::rename(&building, &path).map_err(|source| IndexError::Io {
-            dir: name.clone(),
-            source,
-        })?;
+        let placed = match std::fs::hard_link(&building, &path) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(IndexError::Exists { dir: name.clone() })
+            }
+            // A file system without hard links: the rename, after one more look.
+            Err(_) if path.exists() => Err(IndexError::Exists { dir: name.clone() }),
+            Err(_) => std::fs::rename(&building, &path).map_err(|source| IndexError::Io {
+                dir: name.clone(),
+                source,
+            }),
+        };
+        let _ = std::fs::remove_file(&building);
+        placed?;
         Index::open(dir, Access::Write)
     }
 
@@ -338,8 +379,13 @@ impl Index {
             dir: name.clone(),
             source,
         };
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags).map_err(db)?;
+        let conn = match access {
+            Access::Write => {
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Connection::open_with_flags(&path, flags).map_err(db)?
+            }
+            Access::Read => open_read_only(&path).map_err(db)?,
+        };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         let version: Option<String> = conn
             .query_row(
@@ -377,6 +423,26 @@ impl Index {
         // WAL: readers see the last commit while a writer works. FULL: a commit is on disk
         // when `add` returns. Both are per-connection or persistent settings, set every open.
         if access == Access::Write {
+            // Nothing is written into a damaged database: SQLite's own check first.
+            let check: String = conn
+                .query_row("PRAGMA quick_check", [], |row| row.get(0))
+                .map_err(db)?;
+            if check != "ok" {
+                // One line: the first problem and how many there are.
+                let problems: Vec<&str> = check
+                    .lines()
+                    .filter(|l| !l.starts_with("***") && !l.trim().is_empty())
+                    .collect();
+                return Err(IndexError::Corrupt {
+                    dir: name,
+                    message: format!(
+                        "the index database is damaged (SQLite integrity check: {}, {} \
+                         problem(s) in all); nothing was written: restore a copy or rebuild it",
+                        problems.first().copied().unwrap_or("failed"),
+                        problems.len().max(1)
+                    ),
+                });
+            }
             conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
                 .map_err(db)?;
         }

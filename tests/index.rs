@@ -407,3 +407,79 @@ fn readers_see_the_last_commit_while_a_writer_adds() {
     assert!(out.status.success());
     assert!(stats(path(&index))["documents"].as_u64().unwrap() > committed.as_u64().unwrap());
 }
+
+#[test]
+fn two_creates_at_once_make_one_index_and_the_other_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    let children: Vec<Child> = (0..4)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("wiretrace"))
+                .args(["index", "create", path(&index)])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|&&c| c == Some(0)).count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(
+        codes.iter().all(|&c| c == Some(0) || c == Some(2)),
+        "{codes:?}"
+    );
+    // The one index is whole and usable; no temporary file is left.
+    let names: Vec<String> = fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("creating")), "{names:?}");
+    assert_eq!(stats(path(&index))["documents"], 0);
+}
+
+#[test]
+fn a_damaged_index_is_never_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&format!(
+            "{{\"id\":\"d{i}\",\"text\":\"Article {i} reports on topic {i} at some length, with words enough to index.\\n\\nA second paragraph about {i} and its many consequences for everyone.\"}}\n"
+        ));
+    }
+    fs::write(&corpus, text).unwrap();
+    let index = index_of(dir.path(), "idx", &corpus);
+    let database = index.join("index.sqlite");
+    let mut bytes = fs::read(&database).unwrap();
+    // Flip 200 bytes past the first pages (the header and schema stay readable).
+    let mut state = 12345u64;
+    for _ in 0..200 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let at = 32768 + (state >> 33) as usize % (bytes.len() - 32768);
+        bytes[at] ^= 0xFF;
+    }
+    fs::write(&database, &bytes).unwrap();
+    let out = wiretrace()
+        .args(["index", "add", "-q", path(&index), path(&corpus)])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("damaged") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(&database).unwrap(),
+        bytes,
+        "the damaged file was written"
+    );
+}
