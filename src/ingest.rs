@@ -847,7 +847,10 @@ fn json_type_name(value: &serde_json::Value) -> &'static str {
     }
 }
 
+/// Renames every repeat of an id to `id~N`, with the smallest N that names no document of the
+/// input (a real id is never taken: `same, same, same~2` keeps `same~2` for the third).
 fn make_ids_unique(corpus: &mut Corpus) {
+    let given: HashSet<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
     let mut seen: HashSet<String> = HashSet::with_capacity(corpus.documents.len());
     for doc in &mut corpus.documents {
         if seen.insert(doc.id.clone()) {
@@ -856,7 +859,7 @@ fn make_ids_unique(corpus: &mut Corpus) {
         let mut n = 2;
         let renamed = loop {
             let candidate = format!("{}~{n}", doc.id);
-            if !seen.contains(&candidate) {
+            if !seen.contains(&candidate) && !given.contains(&candidate) {
                 break candidate;
             }
             n += 1;
@@ -952,6 +955,20 @@ mod tests {
         make_ids_unique(&mut corpus);
         assert_eq!(corpus.documents[1].id, "x~2");
         assert_eq!(corpus.warnings[0].kind, WarningKind::DuplicateId);
+    }
+
+    #[test]
+    fn renaming_a_duplicate_never_takes_a_real_id() {
+        let mut corpus = Corpus {
+            documents: ["same", "same", "same~2"]
+                .map(|id| Document::new(id, "text"))
+                .into(),
+            warnings: vec![],
+        };
+        make_ids_unique(&mut corpus);
+        let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["same", "same~3", "same~2"]);
+        assert_eq!(corpus.warnings.len(), 1);
     }
 
     #[test]
