@@ -4,8 +4,10 @@
 //! directories walked in sorted order) plus the [`Warning`]s for everything skipped or altered.
 //!
 //! What is read: a `.jsonl`/`.ndjson` file is one article per line, a `.csv`/`.tsv` file one
-//! article per row (a header row names the columns); any other file named on the command line
-//! is one article; in a directory, `.txt` and `.md` files are articles and the tables above are
+//! article per row (a header row names the columns), an `.html`/`.htm` page one article whose
+//! text is extracted (title, byline and article paragraphs; scripts, navigation and markup
+//! dropped: offsets then refer to the extracted text); any other file named on the command line
+//! is one article; in a directory, `.txt` and `.md` files are articles and the kinds above are
 //! read as such, each also gzip- (`.gz`) or zstd-compressed (`.zst`); every other file of a
 //! walked directory is counted and named in one summary warning. Standard input is JSONL when its first non-blank byte is `{` (or with
 //! [`IngestOptions::stdin_jsonl`]), else one article.
@@ -225,6 +227,8 @@ enum FileKind {
     Table(Compression, u8),
     /// One article (`.txt`, `.md`).
     Article(Compression),
+    /// A web page (`.html`, `.htm`): one article, its text extracted.
+    Html(Compression),
     /// Anything else: one article when named on the command line, skipped in a directory.
     Other(Compression),
 }
@@ -241,6 +245,7 @@ impl FileKind {
             Some("csv") => FileKind::Table(compression, b','),
             Some("tsv") => FileKind::Table(compression, b'\t'),
             Some("txt" | "md") => FileKind::Article(compression),
+            Some("html" | "htm") => FileKind::Html(compression),
             _ => FileKind::Other(compression),
         }
     }
@@ -302,14 +307,19 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
             let display = path.display().to_string();
             read_table(reader, delimiter, &display, &stem, options, corpus)
         }
-        FileKind::Article(compression) | FileKind::Other(compression) => {
+        kind @ (FileKind::Html(compression)
+        | FileKind::Article(compression)
+        | FileKind::Other(compression)) => {
             let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
             let file = PlainFile {
                 id: stem,
                 display: path.display().to_string(),
                 source: source_for(path, options),
             };
-            push_plain_file(file, bytes, options, corpus);
+            match kind {
+                FileKind::Html(_) => push_html_file(file, bytes, options, corpus),
+                _ => push_plain_file(file, bytes, options, corpus),
+            }
             Ok(())
         }
     }
@@ -387,7 +397,7 @@ fn read_directory(
             .collect::<Vec<_>>()
             .join("/");
         match FileKind::of(&path) {
-            FileKind::Article(compression) => {
+            FileKind::Article(compression) | FileKind::Html(compression) => {
                 let file = PlainFile {
                     id,
                     display: path.display().to_string(),
@@ -445,8 +455,9 @@ fn read_directory(
             input: dir.display().to_string(),
             kind: WarningKind::Skipped,
             message: format!(
-                "skipped {total} file{}: {} (read are .txt, .md, .jsonl, .ndjson, .csv and \
-                 .tsv, also .gz or .zst; extract the text of other formats first)",
+                "skipped {total} file{}: {} (read are .txt, .md, .html, .htm, .jsonl, \
+                 .ndjson, .csv and .tsv, also .gz or .zst; extract the text of other formats \
+                 first)",
                 if total == 1 { "" } else { "s" },
                 kinds.join(", ")
             ),
@@ -470,6 +481,9 @@ fn read_articles(
         .collect();
     for (file, bytes) in read {
         match bytes {
+            Ok(bytes) if is_html_path(&file.display) => {
+                push_html_file(file, bytes, options, corpus)
+            }
             Ok(bytes) => push_plain_file(file, bytes, options, corpus),
             Err(err) => corpus.warnings.push(Warning {
                 input: file.display,
@@ -491,6 +505,91 @@ fn walk_error_message(err: &walkdir::Error) -> String {
     } else {
         err.to_string()
     }
+}
+
+/// Whether a document read from `path` (as reports show it) is a web page whose text was
+/// extracted: its offsets refer to the extracted text, not to the file.
+pub fn is_html_path(path: &str) -> bool {
+    matches!(FileKind::of(Path::new(path)), FileKind::Html(_))
+}
+
+/// A web page: its article text extracted (see [`extract_article`]), kept like a plain file's.
+fn push_html_file(file: PlainFile, bytes: Vec<u8>, options: &IngestOptions, corpus: &mut Corpus) {
+    let html = match decode(bytes) {
+        Decoded::Text(html, _) => html,
+        Decoded::Empty | Decoded::Binary => {
+            return push_plain_file(file, Vec::new(), options, corpus)
+        }
+    };
+    match extract_article(&html) {
+        Some(article) => {
+            let mut doc = Document::new(file.id, article.text);
+            doc.path = file.display;
+            doc.source = file.source;
+            doc.title = article.title;
+            doc.published = article.published;
+            push_document(doc, options, corpus);
+        }
+        None => corpus.warnings.push(Warning {
+            input: file.display,
+            kind: WarningKind::Empty,
+            message: "no article text found in the HTML page, skipped".into(),
+        }),
+    }
+}
+
+/// The readable article of a web page.
+struct ExtractedArticle {
+    title: Option<String>,
+    published: Option<String>,
+    /// The title, the byline and the article's paragraphs, separated by blank lines.
+    text: String,
+}
+
+/// The article of `html` by readability's heuristics (`dom_smoothie`, a port of Mozilla's
+/// Readability.js): scripts, navigation, sidebars and markup dropped, paragraphs kept one per
+/// block. `None` when the page has no article text.
+fn extract_article(html: &str) -> Option<ExtractedArticle> {
+    let config = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..dom_smoothie::Config::default()
+    };
+    let mut readability = dom_smoothie::Readability::new(html, None, Some(config)).ok()?;
+    let article = readability.parse().ok()?;
+    let title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
+    let mut blocks: Vec<String> = Vec::new();
+    blocks.extend(title.clone());
+    blocks.extend(
+        article
+            .byline
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string),
+    );
+    // One paragraph per block of the extracted text: lines joined, blank lines between.
+    let body: &str = &article.text_content;
+    let mut paragraph = String::new();
+    for line in body.lines().map(str::trim).chain([""]) {
+        if line.is_empty() {
+            if !paragraph.is_empty() {
+                blocks.push(std::mem::take(&mut paragraph));
+            }
+        } else {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(line);
+        }
+    }
+    if blocks.len() <= usize::from(title.is_some()) {
+        return None;
+    }
+    Some(ExtractedArticle {
+        title,
+        published: article.published_time,
+        text: blocks.join("\n\n"),
+    })
 }
 
 fn push_plain_file(file: PlainFile, bytes: Vec<u8>, options: &IngestOptions, corpus: &mut Corpus) {

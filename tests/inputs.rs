@@ -398,3 +398,40 @@ fn an_index_query_marks_new_and_indexed_articles() {
     assert!(row("new-1").contains(" new "), "{report}");
     assert!(row("old-1").contains(" index "), "{report}");
 }
+
+#[test]
+fn an_html_page_is_read_as_its_article_text() {
+    // A page with a script, a style, navigation, a sidebar and a footer around an AP story
+    // with a byline, a dateline and a contribution line.
+    let page = Path::new("tests/fixtures/html/kursk.html");
+    let (report, stderr) = scan_json(page);
+    let doc = &report["documents"][0];
+    assert_eq!(doc["extracted_from"], "html", "{stderr}");
+    assert_eq!(doc["published"], "2025-04-28T09:00:00Z");
+    assert!(doc["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Troops deployed to Kursk"));
+    let credits: Vec<(&str, &str)> = doc["credits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["agency"].as_str().unwrap(), c["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        credits,
+        [("AP", "byline"), ("AP", "dateline"), ("AP", "contribution")]
+    );
+    // Only the article's blocks are paragraphs: title, byline, four paragraphs.
+    assert_eq!(doc["paragraphs"].as_array().unwrap().len(), 6, "{doc}");
+    // Nothing of the script, navigation, sidebar or footer is text: the credits' text slices
+    // the extracted article, and the page's other words are in no credit or paragraph count.
+    let bytes = doc["bytes"].as_u64().unwrap();
+    assert!(bytes < 700, "{bytes} bytes: more than the article");
+    // In a directory an HTML page is read the same way (not skipped).
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(page, dir.path().join("kursk.html")).unwrap();
+    let (report, _) = scan_json(dir.path());
+    assert_eq!(report["documents"][0]["extracted_from"], "html");
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 0);
+}

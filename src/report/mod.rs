@@ -79,6 +79,10 @@ pub struct DocumentReport {
     /// Original length when the text was cut to `max_doc_bytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_from: Option<usize>,
+    /// `"html"` for a web page whose article text was extracted: every offset of this document
+    /// refers to the extracted text, not to the file. Absent for text read as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extracted_from: Option<&'static str>,
     pub paragraphs: Vec<ParagraphReport>,
     pub credits: Vec<CreditReport>,
     pub reuse: Reuse,
@@ -395,6 +399,7 @@ impl Report {
                     bytes: doc.text.len(),
                     encoding: doc.encoding,
                     truncated_from: doc.truncated_from,
+                    extracted_from: crate::ingest::is_html_path(&doc.path).then_some("html"),
                     paragraphs: paragraphs
                         .iter()
                         .zip(boilerplate)
