@@ -77,6 +77,12 @@ pub enum IndexError {
     Missing { dir: String },
     #[error("{dir}: an index already exists here")]
     Exists { dir: String },
+    #[error("{dir}: {count} document(s) already indexed (first: {first}); nothing was added (--on-duplicate skip or replace to go on)")]
+    Duplicates {
+        dir: String,
+        count: usize,
+        first: String,
+    },
     #[error("{dir}: index format version {found}, but this wiretrace reads version {FORMAT_VERSION}; rebuild the index with this version")]
     Version { dir: String, found: String },
     #[error("{dir}: {message}")]
@@ -109,12 +115,26 @@ pub struct Index {
     normalizers: NormalizerPool,
 }
 
+/// What [`Index::add_with`] does with a document whose id is already indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnDuplicate {
+    /// Keep the indexed document; skip the new one (listed in the summary).
+    #[default]
+    Skip,
+    /// Replace the indexed document with the new one (an article re-sent with corrected text).
+    Replace,
+    /// Add nothing and fail ([`IndexError::Duplicates`]).
+    Fail,
+}
+
 /// What an [`Index::add`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AddSummary {
     pub added: usize,
     /// Documents whose id was already indexed (or repeated in the input): not added again.
     pub skipped_ids: Vec<String>,
+    /// Indexed documents replaced by a new one of the same id (counted in `added` too).
+    pub replaced: usize,
     pub paragraphs: usize,
     pub bytes: u64,
 }
@@ -288,6 +308,47 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
             Ok(conn)
         }
     }
+}
+
+/// Deletes the indexed documents `targets` (row number, the stored document) and their key
+/// rows, inside `tx`; the keys are found by fingerprinting the stored text again. Returns how
+/// many were deleted.
+fn delete_documents(
+    tx: &Transaction<'_>,
+    targets: &[(i64, Document)],
+    params: &Params,
+    normalizers: &NormalizerPool,
+    db: &impl Fn(rusqlite::Error) -> IndexError,
+) -> Result<usize, IndexError> {
+    for chunk in targets.chunks(ADD_CHUNK_DOCUMENTS) {
+        let documents: Vec<Document> = chunk.iter().map(|(_, d)| d.clone()).collect();
+        let fingerprints = pipeline::fingerprint_documents(&documents, params, normalizers);
+        let token_ids = normalizers.vocabulary().token_ids();
+        let keys: Vec<DocumentKeys> = fingerprints
+            .par_iter()
+            .map(|fp| document_keys(fp, &token_ids, params))
+            .collect();
+        let delete = |table: &str, rows: &mut dyn Iterator<Item = (i64, i64)>| {
+            let mut statement =
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))?;
+            for (key, doc) in rows {
+                statement.execute([key, doc])?;
+            }
+            Ok::<(), rusqlite::Error>(())
+        };
+        for ((doc, _), keys) in chunk.iter().zip(&keys) {
+            delete("bands", &mut keys.bands.iter().map(|&k| (k, *doc))).map_err(db)?;
+            delete("anchors", &mut keys.anchors.iter().map(|&k| (k, *doc))).map_err(db)?;
+            delete(
+                "paragraph_keys",
+                &mut keys.paragraph_keys.iter().map(|&k| (k, *doc)),
+            )
+            .map_err(db)?;
+            tx.execute("DELETE FROM documents WHERE doc = ?1", [doc])
+                .map_err(db)?;
+        }
+    }
+    Ok(targets.len())
 }
 
 fn database_path(dir: &Path) -> PathBuf {
@@ -485,13 +546,25 @@ impl Index {
         documents: &[Document],
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<AddSummary, IndexError> {
-        self.add_in_passes(documents, progress, ADD_KEY_ROWS)
+        self.add_in_passes(documents, OnDuplicate::Skip, progress, ADD_KEY_ROWS)
+    }
+
+    /// [`Index::add`], doing `on_duplicate` with documents whose id is already indexed; a
+    /// replacement and its addition are in the same transaction.
+    pub fn add_with(
+        &mut self,
+        documents: &[Document],
+        on_duplicate: OnDuplicate,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<AddSummary, IndexError> {
+        self.add_in_passes(documents, on_duplicate, progress, ADD_KEY_ROWS)
     }
 
     /// [`Index::add`], writing the gathered key rows whenever there are `key_rows_per_pass`.
     fn add_in_passes(
         &mut self,
         documents: &[Document],
+        on_duplicate: OnDuplicate,
         progress: &(dyn Fn(Progress) + Sync),
         key_rows_per_pass: usize,
     ) -> Result<AddSummary, IndexError> {
@@ -501,18 +574,41 @@ impl Index {
         let mut summary = AddSummary::default();
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut fresh: Vec<&Document> = Vec::with_capacity(documents.len());
+        let mut replaced: Vec<(i64, Document)> = Vec::new();
         {
             let mut known = tx
-                .prepare("SELECT 1 FROM documents WHERE id = ?1")
+                .prepare(&format!("{SELECT_DOCUMENT} WHERE id = ?1"))
                 .map_err(db)?;
             for doc in documents {
-                if !seen.insert(doc.id.as_str()) || known.exists([&doc.id]).map_err(db)? {
+                if !seen.insert(doc.id.as_str()) {
                     summary.skipped_ids.push(doc.id.clone());
-                } else {
-                    fresh.push(doc);
+                    continue;
+                }
+                let indexed = known
+                    .query_row([&doc.id], read_document)
+                    .optional()
+                    .map_err(db)?;
+                match (indexed, on_duplicate) {
+                    (None, _) => fresh.push(doc),
+                    (Some(old), OnDuplicate::Replace) => {
+                        replaced.push(old);
+                        fresh.push(doc);
+                    }
+                    (Some(_), OnDuplicate::Skip | OnDuplicate::Fail) => {
+                        summary.skipped_ids.push(doc.id.clone())
+                    }
                 }
             }
         }
+        if on_duplicate == OnDuplicate::Fail && !summary.skipped_ids.is_empty() {
+            // Dropping the transaction rolls it back: nothing is added.
+            return Err(IndexError::Duplicates {
+                dir: self.dir.display().to_string(),
+                count: summary.skipped_ids.len(),
+                first: summary.skipped_ids[0].clone(),
+            });
+        }
+        summary.replaced = delete_documents(&tx, &replaced, &params, &self.normalizers, db)?;
         let mut next_doc: i64 = tx
             .query_row("SELECT COALESCE(MAX(doc), 0) + 1 FROM documents", [], |r| {
                 r.get(0)
@@ -594,36 +690,7 @@ impl Index {
         }
         targets.sort_by_key(|(doc, _)| *doc);
         targets.dedup_by_key(|(doc, _)| *doc);
-        for chunk in targets.chunks(ADD_CHUNK_DOCUMENTS) {
-            let documents: Vec<Document> = chunk.iter().map(|(_, d)| d.clone()).collect();
-            let fingerprints =
-                pipeline::fingerprint_documents(&documents, &params, &self.normalizers);
-            let token_ids = self.normalizers.vocabulary().token_ids();
-            let keys: Vec<DocumentKeys> = fingerprints
-                .par_iter()
-                .map(|fp| document_keys(fp, &token_ids, &params))
-                .collect();
-            let delete = |table: &str, rows: &mut dyn Iterator<Item = (i64, i64)>| {
-                let mut statement =
-                    tx.prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))?;
-                for (key, doc) in rows {
-                    statement.execute([key, doc])?;
-                }
-                Ok::<(), rusqlite::Error>(())
-            };
-            for ((doc, _), keys) in chunk.iter().zip(&keys) {
-                delete("bands", &mut keys.bands.iter().map(|&k| (k, *doc))).map_err(db)?;
-                delete("anchors", &mut keys.anchors.iter().map(|&k| (k, *doc))).map_err(db)?;
-                delete(
-                    "paragraph_keys",
-                    &mut keys.paragraph_keys.iter().map(|&k| (k, *doc)),
-                )
-                .map_err(db)?;
-                tx.execute("DELETE FROM documents WHERE doc = ?1", [doc])
-                    .map_err(db)?;
-            }
-            summary.removed += chunk.len();
-        }
+        summary.removed = delete_documents(&tx, &targets, &params, &self.normalizers, db)?;
         tx.commit().map_err(db)?;
         Ok(summary)
     }
@@ -1212,7 +1279,9 @@ mod tests {
         one_pass.add(&documents, &|_| {}).unwrap();
         let (_many, mut many_passes) = fresh_index();
         // A pass after every document's keys.
-        many_passes.add_in_passes(&documents, &|_| {}, 1).unwrap();
+        many_passes
+            .add_in_passes(&documents, OnDuplicate::Skip, &|_| {}, 1)
+            .unwrap();
         let rows = dump(&one_pass);
         assert!(rows.iter().any(|r| r.2.as_deref() == Some("Daily Courier")));
         assert_eq!(rows, dump(&many_passes));

@@ -483,3 +483,54 @@ fn a_damaged_index_is_never_written_into() {
         "the damaged file was written"
     );
 }
+
+#[test]
+fn an_article_resent_with_corrected_text_replaces_the_indexed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        fs::write(&p, format!("{{\"id\":\"story-1\",\"text\":\"{text}\"}}\n")).unwrap();
+        p
+    };
+    let original = write(
+        "original.jsonl",
+        "The minister said on Monday that the new rules would take effect in May after a long consultation.\\n\\nA second paragraph with more of the story and its many details.",
+    );
+    let corrected = write(
+        "corrected.jsonl",
+        "The minister said on Tuesday that the new rules would take effect in June after a short consultation.\\n\\nA second paragraph with more of the story and its many details, corrected.",
+    );
+    let index = index_of(dir.path(), "idx", &original);
+    // Skipped by default; under --strict or --on-duplicate fail, nothing is added (exit 2).
+    for flag in ["--strict", "--on-duplicate=fail"] {
+        let out = wiretrace()
+            .args(["index", "add", "-q", flag, path(&index), path(&corrected)])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("already indexed"));
+    }
+    run_ok(&[
+        "index",
+        "add",
+        "-q",
+        "--on-duplicate",
+        "replace",
+        path(&index),
+        path(&corrected),
+    ]);
+    // The index now holds exactly what a fresh index of the corrected article holds.
+    let fresh = index_of(dir.path(), "fresh", &corrected);
+    let (replaced, expected) = (stats(path(&index)), stats(path(&fresh)));
+    for field in [
+        "documents",
+        "paragraphs",
+        "text_bytes",
+        "band_rows",
+        "anchor_rows",
+        "paragraph_key_rows",
+    ] {
+        assert!(replaced[field].is_u64(), "{field}: {replaced}");
+        assert_eq!(replaced[field], expected[field], "{field}");
+    }
+}

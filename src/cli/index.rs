@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 use wiretrace::attribute::parse_published;
-use wiretrace::index::{Access, Index, IndexError, Removal};
+use wiretrace::index::{Access, Index, IndexError, OnDuplicate, Removal};
 use wiretrace::pipeline::ScanOptions;
 use wiretrace::report::{Format, Report};
 
@@ -60,12 +60,24 @@ struct AddArgs {
     /// Worker threads (0: one per core).
     #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
     threads: usize,
-    /// Fail (exit 2, nothing added) if any input was skipped or altered.
+    /// Fail (exit 2, nothing added) if any input was skipped or altered, or any document
+    /// would be skipped as already indexed.
     #[arg(long)]
     strict: bool,
+    /// What to do with a document whose id is already indexed: keep the indexed one, replace
+    /// it with the new one (corrected text), or add nothing and fail (exit 2).
+    #[arg(long, value_enum, default_value = "skip", value_name = "WHAT")]
+    on_duplicate: OnDuplicateArg,
     /// Print no warnings, progress or summary to stderr.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OnDuplicateArg {
+    Skip,
+    Replace,
+    Fail,
 }
 
 #[derive(Debug, Args)]
@@ -117,9 +129,10 @@ struct RemoveArgs {
 
 fn failure(error: IndexError) -> Failure {
     match error {
-        IndexError::Missing { .. } | IndexError::Exists { .. } | IndexError::Version { .. } => {
-            Failure::usage(error.to_string())
-        }
+        IndexError::Missing { .. }
+        | IndexError::Exists { .. }
+        | IndexError::Version { .. }
+        | IndexError::Duplicates { .. } => Failure::usage(error.to_string()),
         _ => Failure::failed(error.to_string()),
     }
 }
@@ -153,8 +166,14 @@ fn add(args: AddArgs) -> Result<(), Failure> {
     )?;
     let started = Instant::now();
     let progress = ProgressBarReporter::new(args.quiet);
+    // Under --strict a skip is a failure: nothing is added.
+    let on_duplicate = match (args.on_duplicate, args.strict) {
+        (OnDuplicateArg::Replace, _) => OnDuplicate::Replace,
+        (OnDuplicateArg::Fail, _) | (OnDuplicateArg::Skip, true) => OnDuplicate::Fail,
+        (OnDuplicateArg::Skip, false) => OnDuplicate::Skip,
+    };
     let summary = index
-        .add(&corpus.documents, &|p| progress.update(p))
+        .add_with(&corpus.documents, on_duplicate, &|p| progress.update(p))
         .map_err(failure)?;
     progress.finish();
     if !args.quiet {
@@ -165,6 +184,12 @@ fn add(args: AddArgs) -> Result<(), Failure> {
             summary.paragraphs,
             summary.bytes as f64 / 1e6
         );
+        if summary.replaced > 0 {
+            say!(
+                "wiretrace: replaced {} indexed documents with the new ones of the same id",
+                summary.replaced
+            );
+        }
         if !summary.skipped_ids.is_empty() {
             say!(
                 "wiretrace: warning: {} documents skipped: their id is already indexed or repeated (first: {})",
