@@ -171,7 +171,7 @@ pub fn ingest(inputs: &[Input], options: &IngestOptions) -> Result<Corpus, Inges
 
 fn read_error(path: &Path, source: io::Error) -> IngestError {
     IngestError::Read {
-        path: path.display().to_string(),
+        path: shown(path.as_os_str()),
         source,
     }
 }
@@ -299,12 +299,12 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
     match FileKind::of(path) {
         FileKind::Jsonl(compression) => {
             let mut reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
-            let display = path.display().to_string();
+            let display = shown(path.as_os_str());
             read_jsonl(&mut reader, &display, &stem, options, corpus)
         }
         FileKind::Table(compression, delimiter) => {
             let reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
-            let display = path.display().to_string();
+            let display = shown(path.as_os_str());
             read_table(reader, delimiter, &display, &stem, options, corpus)
         }
         kind @ (FileKind::Html(compression)
@@ -313,7 +313,7 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
             let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
             let file = PlainFile {
                 id: stem,
-                display: path.display().to_string(),
+                display: shown(path.as_os_str()),
                 source: source_for(path, options),
             };
             match kind {
@@ -325,21 +325,43 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
     }
 }
 
+/// A path (or a part of one) as text for ids, paths and messages: as it is when it is UTF-8;
+/// else with each byte that is not UTF-8 written `\xNN`, so that two different files never
+/// show the same name (a lossy conversion would give both `�`).
+fn shown(name: &std::ffi::OsStr) -> String {
+    if let Some(text) = name.to_str() {
+        return text.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
 fn file_stem(path: &Path) -> String {
     bare_stem(path)
         .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+        .map(shown)
+        .unwrap_or_else(|| shown(path.as_os_str()))
 }
 
 fn source_for(path: &Path, options: &IngestOptions) -> Option<String> {
     match &options.source {
         SourceRule::None => None,
         SourceRule::Fixed(s) => Some(s.clone()),
-        SourceRule::ParentDir => path
-            .parent()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned()),
+        SourceRule::ParentDir => path.parent().and_then(|p| p.file_name()).map(shown),
     }
 }
 
@@ -368,8 +390,8 @@ fn read_directory(
             Err(err) => {
                 let input = err
                     .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| dir.display().to_string());
+                    .map(|p| shown(p.as_os_str()))
+                    .unwrap_or_else(|| shown(dir.as_os_str()));
                 // The root itself failing means the input cannot be read at all.
                 if err.depth() == 0 {
                     let io = err
@@ -393,21 +415,21 @@ fn read_directory(
         let relative = bare_stem(path.strip_prefix(dir).unwrap_or(&path));
         let id = relative
             .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+            .map(|c| shown(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/");
         match FileKind::of(&path) {
             FileKind::Article(compression) | FileKind::Html(compression) => {
                 let file = PlainFile {
                     id,
-                    display: path.display().to_string(),
+                    display: shown(path.as_os_str()),
                     source: source_for(&path, options),
                 };
                 articles.push((file, path, compression));
             }
             kind @ (FileKind::Jsonl(compression) | FileKind::Table(compression, _)) => {
                 read_articles(std::mem::take(&mut articles), options, corpus);
-                let display = path.display().to_string();
+                let display = shown(path.as_os_str());
                 match open_file(&path, compression) {
                     Ok(mut reader) => {
                         let read = match kind {
@@ -432,7 +454,7 @@ fn read_directory(
                 }
             }
             FileKind::Other(_) => {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = path.file_name().map(shown);
                 let extension = match extension_lowercase(&path) {
                     Some(ext) => format!(".{ext}"),
                     None if name.as_deref().is_some_and(|n| n.starts_with('.')) => {
@@ -452,7 +474,7 @@ fn read_directory(
             .map(|(extension, n)| format!("{n} {extension}"))
             .collect();
         corpus.warnings.push(Warning {
-            input: dir.display().to_string(),
+            input: shown(dir.as_os_str()),
             kind: WarningKind::Skipped,
             message: format!(
                 "skipped {total} file{}: {} (read are .txt, .md, .html, .htm, .jsonl, \

@@ -393,3 +393,31 @@ fn an_output_in_a_missing_directory_fails_before_any_work() {
         "{stderr}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn two_files_with_non_utf8_names_keep_distinct_ids_and_paths() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (byte, text) in [
+        (0xFFu8, "The first article."),
+        (0xFE, "The second article."),
+    ] {
+        let bytes = [b'a', byte, b'.', b't', b'x', b't'];
+        fs::write(dir.path().join(OsStr::from_bytes(&bytes)), text).unwrap();
+    }
+    let (report, stderr) = scan_json(&[dir.path().to_str().unwrap()]);
+    let ids = common::document_ids(&report);
+    assert_eq!(ids, ["a\\xFE", "a\\xFF"], "{stderr}");
+    let paths: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths[0].ends_with("a\\xFE.txt") && paths[1].ends_with("a\\xFF.txt"),
+        "{paths:?}"
+    );
+}
