@@ -31,7 +31,7 @@
 //!    that overlap in one document are merged, and the matches inside a group are its links.
 //!
 //! Without alignment, the paragraph clusters are the clusters, member for member. Either way,
-//! short paragraphs (too short to fingerprint) copied exactly, where some copy is in no
+//! paragraphs copied exactly (any length of two words or more), where some copy is in no
 //! cluster, are clusters of their own.
 //!
 //! Invariants: deterministic (links sorted by strength, then by stretch); clusters ordered by

@@ -9,8 +9,8 @@
 //! dropped: offsets then refer to the extracted text); any other file named on the command line
 //! is one article; in a directory, `.txt` and `.md` files are articles and the kinds above are
 //! read as such, each also gzip- (`.gz`) or zstd-compressed (`.zst`); every other file of a
-//! walked directory is counted and named in one summary warning. Standard input is JSONL when its first non-blank byte is `{` (or with
-//! [`IngestOptions::stdin_jsonl`]), else one article.
+//! walked directory is counted and named in one summary warning. Standard input is JSONL when
+//! its first non-blank byte is `{` (or with [`IngestOptions::stdin_jsonl`]), else one article.
 //!
 //! Invariants:
 //! - One bad document never fails the run: empty, binary and malformed documents become counted
@@ -206,7 +206,13 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
             _ => None,
         },
     };
-    push_plain_file(file, bytes, options, corpus);
+    push_file(
+        FileKind::Other(Compression::None),
+        file,
+        bytes,
+        options,
+        corpus,
+    );
     Ok(())
 }
 
@@ -247,6 +253,16 @@ impl FileKind {
             Some("txt" | "md") => FileKind::Article(compression),
             Some("html" | "htm") => FileKind::Html(compression),
             _ => FileKind::Other(compression),
+        }
+    }
+
+    fn compression(self) -> Compression {
+        match self {
+            FileKind::Jsonl(c)
+            | FileKind::Table(c, _)
+            | FileKind::Article(c)
+            | FileKind::Html(c)
+            | FileKind::Other(c) => c,
         }
     }
 }
@@ -296,32 +312,40 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
         return read_directory(path, options, corpus);
     }
     let stem = file_stem(path);
-    match FileKind::of(path) {
-        FileKind::Jsonl(compression) => {
-            let mut reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
-            let display = shown(path.as_os_str());
-            read_jsonl(&mut reader, &display, &stem, options, corpus)
-        }
-        FileKind::Table(compression, delimiter) => {
+    let display = shown(path.as_os_str());
+    let kind = FileKind::of(path);
+    match kind {
+        FileKind::Jsonl(compression) | FileKind::Table(compression, _) => {
             let reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
-            let display = shown(path.as_os_str());
-            read_table(reader, delimiter, &display, &stem, options, corpus)
+            read_records(kind, reader, &display, &stem, options, corpus)
         }
-        kind @ (FileKind::Html(compression)
-        | FileKind::Article(compression)
-        | FileKind::Other(compression)) => {
-            let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
+        FileKind::Html(_) | FileKind::Article(_) | FileKind::Other(_) => {
+            let bytes = read_file(path, kind.compression()).map_err(|e| read_error(path, e))?;
             let file = PlainFile {
                 id: stem,
-                display: shown(path.as_os_str()),
+                display,
                 source: source_for(path, options),
             };
-            match kind {
-                FileKind::Html(_) => push_html_file(file, bytes, options, corpus),
-                _ => push_plain_file(file, bytes, options, corpus),
-            }
+            push_file(kind, file, bytes, options, corpus);
             Ok(())
         }
+    }
+}
+
+/// Reads the records of a JSONL file or a table (`kind`) from `reader`.
+fn read_records(
+    kind: FileKind,
+    mut reader: Box<dyn BufRead>,
+    display: &str,
+    stem: &str,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) -> Result<(), IngestError> {
+    match kind {
+        FileKind::Table(_, delimiter) => {
+            read_table(reader, delimiter, display, stem, options, corpus)
+        }
+        _ => read_jsonl(&mut reader, display, stem, options, corpus),
     }
 }
 
@@ -379,7 +403,7 @@ fn read_directory(
 ) -> Result<(), IngestError> {
     // Article files are read in parallel a run at a time; a JSONL file ends the run, so the
     // documents stay in walk order.
-    let mut articles: Vec<(PlainFile, PathBuf, Compression)> = Vec::new();
+    let mut articles: Vec<(PlainFile, PathBuf, FileKind)> = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -418,26 +442,22 @@ fn read_directory(
             .map(|c| shown(c.as_os_str()))
             .collect::<Vec<_>>()
             .join("/");
-        match FileKind::of(&path) {
-            FileKind::Article(compression) | FileKind::Html(compression) => {
+        let kind = FileKind::of(&path);
+        match kind {
+            FileKind::Article(_) | FileKind::Html(_) => {
                 let file = PlainFile {
                     id,
                     display: shown(path.as_os_str()),
                     source: source_for(&path, options),
                 };
-                articles.push((file, path, compression));
+                articles.push((file, path, kind));
             }
-            kind @ (FileKind::Jsonl(compression) | FileKind::Table(compression, _)) => {
+            FileKind::Jsonl(compression) | FileKind::Table(compression, _) => {
                 read_articles(std::mem::take(&mut articles), options, corpus);
                 let display = shown(path.as_os_str());
                 match open_file(&path, compression) {
-                    Ok(mut reader) => {
-                        let read = match kind {
-                            FileKind::Table(_, delimiter) => {
-                                read_table(reader, delimiter, &display, &id, options, corpus)
-                            }
-                            _ => read_jsonl(&mut reader, &display, &id, options, corpus),
-                        };
+                    Ok(reader) => {
+                        let read = read_records(kind, reader, &display, &id, options, corpus);
                         if let Err(IngestError::Read { source, .. }) = read {
                             corpus.warnings.push(Warning {
                                 input: display,
@@ -490,23 +510,20 @@ fn read_directory(
 
 /// Reads and decodes article files in parallel, keeping their order.
 fn read_articles(
-    files: Vec<(PlainFile, PathBuf, Compression)>,
+    files: Vec<(PlainFile, PathBuf, FileKind)>,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) {
-    let read: Vec<(PlainFile, io::Result<Vec<u8>>)> = files
+    let read: Vec<(PlainFile, FileKind, io::Result<Vec<u8>>)> = files
         .into_par_iter()
-        .map(|(file, path, compression)| {
-            let bytes = read_file(&path, compression);
-            (file, bytes)
+        .map(|(file, path, kind)| {
+            let bytes = read_file(&path, kind.compression());
+            (file, kind, bytes)
         })
         .collect();
-    for (file, bytes) in read {
+    for (file, kind, bytes) in read {
         match bytes {
-            Ok(bytes) if is_html_path(&file.display) => {
-                push_html_file(file, bytes, options, corpus)
-            }
-            Ok(bytes) => push_plain_file(file, bytes, options, corpus),
+            Ok(bytes) => push_file(kind, file, bytes, options, corpus),
             Err(err) => corpus.warnings.push(Warning {
                 input: file.display,
                 kind: WarningKind::Unreadable,
@@ -533,31 +550,6 @@ fn walk_error_message(err: &walkdir::Error) -> String {
 /// extracted: its offsets refer to the extracted text, not to the file.
 pub fn is_html_path(path: &str) -> bool {
     matches!(FileKind::of(Path::new(path)), FileKind::Html(_))
-}
-
-/// A web page: its article text extracted (see [`extract_article`]), kept like a plain file's.
-fn push_html_file(file: PlainFile, bytes: Vec<u8>, options: &IngestOptions, corpus: &mut Corpus) {
-    let html = match decode(bytes) {
-        Decoded::Text(html, _) => html,
-        Decoded::Empty | Decoded::Binary => {
-            return push_plain_file(file, Vec::new(), options, corpus)
-        }
-    };
-    match extract_article(&html) {
-        Some(article) => {
-            let mut doc = Document::new(file.id, article.text);
-            doc.path = file.display;
-            doc.source = file.source;
-            doc.title = article.title;
-            doc.published = article.published;
-            push_document(doc, options, corpus);
-        }
-        None => corpus.warnings.push(Warning {
-            input: file.display,
-            kind: WarningKind::Empty,
-            message: "no article text found in the HTML page, skipped".into(),
-        }),
-    }
 }
 
 /// The readable article of a web page.
@@ -614,26 +606,58 @@ fn extract_article(html: &str) -> Option<ExtractedArticle> {
     })
 }
 
-fn push_plain_file(file: PlainFile, bytes: Vec<u8>, options: &IngestOptions, corpus: &mut Corpus) {
-    match decode(bytes) {
-        Decoded::Empty => corpus.warnings.push(Warning {
-            input: file.display,
-            kind: WarningKind::Empty,
-            message: "empty document, skipped".into(),
-        }),
-        Decoded::Binary => corpus.warnings.push(Warning {
-            input: file.display,
-            kind: WarningKind::Binary,
-            message: "binary content (NUL or control bytes), skipped".into(),
-        }),
-        Decoded::Text(text, encoding) => {
-            let mut doc = Document::new(file.id, text);
-            doc.path = file.display;
-            doc.source = file.source;
-            doc.encoding = encoding;
-            push_document(doc, options, corpus);
+/// One file's bytes as a document: its text as it is, or a web page's (`kind` HTML) article
+/// text; an empty or binary file, or a page without an article, is a counted warning.
+fn push_file(
+    kind: FileKind,
+    file: PlainFile,
+    bytes: Vec<u8>,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) {
+    let skipped = |kind: WarningKind, message: &str| Warning {
+        input: file.display.clone(),
+        kind,
+        message: message.into(),
+    };
+    let (text, encoding) = match decode(bytes) {
+        Decoded::Text(text, encoding) => (text, encoding),
+        Decoded::Empty => {
+            let warning = skipped(WarningKind::Empty, "empty document, skipped");
+            return corpus.warnings.push(warning);
         }
-    }
+        Decoded::Binary => {
+            let warning = skipped(
+                WarningKind::Binary,
+                "binary content (NUL or control bytes), skipped",
+            );
+            return corpus.warnings.push(warning);
+        }
+    };
+    let mut doc = match kind {
+        FileKind::Html(_) => {
+            let Some(article) = extract_article(&text) else {
+                let warning = skipped(
+                    WarningKind::Empty,
+                    "no article text found in the HTML page, skipped",
+                );
+                return corpus.warnings.push(warning);
+            };
+            // The extracted text is UTF-8 whatever the page's bytes were.
+            let mut doc = Document::new(file.id, article.text);
+            doc.title = article.title;
+            doc.published = article.published;
+            doc
+        }
+        _ => {
+            let mut doc = Document::new(file.id, text);
+            doc.encoding = encoding;
+            doc
+        }
+    };
+    doc.path = file.display;
+    doc.source = file.source;
+    push_document(doc, options, corpus);
 }
 
 /// Adds a decoded document, with the warnings its encoding and length call for.

@@ -331,12 +331,7 @@ fn an_agency_registry_with_an_empty_alias_or_3000_aliases() {
         r#"{"agencies":[{"id":"X","name":"X News","aliases":["X", " "]}]}"#,
     )
     .unwrap();
-    let out = wiretrace()
-        .args(["scan", "--agencies"])
-        .arg(&empty)
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let out = scan_paths(&["--agencies", empty.to_str().unwrap()], &[&doc]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

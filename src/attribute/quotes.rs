@@ -87,10 +87,7 @@ pub fn quoted_bytes_and_unquoted_words(
                 .iter()
                 .find_map(|pattern| pattern.find(text))
         };
-        match attribution {
-            Some(m) => (m.len(), words(text)),
-            None => (0, words(text)),
-        }
+        (attribution.map_or(0, |m| m.len()), words(text))
     };
     let (mut quoted, mut unquoted_words) = (0, 0);
     let mut at = start;

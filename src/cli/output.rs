@@ -183,7 +183,9 @@ enum Sink {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
-        if let Ok(target) = std::fs::metadata(path) {
+        // What `path` names now (through a symbolic link): a special file, or one to replace.
+        let existing = std::fs::metadata(path).ok();
+        if let Some(target) = &existing {
             if !target.is_file() && !target.is_dir() {
                 let file = OpenOptions::new().write(true).open(path)?;
                 return Ok(AtomicFile {
@@ -217,13 +219,13 @@ impl AtomicFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode());
+            let mode = existing.as_ref().map_or(0o666, |m| m.permissions().mode());
             builder.permissions(std::fs::Permissions::from_mode(mode));
         }
         let temp = builder.tempfile_in(dir)?;
         // And its owner, where this process may give it (root replacing a user's file).
         #[cfg(unix)]
-        if let Ok(existing) = std::fs::metadata(path) {
+        if let Some(existing) = &existing {
             use std::os::unix::fs::MetadataExt;
             let _ =
                 std::os::unix::fs::chown(temp.path(), Some(existing.uid()), Some(existing.gid()));
