@@ -6,11 +6,13 @@
 //! What is read: a `.jsonl`/`.ndjson` file is one article per line, a `.csv`/`.tsv` file one
 //! article per row (a header row names the columns), an `.html`/`.htm` page one article whose
 //! text is extracted (title, byline and article paragraphs; scripts, navigation and markup
-//! dropped: offsets then refer to the extracted text); any other file named on the command line
+//! dropped: offsets then refer to the extracted text), a `.parquet` file one article per row
+//! (the [`parquet`] module); any other file named on the command line
 //! is one article; in a directory, `.txt` and `.md` files are articles and the kinds above are
 //! read as such, each also gzip- (`.gz`) or zstd-compressed (`.zst`); every other file of a
 //! walked directory is counted and named in one summary warning. Standard input is JSONL when
-//! its first non-blank byte is `{` (or with [`IngestOptions::stdin_jsonl`]), else one article.
+//! its first non-blank byte is `{` (or with [`IngestOptions::stdin_jsonl`]), Parquet when it
+//! starts with Parquet's magic bytes, else one article.
 //!
 //! Invariants:
 //! - One bad document never fails the run: empty, binary and malformed documents become counted
@@ -30,6 +32,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::doc::{Document, TextEncoding};
+
+mod parquet;
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +202,10 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
     }
     let mut bytes = Vec::new();
     lock.read_to_end(&mut bytes).map_err(stdin_error)?;
+    if bytes.starts_with(parquet::MAGIC) {
+        let bytes = bytes::Bytes::from(bytes);
+        return parquet::read_parquet(bytes, "-", "stdin", options, corpus);
+    }
     let file = PlainFile {
         id: "stdin".into(),
         display: "-".into(),
@@ -235,6 +243,8 @@ enum FileKind {
     Article(Compression),
     /// A web page (`.html`, `.htm`): one article, its text extracted.
     Html(Compression),
+    /// A Parquet table (`.parquet`): one article per row, columns named as for JSONL.
+    Parquet(Compression),
     /// Anything else: one article when named on the command line, skipped in a directory.
     Other(Compression),
 }
@@ -252,6 +262,7 @@ impl FileKind {
             Some("tsv") => FileKind::Table(compression, b'\t'),
             Some("txt" | "md") => FileKind::Article(compression),
             Some("html" | "htm") => FileKind::Html(compression),
+            Some("parquet") => FileKind::Parquet(compression),
             _ => FileKind::Other(compression),
         }
     }
@@ -262,6 +273,7 @@ impl FileKind {
             | FileKind::Table(c, _)
             | FileKind::Article(c)
             | FileKind::Html(c)
+            | FileKind::Parquet(c)
             | FileKind::Other(c) => c,
         }
     }
@@ -306,6 +318,24 @@ fn bare_stem(path: &Path) -> PathBuf {
     bare
 }
 
+/// Reads the rows of the Parquet file at `path`; a compressed one is decompressed into memory
+/// first (Parquet is read from its end).
+fn read_parquet_file(
+    path: &Path,
+    compression: Compression,
+    display: &str,
+    stem: &str,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) -> Result<(), IngestError> {
+    if compression == Compression::None {
+        let file = File::open(path).map_err(|e| read_error(path, e))?;
+        return parquet::read_parquet(file, display, stem, options, corpus);
+    }
+    let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
+    parquet::read_parquet(bytes::Bytes::from(bytes), display, stem, options, corpus)
+}
+
 fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if meta.is_dir() {
@@ -318,6 +348,9 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
         FileKind::Jsonl(compression) | FileKind::Table(compression, _) => {
             let reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
             read_records(kind, reader, &display, &stem, options, corpus)
+        }
+        FileKind::Parquet(compression) => {
+            read_parquet_file(path, compression, &display, &stem, options, corpus)
         }
         FileKind::Html(_) | FileKind::Article(_) | FileKind::Other(_) => {
             let bytes = read_file(path, kind.compression()).map_err(|e| read_error(path, e))?;
@@ -473,6 +506,18 @@ fn read_directory(
                     }),
                 }
             }
+            FileKind::Parquet(compression) => {
+                read_articles(std::mem::take(&mut articles), options, corpus);
+                let display = shown(path.as_os_str());
+                let read = read_parquet_file(&path, compression, &display, &id, options, corpus);
+                if let Err(IngestError::Read { source, .. }) = read {
+                    corpus.warnings.push(Warning {
+                        input: display,
+                        kind: WarningKind::Unreadable,
+                        message: format!("cannot read the rest of the file: {source}"),
+                    });
+                }
+            }
             FileKind::Other(_) => {
                 let name = path.file_name().map(shown);
                 let extension = match extension_lowercase(&path) {
@@ -498,8 +543,8 @@ fn read_directory(
             kind: WarningKind::Skipped,
             message: format!(
                 "skipped {total} file{}: {} (read are .txt, .md, .html, .htm, .jsonl, \
-                 .ndjson, .csv and .tsv, also .gz or .zst; extract the text of other formats \
-                 first)",
+                 .ndjson, .csv, .tsv and .parquet, also .gz or .zst; extract the text of other \
+                 formats first)",
                 if total == 1 { "" } else { "s" },
                 kinds.join(", ")
             ),

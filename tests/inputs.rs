@@ -284,17 +284,20 @@ fn csv_and_tsv_tables_are_read_by_their_header() {
         .output()
         .unwrap();
     assert!(out.status.success());
+    assert_refused(&table, &[], "no 'text' column (columns: id, body)");
+}
+
+/// Asserts that `scan -q ARGS PATH` exits 2 with `message` on stderr.
+fn assert_refused(path: &Path, args: &[&str], message: &str) {
     let out = wiretrace()
         .args(["scan", "-q"])
-        .arg(&table)
+        .args(args)
+        .arg(path)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("no 'text' column (columns: id, body)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(message), "{stderr}");
 }
 
 #[test]
@@ -434,4 +437,173 @@ fn an_html_page_is_read_as_its_article_text() {
     let (report, _) = scan_json(dir.path());
     assert_eq!(report["documents"][0]["extracted_from"], "html");
     assert_eq!(report["warnings"].as_array().unwrap().len(), 0);
+}
+
+/// One row of a Parquet test table: id, body, source, published (Unix milliseconds).
+type ParquetRow<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<i64>,
+);
+
+/// Writes `rows` as a snappy-compressed Parquet table with the columns `id`, `body`, `source`,
+/// `published` (a timestamp) and `views` (an integer column nobody reads), as Spark or pandas
+/// would, in two row groups.
+fn write_parquet(path: &Path, rows: &[ParquetRow]) {
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+
+    let schema = parquet::schema::parser::parse_message_type(
+        "message article {
+            OPTIONAL BYTE_ARRAY id (UTF8);
+            OPTIONAL BYTE_ARRAY body (UTF8);
+            OPTIONAL BYTE_ARRAY source (UTF8);
+            OPTIONAL INT64 published (TIMESTAMP(MILLIS,true));
+            OPTIONAL INT64 views;
+        }",
+    )
+    .unwrap();
+    let properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let file = fs::File::create(path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, schema.into(), properties.into()).unwrap();
+    for group in rows.chunks(rows.len().div_ceil(2)) {
+        let mut row_group = writer.next_row_group().unwrap();
+        for column_no in 0..3 {
+            let cell =
+                |r: &ParquetRow<'_>| [r.0, r.1, r.2][column_no].map(|s| s.as_bytes().to_vec());
+            let values: Vec<ByteArray> =
+                group.iter().filter_map(cell).map(ByteArray::from).collect();
+            let levels: Vec<i16> = group.iter().map(|r| cell(r).is_some() as i16).collect();
+            let mut column = row_group.next_column().unwrap().unwrap();
+            column
+                .typed::<ByteArrayType>()
+                .write_batch(&values, Some(&levels), None)
+                .unwrap();
+            column.close().unwrap();
+        }
+        let times: Vec<i64> = group.iter().filter_map(|r| r.3).collect();
+        let levels: Vec<i16> = group.iter().map(|r| r.3.is_some() as i16).collect();
+        let mut column = row_group.next_column().unwrap().unwrap();
+        column
+            .typed::<Int64Type>()
+            .write_batch(&times, Some(&levels), None)
+            .unwrap();
+        column.close().unwrap();
+        let views: Vec<i64> = (0..group.len() as i64).collect();
+        let mut column = row_group.next_column().unwrap().unwrap();
+        column
+            .typed::<Int64Type>()
+            .write_batch(&views, Some(&vec![1; group.len()]), None)
+            .unwrap();
+        column.close().unwrap();
+        row_group.close().unwrap();
+    }
+    writer.close().unwrap();
+}
+
+#[test]
+fn parquet_tables_are_read_by_their_column_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let shared = "The ministry said on Tuesday that the new rules would take effect next month \
+                  after a long consultation with farmers and fishermen across the country.";
+    let first = format!("LONDON (Reuters) - {shared}\n\nA paragraph of its own.");
+    let second = format!("{shared}\n\nAnother outlet's own paragraph about it.");
+    let rows: Vec<ParquetRow> = vec![
+        (
+            Some("p1"),
+            Some(&first),
+            Some("Reuters"),
+            Some(1_709_640_000_000),
+        ),
+        (None, Some(&second), None, None),
+        (Some("no-text"), None, None, None),
+        (
+            Some("p4"),
+            Some("A short article with nothing shared."),
+            None,
+            None,
+        ),
+    ];
+    let table = root.join("feed.parquet");
+    write_parquet(&table, &rows);
+
+    // The text column is named with --text-field, as for JSONL and CSV.
+    let scan = |args: &[&str], path: &Path| {
+        wiretrace()
+            .args(["scan", "--format", "json", "--text-field", "body"])
+            .args(args)
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let out = scan(&[], &table);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(common::document_ids(&report), ["p1", "feed:2", "p4"]);
+    let docs = report["documents"].as_array().unwrap();
+    assert_eq!(docs[0]["source"], "Reuters");
+    assert_eq!(docs[0]["published"], "2024-03-05T12:00:00Z");
+    assert_eq!(docs[0]["paragraphs"].as_array().unwrap().len(), 2);
+    assert_eq!(docs[0]["credits"][0]["agency"], "Reuters");
+    assert!(stderr.contains("feed.parquet:3: empty text"), "{stderr}");
+    // The shared paragraph links the two rows, across the two row groups.
+    let linked = report["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["members"].as_array().unwrap().len() == 2);
+    assert!(linked, "{report}");
+
+    // In a directory, compressed, and on standard input it reads the same.
+    let compressed = root.join("more.parquet.zst");
+    fs::write(
+        &compressed,
+        zstd::encode_all(&fs::read(&table).unwrap()[..], 3).unwrap(),
+    )
+    .unwrap();
+    let out = scan(&["-q"], root);
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        common::document_ids(&report),
+        ["p1", "feed:2", "p4", "p1~2", "more:2", "p4~2"]
+    );
+    let mut child = wiretrace()
+        .args([
+            "scan",
+            "-",
+            "--format",
+            "json",
+            "-q",
+            "--text-field",
+            "body",
+        ])
+        .stdin(fs::File::open(&table).unwrap())
+        .output()
+        .unwrap();
+    assert!(child.status.success());
+    let report: Value = serde_json::from_slice(&std::mem::take(&mut child.stdout)).unwrap();
+    assert_eq!(common::document_ids(&report), ["p1", "stdin:2", "p4"]);
+
+    // Without the text column the table is refused, naming its columns; a file that is not
+    // Parquet is refused, naming it.
+    assert_refused(
+        &table,
+        &[],
+        "no 'text' column (columns: id, body, source, published, views)",
+    );
+    let fake = root.join("fake.parquet");
+    fs::write(&fake, "id,text\n1,not parquet at all\n").unwrap();
+    assert_refused(
+        &fake,
+        &["--text-field", "body"],
+        "fake.parquet: not a readable Parquet file",
+    );
 }
