@@ -33,7 +33,10 @@ use serde::Serialize;
 
 use crate::doc::{Document, TextEncoding};
 
+mod capped;
 mod parquet;
+
+use capped::{Head, Overflow};
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,12 +203,18 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
     if options.stdin_jsonl || starts_with_object {
         return read_jsonl(&mut lock, "-", "stdin", options, corpus);
     }
-    let mut bytes = Vec::new();
-    lock.read_to_end(&mut bytes).map_err(stdin_error)?;
-    if bytes.starts_with(parquet::MAGIC) {
+    if lock
+        .fill_buf()
+        .map_err(stdin_error)?
+        .starts_with(parquet::MAGIC)
+    {
+        // Parquet is read from its end: the whole table is held.
+        let mut bytes = Vec::new();
+        lock.read_to_end(&mut bytes).map_err(stdin_error)?;
         let bytes = bytes::Bytes::from(bytes);
         return parquet::read_parquet(bytes, "-", "stdin", options, corpus);
     }
+    let head = capped::read_head(&mut lock, options.max_doc_bytes, None).map_err(stdin_error)?;
     let file = PlainFile {
         id: "stdin".into(),
         display: "-".into(),
@@ -217,7 +226,7 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
     push_file(
         FileKind::Other(Compression::None),
         file,
-        bytes,
+        head,
         options,
         corpus,
     );
@@ -285,16 +294,36 @@ fn extension_lowercase(path: &Path) -> Option<String> {
         .map(|e| e.to_ascii_lowercase())
 }
 
-/// The file's bytes, decompressed.
+/// The file's bytes, decompressed, all of them (a Parquet table).
 fn read_file(path: &Path, compression: Compression) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     open_file(path, compression)?.read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
+/// The first `cap` bytes of one article's file, decompressed, and its length when longer: a
+/// file past the cap is never held whole.
+fn read_file_head(path: &Path, compression: Compression, cap: usize) -> io::Result<Head> {
+    let file = File::open(path)?;
+    // A regular uncompressed file's size is known without reading it; a device's is not.
+    let known_len = match compression {
+        Compression::None => file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len()),
+        _ => None,
+    };
+    capped::read_head(&mut decompressed(file, compression)?, cap, known_len)
+}
+
 /// A buffered reader of the file's decompressed bytes.
 fn open_file(path: &Path, compression: Compression) -> io::Result<Box<dyn BufRead>> {
-    let file = BufReader::with_capacity(1 << 20, File::open(path)?);
+    decompressed(File::open(path)?, compression)
+}
+
+fn decompressed(file: File, compression: Compression) -> io::Result<Box<dyn BufRead>> {
+    let file = BufReader::with_capacity(1 << 20, file);
     Ok(match compression {
         Compression::None => Box::new(file),
         Compression::Gzip => Box::new(BufReader::with_capacity(
@@ -353,13 +382,14 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
             read_parquet_file(path, compression, &display, &stem, options, corpus)
         }
         FileKind::Html(_) | FileKind::Article(_) | FileKind::Other(_) => {
-            let bytes = read_file(path, kind.compression()).map_err(|e| read_error(path, e))?;
+            let head = read_file_head(path, kind.compression(), options.max_doc_bytes)
+                .map_err(|e| read_error(path, e))?;
             let file = PlainFile {
                 id: stem,
                 display,
                 source: source_for(path, options),
             };
-            push_file(kind, file, bytes, options, corpus);
+            push_file(kind, file, head, options, corpus);
             Ok(())
         }
     }
@@ -559,16 +589,16 @@ fn read_articles(
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) {
-    let read: Vec<(PlainFile, FileKind, io::Result<Vec<u8>>)> = files
+    let read: Vec<(PlainFile, FileKind, io::Result<Head>)> = files
         .into_par_iter()
         .map(|(file, path, kind)| {
-            let bytes = read_file(&path, kind.compression());
-            (file, kind, bytes)
+            let head = read_file_head(&path, kind.compression(), options.max_doc_bytes);
+            (file, kind, head)
         })
         .collect();
     for (file, kind, bytes) in read {
         match bytes {
-            Ok(bytes) => push_file(kind, file, bytes, options, corpus),
+            Ok(head) => push_file(kind, file, head, options, corpus),
             Err(err) => corpus.warnings.push(Warning {
                 input: file.display,
                 kind: WarningKind::Unreadable,
@@ -656,7 +686,7 @@ fn extract_article(html: &str) -> Option<ExtractedArticle> {
 fn push_file(
     kind: FileKind,
     file: PlainFile,
-    bytes: Vec<u8>,
+    head: Head,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) {
@@ -665,7 +695,7 @@ fn push_file(
         kind,
         message: message.into(),
     };
-    let (text, encoding) = match decode(bytes) {
+    let (text, encoding) = match decode(head.bytes) {
         Decoded::Text(text, encoding) => (text, encoding),
         Decoded::Empty => {
             let warning = skipped(WarningKind::Empty, "empty document, skipped");
@@ -702,11 +732,18 @@ fn push_file(
     };
     doc.path = file.display;
     doc.source = file.source;
-    push_document(doc, options, corpus);
+    push_document(doc, head.longer, options, corpus);
 }
 
-/// Adds a decoded document, with the warnings its encoding and length call for.
-fn push_document(mut doc: Document, options: &IngestOptions, corpus: &mut Corpus) {
+/// Adds a decoded document, with the warnings its encoding and length call for: a text longer
+/// than the cap is cut, and so is one whose input was already cut while reading (`original`:
+/// the input's length).
+fn push_document(
+    mut doc: Document,
+    original: Option<Overflow>,
+    options: &IngestOptions,
+    corpus: &mut Corpus,
+) {
     if doc.encoding != TextEncoding::Utf8 {
         corpus.warnings.push(Warning {
             input: doc.path.clone(),
@@ -717,15 +754,23 @@ fn push_document(mut doc: Document, options: &IngestOptions, corpus: &mut Corpus
             ),
         });
     }
-    if doc.text.len() > options.max_doc_bytes {
-        let original = doc.text.len();
+    if doc.text.len() > options.max_doc_bytes || original.is_some() {
+        let length = doc.text.len();
+        let (original, at_least) = match original {
+            Some(o) => (
+                usize::try_from(o.total).unwrap_or(usize::MAX).max(length),
+                o.at_least,
+            ),
+            None => (length, false),
+        };
         let cut = floor_char_boundary(&doc.text, options.max_doc_bytes);
         doc.text.truncate(cut);
         doc.truncated_from = Some(original);
+        let more_than = if at_least { "more than " } else { "" };
         corpus.warnings.push(Warning {
             input: doc.path.clone(),
             kind: WarningKind::Truncated,
-            message: format!("{original} bytes, cut to {cut} (--max-doc-bytes)"),
+            message: format!("{more_than}{original} bytes, cut to {cut} (--max-doc-bytes)"),
         });
     }
     corpus.documents.push(doc);
@@ -844,29 +889,42 @@ pub fn read_jsonl(
     // Lines are parsed in parallel, a batch at a time, so that the raw lines held at once stay
     // bounded (BATCH_BYTES) whatever the size of the file.
     const BATCH_BYTES: usize = 32 << 20;
-    let mut lines: Vec<(usize, Vec<u8>)> = Vec::new();
+    // A line far over the cap is cut while it is read (its long strings shortened).
+    let mut lines: Vec<(usize, Vec<u8>, Option<Overflow>)> = Vec::new();
     let mut batch_bytes = 0;
     let mut line_no = 0usize;
     loop {
         let mut buf = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut buf)
+        let line = capped::read_line(reader, &mut buf, options.max_doc_bytes)
             .map_err(|e| read_error(Path::new(display), e))?;
+        let n = line.raw_len;
         if n > 0 {
             line_no += 1;
             if !buf.iter().all(|b| b.is_ascii_whitespace()) {
                 batch_bytes += buf.len();
-                lines.push((line_no, buf));
+                // Only a cut of the text field cuts the document.
+                let original =
+                    line.cut
+                        .filter(|(key, _)| *key == options.fields.text)
+                        .map(|(_, total)| Overflow {
+                            total: total as u64,
+                            at_least: false,
+                        });
+                lines.push((line_no, buf, original));
             }
         }
         if n == 0 || batch_bytes >= BATCH_BYTES {
-            let parsed: Vec<Result<Document, Warning>> = std::mem::take(&mut lines)
-                .into_par_iter()
-                .map(|(line_no, bytes)| parse_jsonl_record(&bytes, display, stem, line_no, options))
-                .collect();
-            for record in parsed {
+            let parsed: Vec<(Result<Document, Warning>, Option<Overflow>)> =
+                std::mem::take(&mut lines)
+                    .into_par_iter()
+                    .map(|(line_no, bytes, original)| {
+                        let record = parse_jsonl_record(&bytes, display, stem, line_no, options);
+                        (record, original)
+                    })
+                    .collect();
+            for (record, original) in parsed {
                 match record {
-                    Ok(doc) => push_document(doc, options, corpus),
+                    Ok(doc) => push_document(doc, original, options, corpus),
                     Err(warning) => corpus.warnings.push(warning),
                 }
             }
@@ -958,7 +1016,7 @@ fn read_table(
         doc.title = cell(title);
         doc.url = cell(url);
         doc.path = input;
-        push_document(doc, options, corpus);
+        push_document(doc, None, options, corpus);
     }
 }
 

@@ -98,6 +98,109 @@ fn a_200_mb_single_line_document_is_cut_at_the_limit() {
     assert!(stderr.contains("huge.txt") && stderr.contains("--max-doc-bytes"));
 }
 
+/// Runs `wiretrace ARGS` to the end (killed after `limit`), returning its output and its peak
+/// resident memory in MiB (Linux: `wait4`'s `ru_maxrss` of that one child).
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its peak memory
+fn run_measured(args: &[&str], limit: Duration) -> (std::process::Output, u64) {
+    let mut child = wiretrace()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).unwrap();
+        bytes
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stderr.read_to_end(&mut bytes).unwrap();
+        bytes
+    });
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        // SAFETY: signalling a pid; if the child already ended and was reaped, this is harmless
+        // unless the pid was reused within the limit, which a test run does not do.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let mut status = 0;
+    // SAFETY: plain FFI with valid pointers to locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    drop(killer);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    assert!(
+        code.is_some(),
+        "wiretrace {args:?} was killed after {limit:?}"
+    );
+    use std::os::unix::process::ExitStatusExt;
+    let output = std::process::Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
+    (output, usage.ru_maxrss as u64 / 1024)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn inputs_past_the_cap_are_never_held_whole() {
+    // A 200 MB JSONL line: its text is cut while it is read, the rest of the record (a title
+    // after the text) and the next record are kept.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jsonl");
+    let mut file = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    file.write_all(b"{\"id\":\"huge\",\"text\":\"").unwrap();
+    let block = "Wire copy goes on and on without a single line break in it. ".repeat(16 * 1024);
+    let mut written = 0;
+    while written < 200 * 1024 * 1024 {
+        file.write_all(block.as_bytes()).unwrap();
+        written += block.len();
+    }
+    file.write_all(
+        b"\",\"title\":\"After the text\"}\n{\"id\":\"next\",\"text\":\"A small one.\"}\n",
+    )
+    .unwrap();
+    drop(file);
+    let path_arg = path.to_str().unwrap();
+    let args = [
+        "scan",
+        "--format",
+        "json",
+        "--max-doc-bytes",
+        "1000000",
+        path_arg,
+    ];
+    let (out, peak_mib) = run_measured(&args, Duration::from_secs(120));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(common::document_ids(&report), ["huge", "next"]);
+    let doc = &report["documents"][0];
+    assert_eq!(doc["truncated_from"], written);
+    assert_eq!(doc["title"], "After the text");
+    assert!(doc["bytes"].as_u64().unwrap() <= 1_000_000);
+    assert_eq!(warning_kinds(&report), ["truncated"]);
+    // Held whole, the line alone would be 200 MiB (and its parsed text as much again).
+    assert!(peak_mib < 120, "peak {peak_mib} MiB for a 1 MB cap");
+
+    // An endless device is binary: skipped at once, not read to its end.
+    let args = ["scan", "--format", "json", "/dev/zero"];
+    let (out, peak_mib) = run_measured(&args, Duration::from_secs(60));
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(warning_kinds(&report), ["binary"]);
+    assert!(peak_mib < 120, "peak {peak_mib} MiB for /dev/zero");
+}
+
 #[test]
 fn a_million_tiny_documents() {
     let dir = tempfile::tempdir().unwrap();

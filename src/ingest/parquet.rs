@@ -152,7 +152,7 @@ pub(super) fn read_parquet<R: ChunkReader + 'static>(
             doc.id = format!("{stem}:{row_no}");
         }
         doc.path = input;
-        push_document(doc, options, corpus);
+        push_document(doc, None, options, corpus);
     }
     Ok(())
 }
