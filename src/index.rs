@@ -29,7 +29,9 @@
 //!
 //! Invariants: an [`Index::add`] or [`Index::remove`] is one transaction (a crash or kill at
 //! any point leaves the index as before it); readers in other processes see the last committed
-//! state while a writer works (WAL); an index of another format version is refused.
+//! state while a writer works (WAL); an index of another format version is refused; nothing is
+//! written into a database that fails SQLite's quick check; [`Index::check`] verifies all of
+//! this and that the key tables hold exactly the rows the stored texts give.
 
 use std::path::{Path, PathBuf};
 
@@ -176,6 +178,33 @@ pub struct IndexStats {
     pub earliest_published: Option<String>,
     pub latest_published: Option<String>,
     pub params: Params,
+}
+
+/// What [`Index::check`] found. Problems are listed up to [`CHECK_PROBLEMS_LISTED`], counted in
+/// full.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct CheckReport {
+    pub documents: u64,
+    /// Key rows (bands, anchors, paragraph keys) verified against the documents' text.
+    pub key_rows: u64,
+    pub problem_count: u64,
+    pub problems: Vec<String>,
+}
+
+/// How many problems a [`CheckReport`] lists (it counts them all).
+pub const CHECK_PROBLEMS_LISTED: usize = 100;
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problem_count += 1;
+        if self.problems.len() < CHECK_PROBLEMS_LISTED {
+            self.problems.push(message);
+        }
+    }
 }
 
 /// A query's scan: `documents` holds the fetched indexed documents first (in the order they
@@ -748,6 +777,120 @@ impl Index {
         })
     }
 
+    /// Verifies the whole index: SQLite's integrity check (pages, B-trees, constraints), then
+    /// the project's own invariants, on one consistent snapshot: every stored text
+    /// decompresses to UTF-8 of its recorded length; its paragraph count and publication time
+    /// are those the text and metadata give; and the key tables hold exactly the rows its text
+    /// gives (each expected row present, with the document's outlet for paragraph keys, and no
+    /// other rows: none orphaned, none stale). It fingerprints every document, so it costs
+    /// about what adding them did.
+    pub fn check(&self, progress: &(dyn Fn(Progress) + Sync)) -> Result<CheckReport, IndexError> {
+        let db = |source| self.db_error(source);
+        let snapshot = self.conn.unchecked_transaction().map_err(db)?;
+        let mut report = CheckReport::default();
+        for problem in sqlite_problems(&snapshot).map_err(db)? {
+            report.problem(problem);
+        }
+        if !report.is_ok() {
+            // The invariants would read damaged pages: SQLite's findings are the answer.
+            return Ok(report);
+        }
+        let count = |table: &str| -> Result<u64, IndexError> {
+            snapshot
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map(|n| n as u64)
+                .map_err(db)
+        };
+        let total = count("documents")?;
+        let tables = ["bands", "anchors", "paragraph_keys"];
+        let mut expected_rows = [0u64; 3];
+        let mut unreadable = 0u64;
+        let mut last_doc = 0i64;
+        loop {
+            let listed: Vec<(i64, String, i64, Option<i64>)> = {
+                let mut list = snapshot
+                    .prepare_cached(
+                        "SELECT doc, id, paragraphs, published_at FROM documents \
+                         WHERE doc > ?1 ORDER BY doc LIMIT ?2",
+                    )
+                    .map_err(db)?;
+                let rows = list
+                    .query_map([last_doc, ADD_CHUNK_DOCUMENTS as i64], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .map_err(db)?;
+                rows.collect::<rusqlite::Result<_>>().map_err(db)?
+            };
+            let Some(&(last, ..)) = listed.last() else {
+                break;
+            };
+            last_doc = last;
+            let mut documents: Vec<(i64, &str, i64, Option<i64>, Document)> = Vec::new();
+            {
+                let mut fetch = snapshot
+                    .prepare_cached(&format!("{SELECT_DOCUMENT} WHERE doc = ?1"))
+                    .map_err(db)?;
+                for (doc, id, paragraphs, published_at) in &listed {
+                    match fetch.query_row([doc], read_document) {
+                        Ok((_, document)) => {
+                            documents.push((*doc, id, *paragraphs, *published_at, document))
+                        }
+                        Err(e) => {
+                            unreadable += 1;
+                            report.problem(format!("document {doc} ('{id}'): {e}"));
+                        }
+                    }
+                }
+            }
+            let texts: Vec<&Document> = documents.iter().map(|d| &d.4).collect();
+            let fingerprints =
+                pipeline::fingerprint_documents(&texts, &self.params, &self.normalizers);
+            let token_ids = self.normalizers.vocabulary().token_ids();
+            let params = &self.params;
+            let keys: Vec<DocumentKeys> = fingerprints
+                .par_iter()
+                .map(|fp| document_keys(fp, &token_ids, params))
+                .collect();
+            for ((doc, id, paragraphs, published_at, document), keys) in documents.iter().zip(&keys)
+            {
+                let recorded = (*paragraphs, *published_at);
+                let problems = stored_document_problems(&snapshot, *doc, recorded, document, keys)
+                    .map_err(db)?;
+                for problem in problems {
+                    report.problem(format!("document {doc} ('{id}'): {problem}"));
+                }
+                expected_rows[0] += keys.bands.len() as u64;
+                expected_rows[1] += keys.anchors.len() as u64;
+                expected_rows[2] += keys.paragraph_keys.len() as u64;
+            }
+            report.documents += listed.len() as u64;
+            report.key_rows += keys
+                .iter()
+                .map(|k| (k.bands.len() + k.anchors.len() + k.paragraph_keys.len()) as u64)
+                .sum::<u64>();
+            progress(Progress {
+                stage: pipeline::Stage::Fingerprint,
+                done: report.documents,
+                total,
+            });
+        }
+        // Every expected row was found; more rows than expected are rows no text gives.
+        if unreadable == 0 {
+            for (table, expected) in tables.iter().zip(expected_rows) {
+                let stored = count(table)?;
+                if stored > expected {
+                    report.problem(format!(
+                        "{table}: {} rows that no indexed document's text gives (orphaned or stale)",
+                        stored - expected
+                    ));
+                }
+            }
+        }
+        Ok(report)
+    }
+
     /// Checks `documents` against the index: scans them together with the indexed documents
     /// they may share text with. An indexed document with the id of a queried one is left out
     /// (a document is not its own source).
@@ -1015,6 +1158,88 @@ impl Lookup<'_> {
     }
 }
 
+/// SQLite's full integrity check: every problem it finds, none when the database is sound.
+fn sqlite_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut check = conn.prepare("PRAGMA integrity_check")?;
+    let lines = check.query_map([], |r| r.get::<_, String>(0))?;
+    let mut problems = Vec::new();
+    for line in lines {
+        let line = line?;
+        if line != "ok" {
+            problems.push(format!("SQLite: {line}"));
+        }
+    }
+    Ok(problems)
+}
+
+/// What is wrong with stored document `doc`: its `recorded` paragraph count and publication
+/// time against those its text and date give, and its rows in the key tables against `keys`
+/// (the rows its text gives): missing rows, paragraph keys with another outlet.
+fn stored_document_problems(
+    conn: &Connection,
+    doc: i64,
+    recorded: (i64, Option<i64>),
+    document: &Document,
+    keys: &DocumentKeys,
+) -> rusqlite::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let (paragraphs, published_at) = recorded;
+    if paragraphs != keys.paragraphs as i64 {
+        problems.push(format!(
+            "{paragraphs} paragraphs recorded, its text has {}",
+            keys.paragraphs
+        ));
+    }
+    if published_at != published_seconds(document) {
+        problems.push(format!(
+            "publication time recorded as {published_at:?} (seconds), its date '{}' gives {:?}",
+            document.published.as_deref().unwrap_or(""),
+            published_seconds(document)
+        ));
+    }
+    let tables = [
+        ("bands", &keys.bands),
+        ("anchors", &keys.anchors),
+        ("paragraph_keys", &keys.paragraph_keys),
+    ];
+    for (table, rows) in tables {
+        let with_outlet = table == "paragraph_keys";
+        let column = if with_outlet { "source" } else { "NULL" };
+        let mut find = conn.prepare_cached(&format!(
+            "SELECT {column} FROM {table} WHERE key = ?1 AND doc = ?2"
+        ))?;
+        let (mut missing, mut other_outlet) = (0usize, 0usize);
+        for &key in rows.iter() {
+            let found: Option<Option<String>> =
+                find.query_row([key, doc], |r| r.get(0)).optional()?;
+            match found {
+                None => missing += 1,
+                Some(source) if with_outlet && source != document.source => other_outlet += 1,
+                Some(_) => {}
+            }
+        }
+        if missing > 0 {
+            problems.push(format!(
+                "{missing} of its {} {table} rows missing",
+                rows.len()
+            ));
+        }
+        if other_outlet > 0 {
+            problems.push(format!("{other_outlet} {table} rows with another outlet"));
+        }
+    }
+    Ok(problems)
+}
+
+/// The publication time stored (and ordered by) in `documents.published_at`: seconds since
+/// the epoch.
+fn published_seconds(doc: &Document) -> Option<i64> {
+    doc.published
+        .as_deref()
+        .and_then(parse_published)
+        .map(|t| (t / 1_000_000_000) as i64)
+}
+
 const SELECT_DOCUMENT: &str = "SELECT doc, id, path, source, published, title, url, encoding, \
      truncated_from, bytes, text FROM documents";
 
@@ -1062,11 +1287,7 @@ fn write_documents(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for (i, (doc, (keys, text))) in documents.iter().zip(prepared).enumerate() {
-        let published_at = doc
-            .published
-            .as_deref()
-            .and_then(parse_published)
-            .map(|t| (t / 1_000_000_000) as i64);
+        let published_at = published_seconds(doc);
         insert.execute(params![
             first_doc + i as i64,
             doc.id,

@@ -443,17 +443,81 @@ fn two_creates_at_once_make_one_index_and_the_other_is_told() {
     assert_eq!(stats(path(&index))["documents"], 0);
 }
 
-#[test]
-fn a_damaged_index_is_never_written_into() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus.jsonl");
+/// `dir/corpus.jsonl`: `n` two-paragraph articles, ids `d0`, `d1`…
+fn numbered_corpus(dir: &Path, n: usize) -> PathBuf {
+    let corpus = dir.join("corpus.jsonl");
     let mut text = String::new();
-    for i in 0..300 {
+    for i in 0..n {
         text.push_str(&format!(
-            "{{\"id\":\"d{i}\",\"text\":\"Article {i} reports on topic {i} at some length, with words enough to index.\\n\\nA second paragraph about {i} and its many consequences for everyone.\"}}\n"
+            "{{\"id\":\"d{i}\",\"source\":\"Outlet {}\",\"text\":\"Article {i} reports on topic {i} at some length, with words enough to index.\\n\\nA second paragraph about {i} and its many consequences for everyone.\"}}\n",
+            i % 3
         ));
     }
     fs::write(&corpus, text).unwrap();
+    corpus
+}
+
+/// `index check INDEX --format json`: its exit code and report.
+fn check(index: &Path) -> (Option<i32>, Value) {
+    let out = wiretrace()
+        .args(["index", "check", "-q", "--format", "json", path(index)])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+    )
+}
+
+#[test]
+fn index_check_finds_rows_that_do_not_match_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = numbered_corpus(dir.path(), 50);
+    let index = index_of(dir.path(), "idx", &corpus);
+    let (code, report) = check(&index);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["documents"], 50);
+    assert_eq!(report["problem_count"], 0);
+    // Damage SQLite cannot see: a missing band row, a stray anchor row, a wrong paragraph
+    // count, a paragraph key with another outlet.
+    let db = rusqlite::Connection::open(index.join("index.sqlite")).unwrap();
+    db.execute_batch(
+        "DELETE FROM bands WHERE (key, doc) = (SELECT key, doc FROM bands LIMIT 1);
+         INSERT INTO anchors(key, doc) VALUES (42, 9999);
+         UPDATE documents SET paragraphs = 7 WHERE id = 'd3';
+         UPDATE paragraph_keys SET source = 'Nobody' WHERE doc = (SELECT doc FROM documents WHERE id = 'd4');",
+    )
+    .unwrap();
+    drop(db);
+    let (code, report) = check(&index);
+    assert_eq!(code, Some(1), "{report}");
+    let problems: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let has = |needle: &str| problems.iter().any(|p| p.contains(needle));
+    assert!(has("bands rows missing"), "{problems:?}");
+    assert!(
+        has("anchors: 1 rows that no indexed document's text gives"),
+        "{problems:?}"
+    );
+    assert!(
+        has("('d3'): 7 paragraphs recorded, its text has 2"),
+        "{problems:?}"
+    );
+    assert!(
+        has("('d4'): 2 paragraph_keys rows with another outlet"),
+        "{problems:?}"
+    );
+    assert_eq!(report["problem_count"], 4);
+}
+
+#[test]
+fn a_damaged_index_is_never_written_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = numbered_corpus(dir.path(), 300);
     let index = index_of(dir.path(), "idx", &corpus);
     let database = index.join("index.sqlite");
     let mut bytes = fs::read(&database).unwrap();
@@ -482,6 +546,9 @@ fn a_damaged_index_is_never_written_into() {
         bytes,
         "the damaged file was written"
     );
+    // `index check` says so (exit 1), whether SQLite or the invariants find it.
+    let (code, report) = check(&index);
+    assert_eq!(code, Some(1), "{report}");
 }
 
 #[test]

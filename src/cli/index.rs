@@ -1,4 +1,4 @@
-//! `wiretrace index create|add|query|stats|remove`: a persistent reference index.
+//! `wiretrace index create|add|query|stats|check|remove`: a persistent reference index.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -7,6 +7,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use wiretrace::attribute::parse_published;
 use wiretrace::index::{Access, Index, IndexError, OnDuplicate, Removal};
 use wiretrace::pipeline::ScanOptions;
+use wiretrace::report::text::printable;
 use wiretrace::report::{Format, Report};
 
 use super::args::InputArgs;
@@ -33,6 +34,9 @@ enum IndexCommand {
     Query(QueryArgs),
     /// Counts and sizes of the index.
     Stats(StatsArgs),
+    /// Verify the whole index: SQLite's integrity check, then that every stored article and
+    /// key row is what its text gives (exit 1 on any problem, listed on stdout).
+    Check(CheckArgs),
     /// Remove articles by id or by publication date.
     Remove(RemoveArgs),
 }
@@ -111,6 +115,21 @@ struct StatsArgs {
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    /// Directory of the index.
+    dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: StatsFormat,
+    /// Worker threads (0: one per core).
+    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "before"])))]
 struct RemoveArgs {
     /// Directory of the index.
@@ -143,6 +162,7 @@ pub fn run(args: IndexArgs) -> Result<(), Failure> {
         IndexCommand::Add(args) => thread_pool(args.threads)?.install(|| add(args)),
         IndexCommand::Query(args) => thread_pool(args.run.threads)?.install(|| query(args)),
         IndexCommand::Stats(args) => stats(args),
+        IndexCommand::Check(args) => thread_pool(args.threads)?.install(|| check(args)),
         IndexCommand::Remove(args) => remove(args),
     }
 }
@@ -296,6 +316,45 @@ fn stats(args: StatsArgs) -> Result<(), Failure> {
             )
         }
     })
+}
+
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let index = Index::open(&args.dir, Access::Read).map_err(failure)?;
+    let progress = ProgressBarReporter::new(args.quiet);
+    let report = index.check(&|p| progress.update(p)).map_err(failure)?;
+    progress.finish();
+    write_output(None, |out| match args.format {
+        StatsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)
+        }
+        StatsFormat::Text => {
+            for problem in &report.problems {
+                writeln!(out, "{}", printable(problem))?;
+            }
+            let listed = report.problems.len() as u64;
+            if report.problem_count > listed {
+                writeln!(out, "... and {} more", report.problem_count - listed)?;
+            }
+            writeln!(
+                out,
+                "{}: {} documents and {} key rows checked, {} problem(s)",
+                if report.is_ok() { "ok" } else { "DAMAGED" },
+                report.documents,
+                report.key_rows,
+                report.problem_count
+            )
+        }
+    })?;
+    if report.is_ok() {
+        Ok(())
+    } else {
+        Err(Failure::failed(format!(
+            "{}: the index is damaged ({} problem(s)); restore a copy or rebuild it",
+            args.dir.display(),
+            report.problem_count
+        )))
+    }
 }
 
 fn remove(args: RemoveArgs) -> Result<(), Failure> {
