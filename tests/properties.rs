@@ -1,10 +1,13 @@
 //! Property tests for the invariants the report relies on.
 
 use proptest::prelude::*;
+use std::collections::BTreeSet;
+
 use wiretrace::doc::Document;
+use wiretrace::index::{Index, OnDuplicate};
 use wiretrace::normalize::Normalizer;
 use wiretrace::params::{Language, Params};
-use wiretrace::pipeline;
+use wiretrace::pipeline::{self, ScanOptions};
 use wiretrace::report::{json, Report};
 use wiretrace::segment;
 use wiretrace::verify::similarity;
@@ -133,4 +136,44 @@ proptest! {
             prop_assert_eq!(best.span_a.end, tokens[tokens.len() - 1].span().end);
         }
     }
+
+    #[test]
+    fn an_index_add_then_query_links_what_one_scan_links(
+        texts in related_articles(),
+        split in 1usize..5,
+    ) {
+        let documents = corpus_from(&texts);
+        let split = split.min(documents.len() - 1);
+        let (indexed, queried) = documents.split_at(split);
+        let params = Params::default().validated().unwrap();
+        let left: BTreeSet<&str> = indexed.iter().map(|d| d.id.as_str()).collect();
+
+        let result = pipeline::scan(&documents, &params, &|_| {});
+        let whole = Report::build(&documents, &[], &params, &result);
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::create(dir.path(), &params).unwrap();
+        index.add_with(indexed, OnDuplicate::Fail, &|_| {}).unwrap();
+        let found = index.query(queried, ScanOptions::default(), &|_| {}).unwrap();
+        let query = Report::build(&found.documents, &[], &params, &found.result)
+            .for_queries(|position| found.is_query(position));
+
+        prop_assert_eq!(cross_pairs(&query, &left), cross_pairs(&whole, &left));
+    }
+}
+
+/// Pairs of documents, one on each side of `left`, that a non-boilerplate cluster links.
+fn cross_pairs(report: &Report, left: &BTreeSet<&str>) -> BTreeSet<(String, String)> {
+    let mut pairs = BTreeSet::new();
+    for cluster in report.clusters.iter().filter(|c| c.kind != "boilerplate") {
+        let docs: BTreeSet<&str> = cluster.members.iter().map(|m| m.doc.as_str()).collect();
+        for a in &docs {
+            for b in &docs {
+                if a < b && left.contains(a) != left.contains(b) {
+                    pairs.insert((a.to_string(), b.to_string()));
+                }
+            }
+        }
+    }
+    pairs
 }
