@@ -41,7 +41,7 @@ fn synthetic_corpus() -> Vec<Document> {
     ingest::read_jsonl(
         &mut jsonl.as_slice(),
         "synth",
-        "synth",
+        &ingest::RecordIds::numbered("synth"),
         &IngestOptions::default(),
         &mut corpus,
     )

@@ -90,6 +90,60 @@ pub struct IngestOptions {
     pub fields: JsonlFields,
     pub source: SourceRule,
     pub max_doc_bytes: usize,
+    pub generated_ids: GeneratedIds,
+}
+
+/// How documents without an id of their own are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GeneratedIds {
+    /// Short and readable, unique within one run: a named file's stem, a walked file's path
+    /// under its directory, `stdin`; a record adds `:LINE` (`feed:12`).
+    #[default]
+    Readable,
+    /// Unique across runs, for ids that are kept (an index): files by their canonical path
+    /// (`/data/a/feed:12`), standard input by a hash of the text (`stdin:9f1c…`), since its
+    /// line numbers do not tell two inputs apart.
+    Qualified,
+}
+
+/// Names the records of one input that have no id: `PREFIX:LINE`, or `PREFIX:HASH` (the first
+/// 16 hex digits of the text's BLAKE3 hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordIds {
+    prefix: String,
+    by_text_hash: bool,
+}
+
+impl RecordIds {
+    /// `PREFIX:LINE`.
+    pub fn numbered(prefix: impl Into<String>) -> RecordIds {
+        RecordIds {
+            prefix: prefix.into(),
+            by_text_hash: false,
+        }
+    }
+
+    /// `PREFIX:HASH` of the record's text.
+    pub fn hashed(prefix: impl Into<String>) -> RecordIds {
+        RecordIds {
+            prefix: prefix.into(),
+            by_text_hash: true,
+        }
+    }
+
+    /// The id of the record at `line` (or row) holding `text`.
+    pub fn name(&self, line: usize, text: &str) -> String {
+        if self.by_text_hash {
+            format!("{}:{}", self.prefix, text_hash(text.as_bytes()))
+        } else {
+            format!("{}:{line}", self.prefix)
+        }
+    }
+}
+
+/// The first 16 hex digits of the BLAKE3 hash of `bytes`.
+fn text_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
 impl Default for IngestOptions {
@@ -99,6 +153,7 @@ impl Default for IngestOptions {
             fields: JsonlFields::default(),
             source: SourceRule::None,
             max_doc_bytes: 16 * 1024 * 1024,
+            generated_ids: GeneratedIds::Readable,
         }
     }
 }
@@ -200,8 +255,14 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
             }
         }
     };
+    let qualified = options.generated_ids == GeneratedIds::Qualified;
+    let ids = if qualified {
+        RecordIds::hashed("stdin")
+    } else {
+        RecordIds::numbered("stdin")
+    };
     if options.stdin_jsonl || starts_with_object {
-        return read_jsonl(&mut lock, "-", "stdin", options, corpus);
+        return read_jsonl(&mut lock, "-", &ids, options, corpus);
     }
     if lock
         .fill_buf()
@@ -212,11 +273,15 @@ fn read_stdin(options: &IngestOptions, corpus: &mut Corpus) -> Result<(), Ingest
         let mut bytes = Vec::new();
         lock.read_to_end(&mut bytes).map_err(stdin_error)?;
         let bytes = bytes::Bytes::from(bytes);
-        return parquet::read_parquet(bytes, "-", "stdin", options, corpus);
+        return parquet::read_parquet(bytes, "-", &ids, options, corpus);
     }
     let head = capped::read_head(&mut lock, options.max_doc_bytes, None).map_err(stdin_error)?;
     let file = PlainFile {
-        id: "stdin".into(),
+        id: if qualified {
+            format!("stdin:{}", text_hash(&head.bytes))
+        } else {
+            "stdin".into()
+        },
         display: "-".into(),
         source: match &options.source {
             SourceRule::Fixed(s) => Some(s.clone()),
@@ -353,16 +418,16 @@ fn read_parquet_file(
     path: &Path,
     compression: Compression,
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
     if compression == Compression::None {
         let file = File::open(path).map_err(|e| read_error(path, e))?;
-        return parquet::read_parquet(file, display, stem, options, corpus);
+        return parquet::read_parquet(file, display, ids, options, corpus);
     }
     let bytes = read_file(path, compression).map_err(|e| read_error(path, e))?;
-    parquet::read_parquet(bytes::Bytes::from(bytes), display, stem, options, corpus)
+    parquet::read_parquet(bytes::Bytes::from(bytes), display, ids, options, corpus)
 }
 
 fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Result<(), IngestError> {
@@ -370,16 +435,20 @@ fn read_path(path: &Path, options: &IngestOptions, corpus: &mut Corpus) -> Resul
     if meta.is_dir() {
         return read_directory(path, options, corpus);
     }
-    let stem = file_stem(path);
+    let stem = match options.generated_ids {
+        GeneratedIds::Readable => file_stem(path),
+        GeneratedIds::Qualified => shown(bare_stem(&qualified(path)).as_os_str()),
+    };
     let display = shown(path.as_os_str());
     let kind = FileKind::of(path);
+    let ids = RecordIds::numbered(stem.clone());
     match kind {
         FileKind::Jsonl(compression) | FileKind::Table(compression, _) => {
             let reader = open_file(path, compression).map_err(|e| read_error(path, e))?;
-            read_records(kind, reader, &display, &stem, options, corpus)
+            read_records(kind, reader, &display, &ids, options, corpus)
         }
         FileKind::Parquet(compression) => {
-            read_parquet_file(path, compression, &display, &stem, options, corpus)
+            read_parquet_file(path, compression, &display, &ids, options, corpus)
         }
         FileKind::Html(_) | FileKind::Article(_) | FileKind::Other(_) => {
             let head = read_file_head(path, kind.compression(), options.max_doc_bytes)
@@ -400,15 +469,15 @@ fn read_records(
     kind: FileKind,
     mut reader: Box<dyn BufRead>,
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
     match kind {
         FileKind::Table(_, delimiter) => {
-            read_table(reader, delimiter, display, stem, options, corpus)
+            read_table(reader, delimiter, display, ids, options, corpus)
         }
-        _ => read_jsonl(&mut reader, display, stem, options, corpus),
+        _ => read_jsonl(&mut reader, display, ids, options, corpus),
     }
 }
 
@@ -435,6 +504,14 @@ fn shown(name: &std::ffi::OsStr) -> String {
     {
         name.to_string_lossy().into_owned()
     }
+}
+
+/// The path made absolute and canonical (links resolved) where it can be; else as given, made
+/// absolute.
+fn qualified(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn file_stem(path: &Path) -> String {
@@ -468,6 +545,11 @@ fn read_directory(
     // documents stay in walk order.
     let mut articles: Vec<(PlainFile, PathBuf, FileKind)> = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    // Qualified ids start with the directory's canonical path.
+    let id_base = match options.generated_ids {
+        GeneratedIds::Readable => None,
+        GeneratedIds::Qualified => Some(shown(qualified(dir).as_os_str())),
+    };
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name();
@@ -500,11 +582,13 @@ fn read_directory(
         let path = entry.into_path();
         // The id: the path under the directory, without extensions.
         let relative = bare_stem(path.strip_prefix(dir).unwrap_or(&path));
-        let id = relative
-            .components()
-            .map(|c| shown(c.as_os_str()))
+        let id = id_base
+            .iter()
+            .cloned()
+            .chain(relative.components().map(|c| shown(c.as_os_str())))
             .collect::<Vec<_>>()
             .join("/");
+        let ids = RecordIds::numbered(id.clone());
         let kind = FileKind::of(&path);
         match kind {
             FileKind::Article(_) | FileKind::Html(_) => {
@@ -520,7 +604,7 @@ fn read_directory(
                 let display = shown(path.as_os_str());
                 match open_file(&path, compression) {
                     Ok(reader) => {
-                        let read = read_records(kind, reader, &display, &id, options, corpus);
+                        let read = read_records(kind, reader, &display, &ids, options, corpus);
                         if let Err(IngestError::Read { source, .. }) = read {
                             corpus.warnings.push(Warning {
                                 input: display,
@@ -539,7 +623,7 @@ fn read_directory(
             FileKind::Parquet(compression) => {
                 read_articles(std::mem::take(&mut articles), options, corpus);
                 let display = shown(path.as_os_str());
-                let read = read_parquet_file(&path, compression, &display, &id, options, corpus);
+                let read = read_parquet_file(&path, compression, &display, &ids, options, corpus);
                 if let Err(IngestError::Read { source, .. }) = read {
                     corpus.warnings.push(Warning {
                         input: display,
@@ -850,12 +934,12 @@ fn classify_text(text: String, encoding: TextEncoding) -> Decoded {
     Decoded::Text(text, encoding)
 }
 
-/// Reads JSONL records from `reader` (named `display` in warnings; `stem` prefixes the ids of
-/// records without one) into `corpus`. Fails only when the reader itself fails.
+/// Reads JSONL records from `reader` (named `display` in warnings; `ids` names records without
+/// an id) into `corpus`. Fails only when the reader itself fails.
 pub fn read_jsonl(
     reader: &mut dyn BufRead,
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
@@ -873,7 +957,7 @@ pub fn read_jsonl(
             .map_err(|e| read_error(Path::new(display), e))?;
         match decode(bytes) {
             Decoded::Text(text, _) => {
-                return read_jsonl(&mut text.as_bytes(), display, stem, options, corpus)
+                return read_jsonl(&mut text.as_bytes(), display, ids, options, corpus)
             }
             Decoded::Empty => return Ok(()),
             Decoded::Binary => {
@@ -918,7 +1002,7 @@ pub fn read_jsonl(
                 std::mem::take(&mut lines)
                     .into_par_iter()
                     .map(|(line_no, bytes, original)| {
-                        let record = parse_jsonl_record(&bytes, display, stem, line_no, options);
+                        let record = parse_jsonl_record(&bytes, display, ids, line_no, options);
                         (record, original)
                     })
                     .collect();
@@ -938,13 +1022,13 @@ pub fn read_jsonl(
 
 /// Reads a CSV (or, with `delimiter` a tab, TSV) table with a header row from `reader`: one
 /// document per row, its fields in the columns [`IngestOptions::fields`] names (a row without
-/// an id gets `stem:LINE`). A table without the text column fails, naming its columns; a row
+/// an id is named by `ids`, by its line). A table without the text column fails, naming its columns; a row
 /// that cannot be parsed or has no text is a counted warning.
 fn read_table(
     reader: Box<dyn BufRead>,
     delimiter: u8,
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
@@ -1008,7 +1092,7 @@ fn read_table(
             continue;
         }
         let mut doc = Document::new(
-            cell(id).unwrap_or_else(|| format!("{stem}:{line}")),
+            cell(id).unwrap_or_else(|| ids.name(line as usize, text)),
             text.to_string(),
         );
         doc.source = cell(source);
@@ -1023,7 +1107,7 @@ fn read_table(
 fn parse_jsonl_record(
     bytes: &[u8],
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     line_no: usize,
     options: &IngestOptions,
 ) -> Result<Document, Warning> {
@@ -1067,7 +1151,7 @@ fn parse_jsonl_record(
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let id = take_string(&fields.id).unwrap_or_else(|| format!("{stem}:{line_no}"));
+    let id = take_string(&fields.id).unwrap_or_else(|| ids.name(line_no, &text));
     let mut doc = Document::new(id, text);
     doc.path = input.clone();
     doc.source = take_string(&fields.source);
@@ -1185,7 +1269,14 @@ mod tests {
             ..IngestOptions::default()
         };
         let mut corpus = Corpus::default();
-        read_jsonl(&mut &data[..], "in.jsonl", "in", &options, &mut corpus).unwrap();
+        read_jsonl(
+            &mut &data[..],
+            "in.jsonl",
+            &RecordIds::numbered("in"),
+            &options,
+            &mut corpus,
+        )
+        .unwrap();
         let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a", "7"]);
         assert_eq!(corpus.documents[0].source.as_deref(), Some("AP"));

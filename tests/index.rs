@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn wiretrace() -> Command {
     Command::cargo_bin("wiretrace").expect("binary builds")
 }
@@ -206,7 +208,14 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
     }
     let index = index_of(dir.path(), "ix", &indexed);
     let report = query_json(&index, path(&queried));
-    let queried_id = files[0].file_stem().unwrap().to_str().unwrap();
+    // Files without ids are named by their canonical path in an index's reports.
+    let queried_id = fs::canonicalize(&queried)
+        .unwrap()
+        .join(files[0].file_stem().unwrap())
+        .to_str()
+        .unwrap()
+        .to_string();
+    let queried_id = queried_id.as_str();
     let documents = report["documents"].as_array().unwrap();
     let query_doc = documents.iter().find(|d| d["id"] == queried_id).unwrap();
     assert!(query_doc.get("indexed").is_none());
@@ -230,10 +239,20 @@ fn query_names_indexed_sources_and_writes_every_scan_format() {
     );
     assert_eq!(report["summary"]["clusters"], clusters.len());
 
-    // The same links as one scan of everything.
+    // The same links as one scan of everything (which names files by their stem).
     let whole = json_of(&["scan", path(&indexed), path(&queried), "--format", "json"]);
-    let left: BTreeSet<String> = [queried_id.to_string()].into();
-    assert_eq!(cross_pairs(&report, &left), cross_pairs(&whole, &left));
+    let stem = files[0].file_stem().unwrap().to_str().unwrap();
+    let by_stem = |pairs: BTreeSet<(String, String)>| -> BTreeSet<(String, String)> {
+        let base = |id: &str| id.rsplit('/').next().unwrap().to_string();
+        pairs
+            .iter()
+            .map(|(a, b)| (base(a).min(base(b)), base(a).max(base(b))))
+            .collect()
+    };
+    assert_eq!(
+        by_stem(cross_pairs(&report, &[queried_id.to_string()].into())),
+        by_stem(cross_pairs(&whole, &[stem.to_string()].into()))
+    );
 
     for format in ["jsonl", "csv", "text", "html"] {
         let out = run_ok(&[
@@ -600,4 +619,58 @@ fn an_article_resent_with_corrected_text_replaces_the_indexed_one() {
         assert!(replaced[field].is_u64(), "{field}: {replaced}");
         assert_eq!(replaced[field], expected[field], "{field}");
     }
+}
+
+#[test]
+fn two_feeds_of_the_same_name_keep_every_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = |sub: &str, topic: &str| {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+        let p = dir.path().join(sub).join("feed.jsonl");
+        fs::write(
+            &p,
+            format!(
+                "{{\"text\":\"The first article of the {topic} feed, long enough to be indexed on its own terms.\"}}\n\
+                 {{\"text\":\"The second article of the {topic} feed, with words of its own about the {topic} story.\"}}\n"
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let (a, b) = (feed("a", "sports"), feed("b", "weather"));
+    let index = dir.path().join("idx");
+    run_ok(&["index", "create", path(&index)]);
+    // Records without an id are named by the feed's canonical path: both feeds go in whole,
+    // even under --strict.
+    for input in [&a, &b] {
+        run_ok(&["index", "add", "-q", "--strict", path(&index), path(input)]);
+    }
+    assert_eq!(stats(path(&index))["documents"], 4);
+    let canonical = fs::canonicalize(dir.path()).unwrap();
+    let report = query_json(&index, path(&a));
+    let ids = common::document_ids(&report);
+    let expected = format!("{}/a/feed:1", canonical.display());
+    assert!(ids.contains(&expected.as_str()), "{ids:?}");
+
+    // Standard input has no path: its records are named by their text's hash, so a second,
+    // different stream adds its articles and the same stream again adds nothing.
+    let add_stdin = |text: String| {
+        let out = wiretrace()
+            .args(["index", "add", "-q", path(&index), "-"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    };
+    let stream = |word: &str| {
+        format!("{{\"text\":\"An article read from a pipe about {word}, long enough to be indexed.\"}}\n")
+    };
+    add_stdin(stream("rivers"));
+    add_stdin(stream("mountains"));
+    add_stdin(stream("rivers"));
+    assert_eq!(stats(path(&index))["documents"], 6);
+
+    // A scan keeps the short, readable names.
+    let report = json_of(&["scan", "--format", "json", path(&a)]);
+    assert_eq!(common::document_ids(&report), ["feed:1", "feed:2"]);
 }

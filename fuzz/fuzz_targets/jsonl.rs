@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wiretrace::ingest::{read_jsonl, Corpus, IngestOptions};
+use wiretrace::ingest::{read_jsonl, Corpus, IngestOptions, RecordIds};
 
 fuzz_target!(|data: &[u8]| {
     let options = IngestOptions {
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
         ..IngestOptions::default()
     };
     let mut corpus = Corpus::default();
-    read_jsonl(&mut &data[..], "fuzz.jsonl", "fuzz", &options, &mut corpus).expect("in-memory reads cannot fail");
+    read_jsonl(&mut &data[..], "fuzz.jsonl", &RecordIds::numbered("fuzz"), &options, &mut corpus).expect("in-memory reads cannot fail");
     let lines = data.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
     assert!(corpus.documents.len() <= lines);
     for doc in &corpus.documents {

@@ -6,7 +6,7 @@ use wiretrace::report::text::printable;
 
 use clap::{Args, ValueEnum};
 use wiretrace::align::AlignParams;
-use wiretrace::ingest::{IngestOptions, Input, JsonlFields, SourceRule, Warning};
+use wiretrace::ingest::{GeneratedIds, IngestOptions, Input, JsonlFields, SourceRule, Warning};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SourceFrom {
@@ -49,7 +49,9 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    pub fn options(&self, max_doc_bytes: usize) -> IngestOptions {
+    /// The ingest options these flags give; `generated_ids` says how documents without an id
+    /// are named (qualified for ids an index keeps).
+    pub fn options(&self, max_doc_bytes: usize, generated_ids: GeneratedIds) -> IngestOptions {
         IngestOptions {
             stdin_jsonl: self.jsonl,
             fields: JsonlFields {
@@ -66,6 +68,7 @@ impl InputArgs {
                 (None, None) => SourceRule::None,
             },
             max_doc_bytes,
+            generated_ids,
         }
     }
 

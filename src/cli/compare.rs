@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use wiretrace::doc::Document;
-use wiretrace::ingest;
+use wiretrace::ingest::{self, GeneratedIds};
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline;
 use wiretrace::report::compare::{self, CompareReport};
@@ -65,7 +65,9 @@ pub struct CompareArgs {
 
 /// Reads one input that must hold exactly one document.
 fn read_one(args: &CompareArgs, path: &Path, label: &str) -> Result<Document, Failure> {
-    let options = args.input.options(Params::default().max_doc_bytes);
+    let options = args
+        .input
+        .options(Params::default().max_doc_bytes, GeneratedIds::Readable);
     let inputs = args.input.inputs(&[path.to_path_buf()]);
     let corpus = ingest::ingest(&inputs, &options).map_err(|e| Failure::usage(e.to_string()))?;
     if !args.quiet {

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Args, Subcommand, ValueEnum};
 use wiretrace::attribute::parse_published;
 use wiretrace::index::{Access, Index, IndexError, OnDuplicate, Removal};
+use wiretrace::ingest::GeneratedIds;
 use wiretrace::pipeline::ScanOptions;
 use wiretrace::report::text::printable;
 use wiretrace::report::{Format, Report};
@@ -181,6 +182,7 @@ fn add(args: AddArgs) -> Result<(), Failure> {
         &args.inputs,
         &args.input,
         max_doc_bytes,
+        GeneratedIds::Qualified,
         args.quiet,
         args.strict,
     )?;
@@ -233,6 +235,7 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
         &args.inputs,
         &args.input,
         params.max_doc_bytes,
+        GeneratedIds::Qualified,
         args.run.quiet,
         args.run.strict,
     )?;

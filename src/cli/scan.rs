@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use wiretrace::align::Alignment;
 use wiretrace::attribute::Registry;
 use wiretrace::doc::Document;
-use wiretrace::ingest;
+use wiretrace::ingest::{self, GeneratedIds};
 use wiretrace::minhash::MinHashScheme;
 use wiretrace::params::{Language, Params};
 use wiretrace::pipeline::{self, ScanResult, ScanStats};
@@ -266,10 +266,12 @@ pub fn read_inputs(
     paths: &[PathBuf],
     input: &InputArgs,
     max_doc_bytes: usize,
+    generated_ids: GeneratedIds,
     quiet: bool,
     strict: bool,
 ) -> Result<ingest::Corpus, Failure> {
-    let corpus = ingest::ingest(&input.inputs(paths), &input.options(max_doc_bytes))
+    let options = input.options(max_doc_bytes, generated_ids);
+    let corpus = ingest::ingest(&input.inputs(paths), &options)
         .map_err(|e| Failure::usage(e.to_string()))?;
     if !quiet || strict {
         print_warnings(&corpus.warnings);
@@ -292,6 +294,7 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         &args.inputs,
         &args.input,
         params.max_doc_bytes,
+        GeneratedIds::Readable,
         args.run.quiet,
         args.run.strict,
     )?;

@@ -17,20 +17,20 @@ use parquet::record::Field;
 use parquet::schema::types::Type;
 
 use super::{
-    decode, push_document, read_error, Corpus, Decoded, IngestError, IngestOptions, Warning,
-    WarningKind,
+    decode, push_document, read_error, Corpus, Decoded, IngestError, IngestOptions, RecordIds,
+    Warning, WarningKind,
 };
 use crate::doc::Document;
 
 /// The four bytes a Parquet file starts (and ends) with.
 pub(super) const MAGIC: &[u8; 4] = b"PAR1";
 
-/// Reads every row of the Parquet file in `chunks` (named `display` in messages; `stem`
-/// prefixes the ids of rows without one: `stem:ROW`, rows counted from 1).
+/// Reads every row of the Parquet file in `chunks` (named `display` in messages; `ids` names
+/// the rows without an id, by their row number, counted from 1).
 pub(super) fn read_parquet<R: ChunkReader + 'static>(
     chunks: R,
     display: &str,
-    stem: &str,
+    ids: &RecordIds,
     options: &IngestOptions,
     corpus: &mut Corpus,
 ) -> Result<(), IngestError> {
@@ -149,7 +149,7 @@ pub(super) fn read_parquet<R: ChunkReader + 'static>(
             }
         }
         if doc.id.is_empty() {
-            doc.id = format!("{stem}:{row_no}");
+            doc.id = ids.name(row_no, &doc.text);
         }
         doc.path = input;
         push_document(doc, None, options, corpus);
