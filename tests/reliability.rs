@@ -202,6 +202,57 @@ fn inputs_past_the_cap_are_never_held_whole() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
+fn running_out_of_memory_is_a_clear_error_not_an_abort() {
+    // One 200 MB article, read whole (the cap raised to 256 MB).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.txt");
+    let block = "Wire copy goes on and on without a single line break in it. ".repeat(16 * 1024);
+    let mut file = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    for _ in 0..(200 << 20) / block.len() {
+        file.write_all(block.as_bytes()).unwrap();
+    }
+    drop(file);
+    let output = dir.path().join("report.json");
+    // `sh -c 'LIMIT exec wiretrace scan FLAGS …'`: a shell to set a process limit first.
+    let scan = |limit: &str, flags: &str| {
+        let script = format!(
+            "{limit} exec \"$0\" scan {flags} --max-doc-bytes 268435456 -q -o \"$1\" \"$2\""
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .arg(wiretrace().get_program())
+            .arg(&output)
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    // Past --max-memory, and past a process limit (`ulimit -v`): exit 2 with one line, never
+    // an abort (134) or a panic, and no report.
+    for (limit, flags) in [("", "--max-memory 100MB"), ("ulimit -v 400000;", "")] {
+        let out = scan(limit, flags);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{limit} {stderr}");
+        assert!(
+            stderr.starts_with("wiretrace: error: out of memory"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!output.exists());
+    }
+    // A ceiling the run stays under changes nothing.
+    let small = dir.path().join("small.txt");
+    fs::write(
+        &small,
+        "A short article that needs little memory to scan at all.",
+    )
+    .unwrap();
+    let (plain, _) = scan_json(&[small.to_str().unwrap()]);
+    let (ceiling, _) = scan_json(&["--max-memory", "1GB", small.to_str().unwrap()]);
+    assert_eq!(plain, ceiling);
+}
+
+#[test]
 fn a_million_tiny_documents() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tiny.jsonl");

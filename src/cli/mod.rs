@@ -4,7 +4,8 @@
 //! - 0: the run completed (whether or not reuse was found); also when stdout is closed early
 //!   (broken pipe).
 //! - 1: the run failed while working or writing output.
-//! - 2: usage error, unreadable input path, or warnings under `--strict`.
+//! - 2: usage error, unreadable input path, warnings under `--strict`, or out of memory (past
+//!   `--max-memory` or a system limit; see [`memory`]).
 //! - 130: interrupted (Ctrl-C or SIGTERM); no partial output file is left behind.
 
 /// Writes a line to standard error, like `eprintln!`, but a closed or failing stderr (a reader
@@ -23,6 +24,7 @@ mod eval;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod huge_pages;
 mod index;
+pub mod memory;
 mod output;
 mod progress;
 mod scan;
@@ -47,6 +49,10 @@ pub mod exit {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Memory ceiling (e.g. 8GB): past it the run stops with an error (exit 2) instead of
+    /// swapping or being killed.
+    #[arg(long, global = true, value_parser = args::parse_size, value_name = "SIZE")]
+    max_memory: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +115,9 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    if let Some(bytes) = cli.max_memory {
+        memory::set_ceiling(bytes);
+    }
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Compare(args) => compare::run(args),

@@ -7,7 +7,7 @@ use clap::Args;
 use wiretrace::ingest::{self, IngestOptions, Input};
 use wiretrace::synth::{self, Base, SynthOptions};
 
-use super::args::print_warnings;
+use super::args::{parse_size, print_warnings};
 
 use super::output::{refuse_clobbering, write_output, AtomicFile};
 use super::Failure;
@@ -50,33 +50,6 @@ pub struct SynthArgs {
     /// Print nothing to stderr.
     #[arg(short, long)]
     quiet: bool,
-}
-
-/// "10MB" → 10_000_000; units are decimal (kB, MB, GB) or binary (KiB, MiB, GiB).
-fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a size like 10MB or 1GB"))?;
-    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "m" | "mb" => 1_000_000,
-        "g" | "gb" => 1_000_000_000,
-        "kib" => 1 << 10,
-        "mib" => 1 << 20,
-        "gib" => 1 << 30,
-        other => {
-            return Err(format!(
-                "unknown unit {other:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
-            ))
-        }
-    };
-    Ok((number * scale as f64) as u64)
 }
 
 pub fn run(args: SynthArgs) -> Result<(), Failure> {
@@ -133,20 +106,4 @@ pub fn run(args: SynthArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes_take_decimal_and_binary_units() {
-        assert_eq!(parse_size("10MB"), Ok(10_000_000));
-        assert_eq!(parse_size("1GB"), Ok(1_000_000_000));
-        assert_eq!(parse_size("2KiB"), Ok(2048));
-        assert_eq!(parse_size("1.5 kB"), Ok(1500));
-        assert_eq!(parse_size("123"), Ok(123));
-        assert!(parse_size("ten").is_err());
-        assert!(parse_size("10 parsecs").is_err());
-    }
 }
