@@ -509,7 +509,7 @@ fn an_agency_registry_with_an_empty_alias_or_3000_aliases() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn an_output_keeps_the_mode_of_the_file_it_replaces_and_stale_temp_files_go() {
+fn an_output_keeps_the_mode_and_links_of_the_file_it_replaces_and_stale_temp_files_go() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("doc.txt");
@@ -517,6 +517,9 @@ fn an_output_keeps_the_mode_of_the_file_it_replaces_and_stale_temp_files_go() {
     let target = dir.path().join("report.json");
     fs::write(&target, "old report").unwrap();
     fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+    // Another name for the same file: it sees the new report too.
+    let linked = dir.path().join("latest.json");
+    fs::hard_link(&target, &linked).unwrap();
     // A temp file left by a killed run (no process 4194304 on Linux: pids stop below that).
     let stale = dir.path().join(".report.json.4194304.a1b2c3.tmp");
     fs::write(&stale, "half a report").unwrap();
@@ -525,7 +528,19 @@ fn an_output_keeps_the_mode_of_the_file_it_replaces_and_stale_temp_files_go() {
     let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert!(fs::read_to_string(&target).unwrap().starts_with('{'));
+    assert_eq!(fs::read(&linked).unwrap(), fs::read(&target).unwrap());
     assert!(!stale.exists());
+    let temps = fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(temps, 0, "the temp file of a copied-into output was left");
 }
 
 #[test]

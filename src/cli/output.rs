@@ -169,11 +169,14 @@ pub fn check_output_directory(path: &Path) -> Result<(), Failure> {
 /// [`AtomicFile::commit`]; dropped uncommitted (an error, an interrupt), it is removed. A
 /// path that exists and is neither a regular file nor a directory (a device, a named pipe, a
 /// socket) is written in place instead; a symbolic link to a file keeps the link and replaces
-/// the file it points to.
+/// the file it points to; a file with other hard links gets the complete temp file's content
+/// copied into it (a rename would leave the other links on the old report).
 pub struct AtomicFile {
     /// `None` once committed.
     out: Option<Sink>,
     path: PathBuf,
+    /// The file replaced has other hard links: copy into it instead of renaming over it.
+    copy_into_place: bool,
 }
 
 enum Sink {
@@ -191,6 +194,7 @@ impl AtomicFile {
                 return Ok(AtomicFile {
                     out: Some(Sink::InPlace(BufWriter::with_capacity(1 << 16, file))),
                     path: path.to_path_buf(),
+                    copy_into_place: false,
                 });
             }
         }
@@ -231,9 +235,17 @@ impl AtomicFile {
                 std::os::unix::fs::chown(temp.path(), Some(existing.uid()), Some(existing.gid()));
         }
         pending().push(temp.path().to_path_buf());
+        #[cfg(unix)]
+        let copy_into_place = existing.as_ref().is_some_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.nlink() > 1
+        });
+        #[cfg(not(unix))]
+        let copy_into_place = false;
         Ok(AtomicFile {
             out: Some(Sink::Temp(BufWriter::with_capacity(1 << 16, temp))),
             path: path.to_path_buf(),
+            copy_into_place,
         })
     }
 
@@ -249,6 +261,16 @@ impl AtomicFile {
             .map_err(|e| e.into_error())
             .and_then(|temp| {
                 temp.as_file().sync_all()?;
+                if self.copy_into_place {
+                    // The report is complete on disk; only now is the linked file rewritten.
+                    let mut report = File::open(temp.path())?;
+                    let mut target = OpenOptions::new()
+                        .write(true)
+                        .truncate(true)
+                        .open(&self.path)?;
+                    io::copy(&mut report, &mut target)?;
+                    return target.sync_all();
+                }
                 temp.persist(&self.path).map(drop).map_err(|e| e.error)
             });
         pending().retain(|p| *p != temp_path);
