@@ -79,7 +79,7 @@ pub enum IndexError {
     Missing { dir: String },
     #[error("{dir}: an index already exists here")]
     Exists { dir: String },
-    #[error("{dir}: {count} document(s) already indexed (first: {first}); nothing was added (--on-duplicate skip or replace to go on)")]
+    #[error("{dir}: {count} document(s) already indexed (first: {first}); nothing was added")]
     Duplicates {
         dir: String,
         count: usize,
@@ -91,11 +91,31 @@ pub enum IndexError {
     Corrupt { dir: String, message: String },
     #[error("{dir}: {source}")]
     Io { dir: String, source: std::io::Error },
-    #[error("{dir}: {source}")]
+    #[error("{dir}: {source}{hint}", hint = damage_hint(.source, .dir))]
     Database {
         dir: String,
         source: rusqlite::Error,
     },
+}
+
+/// For an SQLite error that means damaged data, a pointer to `index check`; else nothing.
+fn damage_hint(error: &rusqlite::Error, dir: &str) -> String {
+    use rusqlite::ffi::ErrorCode;
+    let damaged = match error {
+        rusqlite::Error::SqliteFailure(e, _) => {
+            matches!(e.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+        }
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::Utf8Error(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => true,
+        _ => false,
+    };
+    if damaged {
+        format!(" (the index looks damaged: `wiretrace index check {dir}` tells how)")
+    } else {
+        String::new()
+    }
 }
 
 /// How an index is opened.

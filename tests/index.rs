@@ -565,9 +565,26 @@ fn a_damaged_index_is_never_written_into() {
         bytes,
         "the damaged file was written"
     );
-    // `index check` says so (exit 1), whether SQLite or the invariants find it.
+    // `index check` says so (exit 1), whether SQLite or the invariants find it; a query that
+    // reads damaged rows fails pointing to it.
     let (code, report) = check(&index);
     assert_eq!(code, Some(1), "{report}");
+    let out = wiretrace()
+        .args([
+            "index",
+            "query",
+            "-q",
+            "--format",
+            "json",
+            path(&index),
+            path(&corpus),
+        ])
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("index check"), "{stderr}");
+    }
 }
 
 #[test]
@@ -588,13 +605,24 @@ fn an_article_resent_with_corrected_text_replaces_the_indexed_one() {
     );
     let index = index_of(dir.path(), "idx", &original);
     // Skipped by default; under --strict or --on-duplicate fail, nothing is added (exit 2).
-    for flag in ["--strict", "--on-duplicate=fail"] {
+    // The message says what would go on, for the flag given.
+    for (flag, hint) in [
+        ("--strict", "--strict fails on any skip"),
+        (
+            "--on-duplicate=fail",
+            "--on-duplicate skip or replace to go on",
+        ),
+    ] {
         let out = wiretrace()
             .args(["index", "add", "-q", flag, path(&index), path(&corrected)])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("already indexed"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("already indexed") && stderr.contains(hint),
+            "{stderr}"
+        );
     }
     run_ok(&[
         "index",

@@ -196,7 +196,20 @@ fn add(args: AddArgs) -> Result<(), Failure> {
     };
     let summary = index
         .add_with(&corpus.documents, on_duplicate, &|p| progress.update(p))
-        .map_err(failure)?;
+        .map_err(|error| {
+            let duplicates = matches!(error, IndexError::Duplicates { .. });
+            let mut failure = failure(error);
+            if duplicates {
+                failure.message.push_str(match args.on_duplicate {
+                    OnDuplicateArg::Fail => " (--on-duplicate skip or replace to go on)",
+                    _ => {
+                        " (--strict fails on any skip: --on-duplicate replace updates them, \
+                          leaving out --strict skips them)"
+                    }
+                });
+            }
+            failure
+        })?;
     progress.finish();
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
