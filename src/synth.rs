@@ -13,8 +13,11 @@
 //! agency's own copy is in the corpus or not, with the agency's copyright notice on 90% of its
 //! copies; 1–25 outlets republish it verbatim, trimmed, edited, interleaved with their own
 //! paragraphs, with paragraphs merged or re-split, or paraphrased throughout, with or without
-//! a credit line (dateline, "… contributed to this report" naming one or two agencies, Reuters
-//! sign-off) and the copyright notice half the time; outlets add their own boilerplate;
+//! a credit line (dateline; "… contributed to this report", "… contributed reporting",
+//! "Information/Material from … was used in this report", "… writer NAME in CITY contributed"
+//! naming one or two agencies; a tag line such as "— AFP", "Source: …", "(AP)", "Reuters"
+//! alone, "AFP/dpa", "This article was originally published by …"; the Reuters sign-off) and
+//! the copyright notice half the time; outlets add their own boilerplate;
 //! original articles fill about a third of the corpus, some quoting the same officials, using
 //! the same stock phrases or crediting an agency's contribution.
 //!
@@ -888,8 +891,9 @@ impl<'a> Generator<'a> {
         let first = FIRST_NAMES[(agency * 4 + k) % FIRST_NAMES.len()];
         let last = SURNAMES[(agency * 5 + k * 7) % SURNAMES.len()];
         let name = AGENCIES[agency].name.trim_start_matches("The ");
-        match self.rng.random_range(0..3) {
+        match self.rng.random_range(0..4) {
             0 | 1 => format!("By {first} {last}, {name}"),
+            2 => format!("By {first} {last} | {}", AGENCIES[agency].id),
             _ => format!("By {} {} {name}", first.to_uppercase(), last.to_uppercase()),
         }
     }
@@ -1057,8 +1061,8 @@ impl<'a> Generator<'a> {
                     draft.push_credit(line, agencies, "contribution");
                 }
                 2 => {
-                    let line = self.tag_line(agency_index);
-                    draft.push_credit(line, vec![agency.id], "tagline");
+                    let (line, agencies) = self.tag_line(agency_index);
+                    draft.push_credit(line, agencies, "tagline");
                 }
                 3 => draft.push_credit(signoff.clone(), vec![agency.id], "signoff"),
                 _ => {}
@@ -1103,24 +1107,42 @@ impl<'a> Generator<'a> {
             );
             return (line, vec![first.id, second.id]);
         }
-        let line = if self.rng.random_bool(0.3) {
-            format!("{} contributed reporting.", first.name)
-        } else {
-            format!("{} contributed to this report.", first.name)
+        let name = first.name;
+        let line = match self.rng.random_range(0..10) {
+            0..=2 => format!("{name} contributed reporting."),
+            3 => format!("Information from {name} was used in this report."),
+            4 => format!("Material from {name} was used in this report."),
+            5 => {
+                let writer = FIRST_NAMES.choose(&mut self.rng).expect("names");
+                let surname = SURNAMES.choose(&mut self.rng).expect("names");
+                let city = CITIES.choose(&mut self.rng).expect("cities");
+                let name = name.trim_start_matches("The ");
+                format!("{name} writer {writer} {surname} in {city} contributed.")
+            }
+            _ => format!("{name} contributed to this report."),
         };
         (line, vec![first.id])
     }
 
-    /// A tag line for `agency`, on a line of its own at the end of a copy.
-    fn tag_line(&mut self, agency: usize) -> String {
+    /// A tag line for `agency`, on a line of its own at the end of a copy, and the agencies
+    /// it names (a second one in "AFP/dpa").
+    fn tag_line(&mut self, agency: usize) -> (String, Vec<&'static str>) {
         let Agency { id, name, .. } = AGENCIES[agency];
-        match self.rng.random_range(0..5) {
+        let line = match self.rng.random_range(0..8) {
             0 => format!("— {name}"),
             1 => format!("Source: {name}"),
             2 => format!("({id})"),
             3 => format!("With {id}"),
+            4 => format!("This article was originally published by {name}."),
+            5 => id.to_string(),
+            6 => {
+                let other = (agency + self.rng.random_range(1..AGENCIES.len())) % AGENCIES.len();
+                let second = AGENCIES[other].id;
+                return (format!("{id}/{second}"), vec![id, second]);
+            }
             _ => format!("Distributed by {name}."),
-        }
+        };
+        (line, vec![id])
     }
 
     /// A copy's paragraphs laid out as its outlet does: consecutive paragraphs merged into

@@ -6,13 +6,15 @@
 //! Kinds, each anchored at the start of a paragraph (or making up a whole short paragraph):
 //! - `dateline`: "SEOUL, April 28 (Reuters) -", "WASHINGTON (AP) —".
 //! - `contribution`: "The Associated Press contributed to this report.", "Reuters contributed
-//!   reporting.", "Reporting by AFP."; a line naming several agencies credits each.
+//!   reporting.", "AP writer Jane Doe contributed.", "Reporting by AFP.", "Information from
+//!   Reuters was used in this report."; a line naming several agencies credits each.
 //! - `signoff`: "(Reporting by …; Editing by …)", credited to the agency whose house style it is
 //!   (`signoff: true` in the registry: Reuters).
-//! - `byline`: "By Jane Doe, Associated Press", "By REUTERS".
+//! - `byline`: "By Jane Doe, Associated Press", "By Jane Doe | AP", "By REUTERS".
 //! - `copyright`: "© 2025 The Associated Press", "Copyright Reuters".
 //! - `tagline`: a short paragraph of its own naming the agency: "— AFP", "Source: Reuters",
-//!   "(AP)", "With AFP", "Distributed by The Associated Press".
+//!   "(AP)", "With AFP", "Distributed by The Associated Press", "This article was originally
+//!   published by Reuters", "Reuters" alone; several agencies ("dpa/AFP") credit each.
 //!
 //! Not credits: photo and image credits ("(Sputnik/… via REUTERS)", "Photo: EPA-EFE/…",
 //! "Image credits: …") — a paragraph that looks like one is skipped — and a wire named as a
@@ -83,6 +85,9 @@ pub struct CreditPatterns {
     contribution_words: Regex,
     /// Any agency's name, for the second and later agencies of a contribution line.
     agency_name: Regex,
+    /// A line of agency names alone ("dpa/AFP"), which the photo rule's "/AFP" must not take
+    /// for a photographer's credit.
+    agency_list: Regex,
     signoff_agency: Option<String>,
 }
 
@@ -122,13 +127,13 @@ impl CreditPatterns {
                 r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
             ))?,
             contribution: build(format!(
-                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$)"
+                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:the\s+)?(?P<agency4>{aliases})(?:\s+(?:staff\s+)?(?:writers?|reporters?|correspondents?|journalists?|staff)\b[^.\n]{{0,80}}?)?\s+contributed\.?$|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$|(?:information|material|reporting)\s+from\s+(?:the\s+)?(?P<agency3>{aliases})\b[^.\n]{{0,60}}?\s+(?:was|were|is)\s+used\s+in\s+this\s+(?:report|story|article)\.?)"
             ))?,
             byline: build(format!(
-                r"(?i)^by\s+(?:[^,\n]{{1,60}}?,\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
+                r"(?i)^by\s+(?:[^,|\n]{{1,60}}?(?:,|\s+\||\s+[-—–])\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
             ))?,
             tagline: build(format!(
-                r"(?i)^(?:(?:[-—–]+|source\s*:|with|(?:distributed|provided|supplied)\s+by)\s*(?:the\s+)?(?P<agency>{aliases})|\(\s*(?:the\s+)?(?P<agency2>{aliases})\s*\))\.?$"
+                r"(?i)^(?:(?:[-—–]+|sources?\s*:|with|(?:distributed|provided|supplied)\s+by|this\s+(?:article|story|report)\s+(?:was\s+|is\s+)?(?:originally\s+|first\s+)?(?:published|written|produced|distributed)\s+by)?\s*(?:the\s+)?(?P<agency>{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:the\s+)?(?:{aliases}))*|\(\s*(?:the\s+)?(?P<agency2>{aliases})(?:\s*(?:/|,)\s*(?:{aliases}))*\s*\))\.?$"
             ))?,
             copyright: build(format!(
                 r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
@@ -141,8 +146,11 @@ impl CreditPatterns {
                 r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
                     .to_string(),
             )?,
-            contribution_words: build(r"(?i-u)contributed|reporting".to_string())?,
+            contribution_words: build(r"(?i-u)contributed|reporting|used in this".to_string())?,
             agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
+            agency_list: build(format!(
+                r"(?i)^\(?\s*(?:{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:{aliases}))+\s*\)?\.?$"
+            ))?,
             signoff_agency: registry
                 .agencies()
                 .iter()
@@ -196,18 +204,13 @@ impl<'r> CreditDetector<'r> {
                 if caps
                     .name("agency")
                     .or_else(|| caps.name("agency2"))
+                    .or_else(|| caps.name("agency3"))
+                    .or_else(|| caps.name("agency4"))
                     .is_some()
                 {
                     // Every agency the line names ("Reuters and Agence France-Presse
                     // contributed to this report"), once each.
-                    let mut named: Vec<&str> = Vec::new();
-                    for name in self.patterns.agency_name.find_iter(whole.as_str()) {
-                        let id = self.registry.lookup(name.as_str()).map(|a| a.id.as_str());
-                        if id.is_some_and(|id| !named.contains(&id)) {
-                            named.push(id.expect("looked up"));
-                        }
-                    }
-                    for agency in named {
+                    for agency in self.agencies_named(whole.as_str()) {
                         found(CreditKind::Contribution, agency, span);
                     }
                 }
@@ -225,13 +228,11 @@ impl<'r> CreditDetector<'r> {
                 if let Some(caps) = self.patterns.byline.captures(p) {
                     found(CreditKind::Byline, &caps["agency"], paragraph);
                 }
-                if let Some(caps) = self.patterns.tagline.captures(p) {
-                    let agency = caps.name("agency").or_else(|| caps.name("agency2"));
-                    found(
-                        CreditKind::Tagline,
-                        agency.expect("one side").as_str(),
-                        paragraph,
-                    );
+                if self.patterns.tagline.is_match(p) {
+                    // Every agency the line names ("AFP/dpa"), once each.
+                    for agency in self.agencies_named(p) {
+                        found(CreditKind::Tagline, agency, paragraph);
+                    }
                 }
                 if let Some(caps) = self.patterns.copyright.captures(p) {
                     let whole = caps.get(0).expect("match");
@@ -244,11 +245,27 @@ impl<'r> CreditDetector<'r> {
             }
             // A photo caption's credit is not the text's: checked only where a pattern matched,
             // since most paragraphs have no credit at all.
-            if credits.len() > before && self.patterns.photo.is_match(p) {
+            if credits.len() > before
+                && self.patterns.photo.is_match(p)
+                && !self.patterns.agency_list.is_match(p)
+            {
                 credits.truncate(before);
             }
         }
         credits
+    }
+
+    /// The registry ids of the agencies `line` names, in order, each once.
+    fn agencies_named(&self, line: &str) -> Vec<&'r str> {
+        let mut named: Vec<&'r str> = Vec::new();
+        for name in self.patterns.agency_name.find_iter(line) {
+            if let Some(agency) = self.registry.lookup(name.as_str()) {
+                if !named.contains(&agency.id.as_str()) {
+                    named.push(agency.id.as_str());
+                }
+            }
+        }
+        named
     }
 }
 
@@ -348,6 +365,59 @@ mod tests {
             "Source: Reuters photo",
             "Photo: Reuters",
             "He told Agence France-Presse (AFP).",
+        ] {
+            assert!(credits(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn forms_outlets_print_besides_the_usual_ones() {
+        let kinds = |line: &str| -> Vec<(String, &'static str)> {
+            credits(line)
+                .into_iter()
+                .map(|(agency, kind, _)| (agency, kind))
+                .collect()
+        };
+        let owned = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+            pairs.iter().map(|(a, k)| (a.to_string(), *k)).collect()
+        };
+        for (line, expected) in [
+            (
+                "Associated Press writer Jane Doe in Paris contributed.",
+                &[("AP", "contribution")][..],
+            ),
+            ("AFP contributed.", &[("AFP", "contribution")]),
+            (
+                "Information from The Associated Press was used in this report.",
+                &[("AP", "contribution")],
+            ),
+            (
+                "Material from Reuters was used in this report.",
+                &[("Reuters", "contribution")],
+            ),
+            (
+                "This article was originally published by Reuters.",
+                &[("Reuters", "tagline")],
+            ),
+            ("Reuters", &[("Reuters", "tagline")]),
+            ("dpa/AFP", &[("dpa", "tagline"), ("AFP", "tagline")]),
+            ("(AFP/dpa)", &[("AFP", "tagline"), ("dpa", "tagline")]),
+            (
+                "With AFP and Reuters",
+                &[("AFP", "tagline"), ("Reuters", "tagline")],
+            ),
+            ("By Jane Doe | AP", &[("AP", "byline")]),
+            ("By Jane Doe - Reuters", &[("Reuters", "byline")]),
+        ] {
+            assert_eq!(kinds(line), owned(expected), "{line}");
+        }
+        // Sentences that start with an agency's name and end in "contributed", or list
+        // agencies before a verb, are not credits.
+        for line in [
+            "AP data showed that rising costs contributed.",
+            "Reuters calculations suggest the drought contributed.",
+            "Reuters, Bloomberg and CNN reported the deal.",
+            "Jane Doe/AFP",
         ] {
             assert!(credits(line).is_empty(), "{line}");
         }
