@@ -758,7 +758,7 @@ fn fill_band(
 ) -> FilledBand {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if crate::simd::avx2() {
             // A score grows by at most one a row, so fewer rows than `i16::MAX` keep every
             // score within 16 bits.
             if band.rows < i16::MAX as usize {
@@ -870,6 +870,9 @@ fn prepare_vectorised_fill(
 /// neighbour the score equals, in the portable fill's order of preference (diagonal, up,
 /// left), so the trace is the same cell for cell. Scores need no wider type: a band is at most
 /// a document long.
+///
+/// # Safety
+/// The CPU must support AVX2 ([`crate::simd::avx2`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn fill_band_avx2(
@@ -935,7 +938,8 @@ unsafe fn fill_band_avx2(
                 _mm256_cmpgt_epi32(slot, below_lo),
                 _mm256_cmpgt_epi32(at_hi, slot),
             );
-            let b = _mm256_loadu_si256(words[c..c + LANES].as_ptr().cast());
+            // SAFETY: the slice holds the LANES values read (a bounds-checked range).
+            let b = unsafe { _mm256_loadu_si256(words[c..c + LANES].as_ptr().cast()) };
             let matched = _mm256_and_si256(_mm256_cmpeq_epi32(b, a_word), a_matches);
             let q = c / LANES;
             let diag_before = prev[q];
@@ -1096,8 +1100,9 @@ unsafe fn fill_band_avx2_i16(
             );
             // The sixteen words compared as 32-bit values, the masks packed to 16 bits (the
             // pack interleaves 128-bit halves; the permute puts them back in order).
-            let b_low = _mm256_loadu_si256(words[c..c + 8].as_ptr().cast());
-            let b_high = _mm256_loadu_si256(words[c + 8..c + 16].as_ptr().cast());
+            // SAFETY: each slice holds the eight values read (bounds-checked ranges).
+            let b_low = unsafe { _mm256_loadu_si256(words[c..c + 8].as_ptr().cast()) };
+            let b_high = unsafe { _mm256_loadu_si256(words[c + 8..c + 16].as_ptr().cast()) };
             let same = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_packs_epi32(
                 _mm256_cmpeq_epi32(b_low, a_word),
                 _mm256_cmpeq_epi32(b_high, a_word),
@@ -1151,10 +1156,13 @@ unsafe fn fill_band_avx2_i16(
             dir = _mm256_blendv_epi8(dir, diag_dir, from!(diag));
             // Bytes of lanes 0-7 in the low quarter, of lanes 8-15 in the third.
             let bytes = _mm256_permute4x64_epi64::<0b00_00_10_00>(_mm256_packus_epi16(dir, dir));
-            _mm_storeu_si128(
-                trace_row[c..c + LANES].as_mut_ptr().cast(),
-                _mm256_castsi256_si128(bytes),
-            );
+            // SAFETY: the slice holds the LANES bytes written (a bounds-checked range).
+            unsafe {
+                _mm_storeu_si128(
+                    trace_row[c..c + LANES].as_mut_ptr().cast(),
+                    _mm256_castsi256_si128(bytes),
+                )
+            };
         }
         row_max = _mm256_max_epi16(row_max, _mm256_permute2x128_si256::<1>(row_max, row_max));
         row_max = _mm256_max_epi16(row_max, _mm256_shuffle_epi32::<0b01_00_11_10>(row_max));

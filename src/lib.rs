@@ -28,6 +28,7 @@
 //! ```
 
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod align;
 pub mod attribute;
@@ -45,5 +46,6 @@ pub mod pipeline;
 pub mod report;
 pub mod segment;
 pub mod shingle;
+pub mod simd;
 pub mod synth;
 pub mod verify;

@@ -170,7 +170,7 @@ impl MinHasher {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if crate::simd::avx2() {
                 // SAFETY: the CPU supports AVX2, checked just above.
                 unsafe { self.signature_avx2(shingles, out) };
                 return;
@@ -183,6 +183,9 @@ impl MinHasher {
     /// in registers while the whole set streams past, so the inner loop touches no memory but
     /// the set. AVX2 has no 64-bit multiply, so `a·x` mod 2^64 is put together from three
     /// 32×32→64-bit multiplies: `al·xl + ((ah·xl + al·xh) << 32)`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 ([`crate::simd::avx2`]).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn signature_avx2(&self, shingles: &[u64], out: &mut [u32]) {
@@ -192,7 +195,8 @@ impl MinHasher {
         // Macros rather than closures: closures would not inherit `avx2` and not be inlined.
         macro_rules! load {
             ($values:expr, $at:expr) => {
-                _mm256_loadu_si256($values[$at..$at + 4].as_ptr().cast())
+                // SAFETY: the slice holds the four values read (a bounds-checked range).
+                unsafe { _mm256_loadu_si256($values[$at..$at + 4].as_ptr().cast()) }
             };
         }
         macro_rules! hash {
@@ -226,8 +230,11 @@ impl MinHasher {
                 min1 = _mm256_min_epu32(min1, hash!(a1, a1_hi, b1, x_lo, x_hi));
             }
             let mut lanes = [0u64; LANES];
-            _mm256_storeu_si256(lanes.as_mut_ptr().cast(), min0);
-            _mm256_storeu_si256(lanes[4..].as_mut_ptr().cast(), min1);
+            // SAFETY: `lanes` holds eight values: four from 0, four from 4.
+            unsafe {
+                _mm256_storeu_si256(lanes.as_mut_ptr().cast(), min0);
+                _mm256_storeu_si256(lanes[4..].as_mut_ptr().cast(), min1);
+            }
             for (slot, lane) in out[first..first + LANES].iter_mut().zip(lanes) {
                 *slot = lane as u32;
             }
@@ -248,7 +255,7 @@ impl MinHasher {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            if out.len() <= 128 && std::arch::is_x86_feature_detected!("avx2") {
+            if out.len() <= 128 && crate::simd::avx2() {
                 let filled = u128::from(filled[0]) | u128::from(filled[1]) << 64;
                 // SAFETY: the CPU supports AVX2, checked just above.
                 unsafe { self.densify_avx2(filled, out) };
@@ -317,6 +324,9 @@ impl MinHasher {
     /// probe if it is filled. After the 16 tabled rounds, each bin's value is gathered from its
     /// source (a filled bin is its own). No branch per bin or probe; same result as the
     /// portable loop (bins whose 16 probes all miss go through [`Self::source_past_table`]).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 ([`crate::simd::avx2`]), and `out` hold at most 128 bins.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn densify_avx2(&self, filled: u128, out: &mut [u32]) {
@@ -332,7 +342,10 @@ impl MinHasher {
             return;
         }
         let bitmap =
-            _mm256_broadcastsi128_si256(_mm_loadu_si128(filled.to_le_bytes().as_ptr().cast()));
+            // SAFETY: a u128's 16 bytes are the 16 bytes read.
+            _mm256_broadcastsi128_si256(unsafe {
+                _mm_loadu_si128(filled.to_le_bytes().as_ptr().cast())
+            });
         let bit_of = _mm256_broadcastsi128_si256(_mm_setr_epi8(
             1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128,
         ));
@@ -367,16 +380,20 @@ impl MinHasher {
                 if _mm256_movemask_epi8(done) == -1 {
                     break;
                 }
-                let probes = _mm256_loadu_si256(
-                    self.probes_by_round[round * 128 + first..][..LANES]
-                        .as_ptr()
-                        .cast(),
-                );
+                // SAFETY: the slice holds the LANES bytes read (a bounds-checked range).
+                let probes = unsafe {
+                    _mm256_loadu_si256(
+                        self.probes_by_round[round * 128 + first..][..LANES]
+                            .as_ptr()
+                            .cast(),
+                    )
+                };
                 let hit = is_filled(probes);
                 source = _mm256_blendv_epi8(source, probes, _mm256_andnot_si256(done, hit));
                 done = _mm256_or_si256(done, hit);
             }
-            _mm256_storeu_si256(sources[first..].as_mut_ptr().cast(), source);
+            // SAFETY: `sources` has room for 32 bytes from `first` (sized for 128 bins + 32).
+            unsafe { _mm256_storeu_si256(sources[first..].as_mut_ptr().cast(), source) };
             let done = _mm256_movemask_epi8(done) as u32;
             served |= u128::from(done) << first;
         }
@@ -384,10 +401,15 @@ impl MinHasher {
         values[..bins].copy_from_slice(out);
         let mut densified = [0u32; 128];
         for group in 0..bins.div_ceil(8) {
-            let indices =
-                _mm256_cvtepu8_epi32(_mm_loadl_epi64(sources[group * 8..].as_ptr().cast()));
-            let gathered = _mm256_i32gather_epi32::<4>(values.as_ptr().cast(), indices);
-            _mm256_storeu_si256(densified[group * 8..].as_mut_ptr().cast(), gathered);
+            // SAFETY: `group * 8 + 8 <= 128`, the length of `sources` (bytes) and `densified`
+            // (values): eight are read from one and written to the other; every source is a
+            // bin index below 128, within `values`.
+            unsafe {
+                let indices =
+                    _mm256_cvtepu8_epi32(_mm_loadl_epi64(sources[group * 8..].as_ptr().cast()));
+                let gathered = _mm256_i32gather_epi32::<4>(values.as_ptr().cast(), indices);
+                _mm256_storeu_si256(densified[group * 8..].as_mut_ptr().cast(), gathered);
+            }
         }
         out.copy_from_slice(&densified[..bins]);
         let mut unserved = !served & all_bins;
