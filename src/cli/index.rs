@@ -11,12 +11,11 @@ use wiretrace::pipeline::ScanOptions;
 use wiretrace::report::text::printable;
 use wiretrace::report::{Format, Report};
 
-use super::args::InputArgs;
+use super::args::{
+    print_stats, read_inputs, registry, thread_pool, InputArgs, ParamArgs, ReportArgs, RunArgs,
+};
 use super::output::write_output;
 use super::progress::ProgressBarReporter;
-use super::scan::{
-    print_stats, read_inputs, registry, thread_pool, ParamArgs, ReportArgs, RunArgs,
-};
 use super::Failure;
 
 #[derive(Debug, Args)]

@@ -1,99 +1,19 @@
 //! `wiretrace scan`: read inputs, run the pipeline, write the report.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
-use wiretrace::align::Alignment;
-use wiretrace::attribute::Registry;
-use wiretrace::doc::Document;
-use wiretrace::ingest::{self, GeneratedIds};
-use wiretrace::minhash::MinHashScheme;
-use wiretrace::params::{Language, Params};
-use wiretrace::pipeline::{self, ScanResult, ScanStats};
-use wiretrace::report::{self, CsvTable, Format, Report};
+use clap::Args;
+use wiretrace::ingest::GeneratedIds;
+use wiretrace::params::Params;
+use wiretrace::pipeline;
+use wiretrace::report::{Format, Report};
 
-use super::args::{print_warnings, AlignArgs, InputArgs};
-use super::output::{refuse_clobbering, write_output};
+use super::args::{
+    print_stats, read_inputs, registry, thread_pool, InputArgs, ParamArgs, ReportArgs, RunArgs,
+};
 use super::progress::ProgressBarReporter;
 use super::Failure;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Text,
-    Json,
-    Jsonl,
-    Csv,
-    /// One self-contained HTML page with side-by-side views of the linked passages.
-    Html,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum TableArg {
-    Pairs,
-    Documents,
-}
-
-/// Where the report goes and in which format (shared by `scan` and `index query`).
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Output format [default: text on a terminal, else json; with -o, from the extension].
-    #[arg(long, value_enum)]
-    format: Option<FormatArg>,
-
-    /// CSV table: one row per verified pair, or one per document.
-    #[arg(long, value_enum, default_value = "pairs")]
-    table: TableArg,
-
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
-
-    /// Text report: show the N documents with the most reuse and the N largest clusters
-    /// (0: all).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    top: usize,
-}
-
-/// Every tunable of the pipeline (shared by `scan` and `index create`).
-#[derive(Debug, Args)]
-pub struct ParamArgs {
-    /// Stemming language (name or ISO code, or "none").
-    #[arg(long, default_value = "english", value_name = "LANG")]
-    lang: Language,
-    /// Words per shingle.
-    #[arg(long, default_value_t = Params::default().shingle_size, value_name = "K")]
-    shingle_size: usize,
-    /// MinHash permutations (signature length).
-    #[arg(long, default_value_t = Params::default().permutations, value_name = "N")]
-    permutations: usize,
-    /// MinHash scheme: one-permutation (one hash per shingle, empty bins densified) or
-    /// classic (one hash per shingle and permutation).
-    #[arg(long, default_value = "one-permutation", value_name = "SCHEME")]
-    minhash: MinHashScheme,
-    /// Seed of the MinHash permutations.
-    #[arg(long, default_value_t = Params::default().seed)]
-    seed: u64,
-    /// Jaccard similarity at or above which paragraphs are linked (sets LSH banding).
-    #[arg(long, default_value_t = Params::default().threshold, value_name = "J")]
-    threshold: f64,
-    /// Containment at or above which paragraphs are linked (trimmed copies).
-    #[arg(long, default_value_t = Params::default().containment, value_name = "C")]
-    containment: f64,
-    /// Paragraphs with fewer words are reported but not fingerprinted.
-    #[arg(long, default_value_t = Params::default().min_paragraph_tokens, value_name = "N")]
-    min_tokens: usize,
-    /// LSH buckets larger than this are linked as a star, not all pairs.
-    #[arg(long, default_value_t = Params::default().max_bucket, value_name = "N")]
-    max_bucket: usize,
-    /// Documents longer than this many bytes are cut, with a warning.
-    #[arg(long, default_value_t = Params::default().max_doc_bytes, value_name = "BYTES")]
-    max_doc_bytes: usize,
-
-    #[command(flatten)]
-    align: AlignArgs,
-}
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -115,174 +35,9 @@ pub struct ScanArgs {
     run: RunArgs,
 }
 
-/// How a run that reports is carried out (`scan`, `index query`).
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Agency registry (JSON, like data/agencies.json) instead of the built-in one.
-    #[arg(long, value_name = "FILE")]
-    pub agencies: Option<PathBuf>,
-
-    /// Worker threads (0: one per core). Results are identical for any value.
-    #[arg(short = 'j', long, default_value_t = 0, value_name = "N")]
-    pub threads: usize,
-    /// Fail (exit 2, no report) if any input was skipped or altered.
-    #[arg(long)]
-    pub strict: bool,
-    /// Print stage timings and throughput to stderr.
-    #[arg(long)]
-    pub stats: bool,
-    /// Print no warnings or progress to stderr.
-    #[arg(short, long)]
-    pub quiet: bool,
-}
-
-impl ParamArgs {
-    pub fn params(&self) -> Result<Params, Failure> {
-        Params {
-            language: self.lang,
-            shingle_size: self.shingle_size,
-            permutations: self.permutations,
-            minhash: self.minhash,
-            seed: self.seed,
-            threshold: self.threshold,
-            containment: self.containment,
-            min_paragraph_tokens: self.min_tokens,
-            max_bucket: self.max_bucket,
-            max_doc_bytes: self.max_doc_bytes,
-            align: self.align.params(),
-            ..Params::default()
-        }
-        .validated()
-        .map_err(|e| Failure::usage(e.to_string()))
-    }
-}
-
-impl ReportArgs {
-    /// Refuses a report path that names one of `inputs` (or `more` inputs of the command).
-    pub fn refuse_clobbering(&self, inputs: &[PathBuf], more: &[&Path]) -> Result<(), Failure> {
-        let Some(output) = self.output.as_deref() else {
-            return Ok(());
-        };
-        let mut all: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-        all.extend_from_slice(more);
-        refuse_clobbering(&[("report", output)], &all)
-    }
-
-    pub fn format(&self) -> Format {
-        let chosen = self.format.or_else(|| {
-            let ext = self.output.as_deref().and_then(Path::extension)?;
-            match ext.to_str()?.to_ascii_lowercase().as_str() {
-                "json" => Some(FormatArg::Json),
-                "jsonl" | "ndjson" => Some(FormatArg::Jsonl),
-                "csv" => Some(FormatArg::Csv),
-                "txt" => Some(FormatArg::Text),
-                "html" | "htm" => Some(FormatArg::Html),
-                _ => None,
-            }
-        });
-        match chosen {
-            Some(FormatArg::Text) => Format::Text,
-            Some(FormatArg::Json) => Format::Json,
-            Some(FormatArg::Jsonl) => Format::Jsonl,
-            Some(FormatArg::Csv) => Format::Csv,
-            Some(FormatArg::Html) => Format::Html,
-            None if self.output.is_none() && std::io::stdout().is_terminal() => Format::Text,
-            None => Format::Json,
-        }
-    }
-
-    /// Fills the CSV pair rows when they are asked for, keeps what `focus` keeps (an index
-    /// query's report), and writes the report. `alignments` index into `documents`.
-    pub fn write(
-        &self,
-        report: Report,
-        documents: &[Document],
-        result: &ScanResult,
-        alignments: &[Alignment],
-        focus: impl Fn(Report) -> Report,
-    ) -> Result<(), Failure> {
-        let format = self.format();
-        let table = match self.table {
-            TableArg::Pairs => CsvTable::Pairs,
-            TableArg::Documents => CsvTable::Documents,
-        };
-        let mut report = report;
-        if format == Format::Csv && table == CsvTable::Pairs {
-            report = report.with_pair_rows(documents, result);
-        }
-        let report = focus(report);
-        write_output(self.output.as_deref(), |out| match format {
-            Format::Text => {
-                let top = (self.top > 0).then_some(self.top);
-                report::text::write_text(&report, documents, top, out)
-            }
-            Format::Json => report::json::write_json(&report, out),
-            Format::Jsonl => report::json::write_jsonl(&report, out),
-            Format::Csv => report::csv::write_csv(&report, table, out),
-            Format::Html => report::html::write_html(&report, documents, alignments, out),
-        })
-    }
-}
-
-/// The agency registry: `--agencies FILE` or the built-in one.
-pub fn registry(agencies: Option<&Path>) -> Result<Registry, Failure> {
-    match agencies {
-        Some(path) => Registry::from_file(path).map_err(|e| Failure::usage(e.to_string())),
-        None => Ok(Registry::builtin().clone()),
-    }
-}
-
-/// Most worker threads per core: more only cost memory and start-up time.
-const THREADS_PER_CORE: usize = 8;
-
-/// A rayon pool of `threads` workers (0: one per core), at most [`THREADS_PER_CORE`] per core
-/// (64 at least), with a warning when more were asked for.
-pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Failure> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let most = (cores * THREADS_PER_CORE).max(64);
-    let threads = if threads > most {
-        say!(
-            "wiretrace: warning: --threads {threads} is more than {THREADS_PER_CORE} per core \
-             ({cores} cores); using {most}"
-        );
-        most
-    } else {
-        threads
-    };
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::failed(format!("cannot start worker threads: {e}")))
-}
-
 pub fn run(args: ScanArgs) -> Result<(), Failure> {
     let params = args.params.params()?;
     thread_pool(args.run.threads)?.install(|| scan(&args, &params))
-}
-
-/// Reads the inputs with `max_doc_bytes`, prints their warnings unless quiet, and fails under
-/// `strict` when there are any.
-pub fn read_inputs(
-    paths: &[PathBuf],
-    input: &InputArgs,
-    max_doc_bytes: usize,
-    generated_ids: GeneratedIds,
-    quiet: bool,
-    strict: bool,
-) -> Result<ingest::Corpus, Failure> {
-    let options = input.options(max_doc_bytes, generated_ids);
-    let corpus = ingest::ingest(&input.inputs(paths), &options)
-        .map_err(|e| Failure::usage(e.to_string()))?;
-    if !quiet || strict {
-        print_warnings(&corpus.warnings);
-    }
-    if strict && !corpus.warnings.is_empty() {
-        return Err(Failure::usage(format!(
-            "{} input warning(s) under --strict; no report written",
-            corpus.warnings.len()
-        )));
-    }
-    Ok(corpus)
 }
 
 fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
@@ -327,55 +82,4 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-pub fn print_stats(
-    stats: &ScanStats,
-    read: std::time::Duration,
-    report: std::time::Duration,
-    total: std::time::Duration,
-) {
-    let mb = stats.bytes as f64 / 1e6;
-    let rate = |d: std::time::Duration| mb / d.as_secs_f64().max(1e-9);
-    say!(
-        "stats: {mb:.2} MB, {} paragraphs, {} candidate pairs",
-        stats.paragraphs,
-        stats.candidate_pairs
-    );
-    say!("stats: read         {:>9.3}s", read.as_secs_f64());
-    say!(
-        "stats: fingerprint  {:>9.3}s  {:>8.1} MB/s",
-        stats.fingerprint_time.as_secs_f64(),
-        rate(stats.fingerprint_time)
-    );
-    say!(
-        "stats: candidates   {:>9.3}s",
-        stats.candidates_time.as_secs_f64()
-    );
-    say!(
-        "stats: verify       {:>9.3}s",
-        stats.verify_time.as_secs_f64()
-    );
-    say!(
-        "stats: cluster      {:>9.3}s",
-        stats.cluster_time.as_secs_f64()
-    );
-    say!(
-        "stats: align        {:>9.3}s  {} anchors ({} capped), {} document pairs, {} passages",
-        stats.align_time.as_secs_f64(),
-        stats.alignment.anchors,
-        stats.alignment.capped_anchors,
-        stats.alignment.document_pairs,
-        stats.alignment.alignments
-    );
-    say!(
-        "stats: attribute    {:>9.3}s",
-        stats.attribute_time.as_secs_f64()
-    );
-    say!("stats: report       {:>9.3}s", report.as_secs_f64());
-    say!(
-        "stats: total        {:>9.3}s  {:>8.1} MB/s",
-        total.as_secs_f64(),
-        rate(total)
-    );
 }
