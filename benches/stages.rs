@@ -123,7 +123,7 @@ fn bench(c: &mut Criterion) {
     let result = pipeline::scan(&documents, &params, &|_| {});
     // As in a scan, alignment skips boilerplate and credit lines.
     let mut tokens = fp.tokens;
-    pipeline::mask_for_alignment(
+    wiretrace::mask::mask_for_alignment(
         &mut tokens,
         &documents,
         &result.paragraphs,
@@ -164,7 +164,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let locate = |doc: u32, range: std::ops::Range<u32>, out: &mut Vec<_>| {
                 let doc = doc as usize;
-                pipeline::token_spans(&documents[doc].text, &result.paragraphs[doc], range, out)
+                wiretrace::fingerprint::token_spans(
+                    &documents[doc].text,
+                    &result.paragraphs[doc],
+                    range,
+                    out,
+                )
             };
             let capped = Default::default();
             align::align_corpus(

@@ -42,9 +42,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::align;
 use crate::attribute::{self, parse_published};
 use crate::doc::{Document, TextEncoding};
+use crate::fingerprint::DocumentFingerprint;
 use crate::normalize::NormalizerPool;
 use crate::params::Params;
-use crate::pipeline::{self, DocumentFingerprint, Prior, Progress, ScanOptions, ScanResult};
+use crate::pipeline::{self, Prior, Progress, ScanOptions, ScanResult};
 
 /// The on-disk format this build reads and writes. Bump it with any change to the tables or to
 /// how keys are computed, and say so in the changelog.
