@@ -36,8 +36,8 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::doc::Span;
+use crate::hash::ids_hash;
 use crate::normalize::{Token, Vocabulary, WordId, NO_WORD};
-use crate::shingle::ids_hash;
 
 /// Where tokens are in their documents: `locate(doc, tokens, out)` appends to `out` the byte
 /// spans of tokens `tokens` of document `doc`, in order. Alignment works on token ids alone and
@@ -202,7 +202,7 @@ fn winnow(ids: &[u64], n: usize, window: usize, hashes: &mut Vec<u64>, out: &mut
     if n == 0 || ids.len() < n {
         return;
     }
-    hashes.extend(ids.windows(n).map(ids_hash));
+    hashes.extend(ids.windows(n).map(|w| ids_hash(w.iter().copied())));
     let window = window.max(1).min(hashes.len());
     // The rightmost minimum of the window (the usual winnowing tie rule).
     let mut best = 0;
@@ -516,12 +516,12 @@ pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -
     let mut grams_b: Vec<(u64, u32)> = ids_b
         .windows(n)
         .enumerate()
-        .map(|(j, w)| (ids_hash(w), j as u32))
+        .map(|(j, w)| (ids_hash(w.iter().copied()), j as u32))
         .collect();
     grams_b.sort_unstable();
     let mut matches = Vec::new();
     for (i, w) in ids_a.windows(n).enumerate() {
-        let h = ids_hash(w);
+        let h = ids_hash(w.iter().copied());
         let from = grams_b.partition_point(|&(x, _)| x < h);
         for &(x, j) in grams_b[from..].iter().take(MAX_OCCURRENCES_PER_DOCUMENT) {
             if x != h {
@@ -1585,7 +1585,10 @@ mod tests {
         if n == 0 || ids.len() < n {
             return Vec::new();
         }
-        let hashes: Vec<u64> = ids.windows(n).map(ids_hash).collect();
+        let hashes: Vec<u64> = ids
+            .windows(n)
+            .map(|w| ids_hash(w.iter().copied()))
+            .collect();
         let window = window.max(1).min(hashes.len());
         let mut out: Vec<(u64, u32)> = Vec::new();
         for start in 0..=hashes.len() - window {

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use crate::doc::{Document, Paragraph, Span};
+use crate::hash::{self, PARAGRAPH_KEY_SEED};
 use crate::lsh;
 use crate::minhash::MinHasher;
 use crate::normalize::{self, NormalizerPool, PooledNormalizer, Token, WordId};
@@ -100,11 +101,9 @@ fn paragraph_key(tokens: &[Token]) -> u64 {
     }
     tokens
         .iter()
-        .fold(PARAGRAPH_KEY_SEED, |h, t| shingle::finalize(h ^ t.id))
+        .fold(PARAGRAPH_KEY_SEED, |h, t| hash::finalize(h ^ t.id))
         .max(1)
 }
-
-const PARAGRAPH_KEY_SEED: u64 = 0x517c_c1b7_2722_0a95;
 
 /// The key of each paragraph, `tokens[range]` for each range of `paragraphs`, into `keys`: a
 /// hash of the paragraph's token sequence, equal for paragraphs that read the same after
@@ -130,7 +129,7 @@ fn paragraph_keys(tokens: &[Token], paragraphs: &[Range<u32>], keys: &mut Vec<u6
         for i in 0..longest {
             for (words, key) in &mut lanes {
                 if let Some(token) = words.get(i) {
-                    *key = shingle::finalize(*key ^ token.id);
+                    *key = hash::finalize(*key ^ token.id);
                 }
             }
         }

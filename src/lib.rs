@@ -37,6 +37,7 @@ pub mod doc;
 pub mod eval;
 pub mod fingerprint;
 pub mod group;
+pub mod hash;
 pub mod index;
 pub mod ingest;
 pub mod lsh;

@@ -20,7 +20,7 @@
 
 use rayon::prelude::*;
 
-use crate::shingle::finalize;
+use crate::hash;
 
 /// Weight of a missed pair relative to a false candidate when choosing the banding.
 const FALSE_NEGATIVE_WEIGHT: f64 = 0.75;
@@ -68,11 +68,7 @@ fn integrate(a: f64, b: f64, f: impl Fn(f64) -> f64) -> f64 {
 /// candidate is verified, so they cost microseconds, never a wrong link.
 pub fn band_keys(signature: &[u32], bands: usize, rows: usize, out: &mut Vec<u32>) {
     for (band, chunk) in signature.chunks_exact(rows).take(bands).enumerate() {
-        let mut h = finalize(band as u64 + 1);
-        for &value in chunk {
-            h = finalize(h ^ u64::from(value));
-        }
-        out.push((h >> 32) as u32);
+        out.push(hash::band_key(band, chunk));
     }
 }
 

@@ -100,7 +100,7 @@ impl MinHasher {
     /// [`MAX_PERMUTATIONS`]), keyed by `seed`.
     pub fn with_scheme(scheme: MinHashScheme, permutations: usize, seed: u64) -> Self {
         assert!(permutations <= MAX_PERMUTATIONS, "signature length");
-        let mut keystream = blake3::Hasher::new_derive_key("wiretrace 2026 minhash permutations");
+        let mut keystream = blake3::Hasher::new_derive_key(crate::hash::MINHASH_KEY_CONTEXT);
         keystream.update(&seed.to_le_bytes());
         let mut reader = keystream.finalize_xof();
         let mut next = || {
@@ -422,7 +422,7 @@ impl MinHasher {
 
     /// Probe `t` of `bin`'s densification sequence: a bin drawn from a seeded hash of both.
     fn probe(&self, bin: usize, t: u64) -> usize {
-        let hash = crate::shingle::finalize(self.probe_key ^ ((bin as u64) << 32 | t));
+        let hash = crate::hash::finalize(self.probe_key ^ ((bin as u64) << 32 | t));
         (((hash >> 32) * self.permutations as u64) >> 32) as usize
     }
 
@@ -461,7 +461,7 @@ pub fn estimated_jaccard(a: &[u32], b: &[u32]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shingle::finalize;
+    use crate::hash::finalize;
 
     fn set(range: std::ops::Range<u64>) -> Vec<u64> {
         let mut v: Vec<u64> = range.map(finalize).collect();
@@ -592,9 +592,7 @@ mod tests {
     fn one_permutation_signatures_of_every_width_are_pinned() {
         // Signatures of the widths around 128 bins (the vectorised densification's limit)
         // are part of the report contract too: pin a digest of each.
-        let shingles: Vec<u64> = (0..60u64)
-            .map(|i| crate::shingle::finalize(i + 7))
-            .collect();
+        let shingles: Vec<u64> = (0..60u64).map(|i| crate::hash::finalize(i + 7)).collect();
         let digests: Vec<u64> = [64usize, 127, 128, 129, 256]
             .iter()
             .map(|&k| {
@@ -602,7 +600,7 @@ mod tests {
                 MinHasher::with_scheme(MinHashScheme::OnePermutation, k, 3)
                     .signature(&shingles, &mut sig);
                 sig.iter()
-                    .fold(0u64, |h, &v| crate::shingle::finalize(h ^ u64::from(v)))
+                    .fold(0u64, |h, &v| crate::hash::finalize(h ^ u64::from(v)))
             })
             .collect();
         assert_eq!(

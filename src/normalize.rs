@@ -27,7 +27,80 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::doc::Span;
-use crate::params::Language;
+use crate::hash::token_hash;
+
+/// Stemming language (Snowball algorithms from `rust-stemmers`), or no stemming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    None,
+    Arabic,
+    Danish,
+    Dutch,
+    English,
+    Finnish,
+    French,
+    German,
+    Greek,
+    Hungarian,
+    Italian,
+    Norwegian,
+    Portuguese,
+    Romanian,
+    Russian,
+    Spanish,
+    Swedish,
+    Tamil,
+    Turkish,
+}
+
+impl Language {
+    pub const ALL: [Language; 19] = [
+        Language::None,
+        Language::Arabic,
+        Language::Danish,
+        Language::Dutch,
+        Language::English,
+        Language::Finnish,
+        Language::French,
+        Language::German,
+        Language::Greek,
+        Language::Hungarian,
+        Language::Italian,
+        Language::Norwegian,
+        Language::Portuguese,
+        Language::Romanian,
+        Language::Russian,
+        Language::Spanish,
+        Language::Swedish,
+        Language::Tamil,
+        Language::Turkish,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::None => "none",
+            Language::Arabic => "arabic",
+            Language::Danish => "danish",
+            Language::Dutch => "dutch",
+            Language::English => "english",
+            Language::Finnish => "finnish",
+            Language::French => "french",
+            Language::German => "german",
+            Language::Greek => "greek",
+            Language::Hungarian => "hungarian",
+            Language::Italian => "italian",
+            Language::Norwegian => "norwegian",
+            Language::Portuguese => "portuguese",
+            Language::Romanian => "romanian",
+            Language::Russian => "russian",
+            Language::Spanish => "spanish",
+            Language::Swedish => "swedish",
+            Language::Tamil => "tamil",
+            Language::Turkish => "turkish",
+        }
+    }
+}
 
 /// One word: the id of its normalized, stemmed form, its number in the [`Vocabulary`] of the
 /// normalizer that made it, and where it is in the document.
@@ -353,15 +426,6 @@ fn stemming_algorithm(language: Language) -> Option<Algorithm> {
         Language::Tamil => Algorithm::Tamil,
         Language::Turkish => Algorithm::Turkish,
     })
-}
-
-/// A stable 64-bit id for a normalized word.
-fn token_hash(word: &str) -> u64 {
-    let hash = blake3::hash(word.as_bytes());
-    let bytes: [u8; 8] = hash.as_bytes()[..8]
-        .try_into()
-        .expect("blake3 gives 32 bytes");
-    u64::from_le_bytes(bytes)
 }
 
 fn is_apostrophe(c: char) -> bool {

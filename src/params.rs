@@ -16,78 +16,7 @@ use crate::align::AlignParams;
 use crate::lsh;
 use crate::minhash::{MinHashScheme, MAX_PERMUTATIONS};
 
-/// Stemming language (Snowball algorithms from `rust-stemmers`), or no stemming.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    None,
-    Arabic,
-    Danish,
-    Dutch,
-    English,
-    Finnish,
-    French,
-    German,
-    Greek,
-    Hungarian,
-    Italian,
-    Norwegian,
-    Portuguese,
-    Romanian,
-    Russian,
-    Spanish,
-    Swedish,
-    Tamil,
-    Turkish,
-}
-
-impl Language {
-    pub const ALL: [Language; 19] = [
-        Language::None,
-        Language::Arabic,
-        Language::Danish,
-        Language::Dutch,
-        Language::English,
-        Language::Finnish,
-        Language::French,
-        Language::German,
-        Language::Greek,
-        Language::Hungarian,
-        Language::Italian,
-        Language::Norwegian,
-        Language::Portuguese,
-        Language::Romanian,
-        Language::Russian,
-        Language::Spanish,
-        Language::Swedish,
-        Language::Tamil,
-        Language::Turkish,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::None => "none",
-            Language::Arabic => "arabic",
-            Language::Danish => "danish",
-            Language::Dutch => "dutch",
-            Language::English => "english",
-            Language::Finnish => "finnish",
-            Language::French => "french",
-            Language::German => "german",
-            Language::Greek => "greek",
-            Language::Hungarian => "hungarian",
-            Language::Italian => "italian",
-            Language::Norwegian => "norwegian",
-            Language::Portuguese => "portuguese",
-            Language::Romanian => "romanian",
-            Language::Russian => "russian",
-            Language::Spanish => "spanish",
-            Language::Swedish => "swedish",
-            Language::Tamil => "tamil",
-            Language::Turkish => "turkish",
-        }
-    }
-}
+pub use crate::normalize::Language;
 
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

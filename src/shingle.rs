@@ -13,6 +13,7 @@
 //! [`shingle_hash`]), so equal word sequences give equal shingles in every document, thread and
 //! platform. Fewer than k tokens give no shingles.
 
+use crate::hash;
 use crate::normalize::Token;
 
 /// Writes the sorted, deduplicated shingle set of `tokens` into `out` (cleared first).
@@ -45,7 +46,7 @@ fn push_hashes_of<const K: usize>(tokens: &[Token], out: &mut Vec<u64>) {
     out.extend(
         tokens
             .windows(K)
-            .map(|window| hash_ids(window[..K].iter().map(|token| token.id))),
+            .map(|window| hash::ids_hash(window[..K].iter().map(|token| token.id))),
     );
 }
 
@@ -192,27 +193,7 @@ impl ShingleSets {
 
 /// The hash of one k-gram: order-sensitive mixing of the token ids, then a 64-bit finalizer.
 pub fn shingle_hash(window: &[Token]) -> u64 {
-    hash_ids(window.iter().map(|token| token.id))
-}
-
-/// [`shingle_hash`] of the tokens with these ids (for callers that keep ids only).
-pub fn ids_hash(ids: &[u64]) -> u64 {
-    hash_ids(ids.iter().copied())
-}
-
-fn hash_ids(ids: impl Iterator<Item = u64>) -> u64 {
-    let mut h: u64 = 0x9E37_79B9_7F4A_7C15;
-    for id in ids {
-        h = (h.rotate_left(23) ^ id).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    }
-    finalize(h)
-}
-
-/// The splitmix64 finalizer: spreads every input bit over the output.
-pub(crate) fn finalize(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    hash::ids_hash(window.iter().map(|token| token.id))
 }
 
 #[cfg(test)]
@@ -282,7 +263,7 @@ mod tests {
             let mut previous = 0u64;
             let hashes: Vec<u64> = (0..n)
                 .map(|i| {
-                    seed = finalize(seed ^ i as u64);
+                    seed = hash::finalize(seed ^ i as u64);
                     // Some repeats and some small values (a bucket may hold several), and
                     // some hashes with the previous one's top half (equal compact values).
                     previous = match i % 7 {
@@ -305,14 +286,14 @@ mod tests {
 
     #[test]
     fn every_shingle_size_hashes_each_window_as_shingle_hash_does() {
-        let ids: Vec<u64> = (0..40u64).map(|i| finalize(i % 13)).collect();
+        let ids: Vec<u64> = (0..40u64).map(|i| hash::finalize(i % 13)).collect();
         let tokens = tokens(&ids);
         for k in 1..=8 {
             let mut out = vec![1];
             shingle_hashes(&tokens, k, &mut out);
             let expected: Vec<u64> = tokens.windows(k).map(shingle_hash).collect();
             assert_eq!(out, expected, "k = {k}");
-            assert_eq!(out[0], ids_hash(&ids[..k]), "k = {k}");
+            assert_eq!(out[0], hash::ids_hash(ids[..k].iter().copied()), "k = {k}");
         }
     }
 
