@@ -186,7 +186,8 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("attribute", |b| {
         b.iter(|| {
-            let boilerplate = attribute::find_boilerplate(&documents, &result.paragraphs, None);
+            let boilerplate =
+                wiretrace::boilerplate::find_boilerplate(&documents, &result.paragraphs, None);
             let credits = attribute::find_credits(&documents, &result.paragraphs, registry);
             attribute::attribute(
                 &documents,

@@ -40,7 +40,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align;
-use crate::attribute::{self, parse_published};
+use crate::attribute::parse_published;
 use crate::doc::{Document, TextEncoding};
 use crate::fingerprint::DocumentFingerprint;
 use crate::normalize::NormalizerPool;
@@ -1095,7 +1095,7 @@ impl Lookup<'_> {
                 .slice(&documents[here[0].doc].text);
             prior
                 .boilerplate
-                .insert(key, attribute::is_boilerplate_group(members, text));
+                .insert(key, crate::boilerplate::is_boilerplate_group(members, text));
         }
         Ok(())
     }

@@ -32,6 +32,7 @@
 
 pub mod align;
 pub mod attribute;
+pub mod boilerplate;
 pub mod cluster;
 pub mod doc;
 pub mod eval;

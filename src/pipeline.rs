@@ -170,7 +170,7 @@ pub fn scan_with_fingerprints(
     // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
     // alignment (credits are the evidence of where text came from, not the text).
     let verdicts = options.prior.map(|prior| &prior.boilerplate);
-    let boilerplate = attribute::find_boilerplate(documents, &paragraphs, verdicts);
+    let boilerplate = crate::boilerplate::find_boilerplate(documents, &paragraphs, verdicts);
     let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
     // Paragraphs that take no part in matching: boilerplate, and credit lines standing as
     // paragraphs of their own (a copyright notice is in every copy of an agency's stories).
