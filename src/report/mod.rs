@@ -22,8 +22,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::attribute::{AttributedCluster, Attribution, Credit};
 use crate::cluster::{find_root, Link, Method, SpanCluster};
-use crate::doc::{Document, Span, TextEncoding};
+use crate::doc::{Document, Paragraph, Span, TextEncoding};
 use crate::ingest::Warning;
 use crate::params::Params;
 use crate::pipeline::ScanResult;
@@ -283,206 +284,37 @@ impl Report {
             .clusters
             .par_iter()
             .enumerate()
-            .map(|(index, attributed)| {
-                let cluster = &attributed.cluster;
-                let origin = &attributed.origin;
-                ClusterReport {
-                    id: index + 1,
-                    kind: attributed.kind.name().into(),
-                    members: cluster
-                        .members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| MemberReport {
-                            doc: doc_id(m.doc),
-                            start: m.span.start,
-                            end: m.span.end,
-                            similarity: round4(m.similarity),
-                            containment: round4(m.containment),
-                            representative: i == cluster.representative,
-                            method: method_name(m.method),
-                        })
-                        .collect(),
-                    origin: Origin {
-                        agency: origin.agency.clone(),
-                        doc: origin.doc.map(doc_id),
-                        confidence: origin.confidence,
-                        evidence: origin
-                            .evidence
-                            .iter()
-                            .map(|e| Evidence {
-                                kind: e.kind.to_string(),
-                                doc: e.doc.map(doc_id),
-                                agency: e.agency.clone(),
-                                detail: e.detail.clone(),
-                            })
-                            .collect(),
-                        scores: origin.scores.clone(),
-                        evidence_counts: origin
-                            .evidence_counts
-                            .iter()
-                            .map(|(&kind, &n)| (kind.to_string(), n))
-                            .collect(),
-                    },
-                    speaker: attributed.speaker.clone(),
-                    links: link_reports(cluster),
-                }
-            })
+            .map(|(index, attributed)| ClusterReport::new(index + 1, attributed, &doc_id))
             .collect();
-
-        // Spans of reuse (wire and shared clusters) per document, by origin.
-        let mut reuse_spans: Vec<BTreeMap<&str, Vec<(Span, usize)>>> =
-            vec![BTreeMap::new(); documents.len()];
-        for (index, attributed) in attribution.clusters.iter().enumerate() {
-            if !attributed.kind.is_reuse() {
-                continue;
-            }
-            let origin = attributed.origin.agency.as_deref().unwrap_or("unknown");
-            for m in &attributed.cluster.members {
-                reuse_spans[m.doc as usize]
-                    .entry(origin)
-                    .or_default()
-                    .push((m.span, index + 1));
-            }
-        }
-        for by_origin in &mut reuse_spans {
-            for spans in by_origin.values_mut() {
-                spans.sort();
-            }
-        }
-
+        let reuse_spans = reuse_spans_by_document(documents.len(), attribution);
         // Each document's report, and how many of its paragraphs hold reused text.
         let (document_reports, shared_paragraphs): (Vec<DocumentReport>, Vec<usize>) = documents
             .par_iter()
             .enumerate()
             .map(|(d, doc)| {
-                let paragraphs = &result.paragraphs[d];
-                let boilerplate = &attribution.boilerplate[d];
-                // Reuse is measured over the text that is not boilerplate.
-                let counted: Vec<Span> = paragraphs
-                    .iter()
-                    .zip(boilerplate)
-                    .filter(|(_, &is)| !is)
-                    .map(|(p, _)| p.span)
-                    .collect();
-                let total: usize = counted.iter().map(Span::len).sum();
-                let mut all_reuse: Vec<(Span, usize)> =
-                    reuse_spans[d].values().flatten().copied().collect();
-                all_reuse.sort();
-                let covered = |spans: &[(Span, usize)]| -> usize {
-                    counted.iter().map(|&p| covered_bytes(p, spans)).sum()
-                };
-                let reused_per_paragraph: Vec<usize> = counted
-                    .iter()
-                    .map(|&p| covered_bytes(p, &all_reuse))
-                    .collect();
-                let shared_paragraphs = reused_per_paragraph.iter().filter(|&&b| b > 0).count();
-                let fraction = |bytes: usize| {
-                    if total > 0 {
-                        round4(bytes as f64 / total as f64)
-                    } else {
-                        0.0
-                    }
-                };
-                let by_origin: BTreeMap<String, f64> = reuse_spans[d]
-                    .iter()
-                    .map(|(origin, spans)| (origin.to_string(), fraction(covered(spans))))
-                    .filter(|(_, f)| *f > 0.0)
-                    .collect();
-                let report = DocumentReport {
-                    id: doc.id.clone(),
-                    path: doc.path.clone(),
-                    source: doc.source.clone(),
-                    published: doc.published.clone(),
-                    title: doc.title.clone(),
-                    url: doc.url.clone(),
-                    bytes: doc.text.len(),
-                    encoding: doc.encoding,
-                    truncated_from: doc.truncated_from,
-                    extracted_from: crate::ingest::is_html_path(&doc.path).then_some("html"),
-                    paragraphs: paragraphs
-                        .iter()
-                        .zip(boilerplate)
-                        .map(|(p, &is)| ParagraphReport {
-                            start: p.span.start,
-                            end: p.span.end,
-                            fingerprinted: p.fingerprinted,
-                            boilerplate: is,
-                        })
-                        .collect(),
-                    credits: attribution.credits[d]
-                        .iter()
-                        .map(|c| CreditReport {
-                            agency: c.agency.clone(),
-                            kind: c.kind.name().to_string(),
-                            start: c.span.start,
-                            end: c.span.end,
-                            text: c.span.slice(&doc.text).to_string(),
-                        })
-                        .collect(),
-                    reuse: Reuse {
-                        shared_fraction: fraction(reused_per_paragraph.iter().sum()),
-                        by_origin,
-                    },
-                    indexed: false,
-                };
-                (report, shared_paragraphs)
+                DocumentReport::new(
+                    doc,
+                    &result.paragraphs[d],
+                    &attribution.boilerplate[d],
+                    &attribution.credits[d],
+                    &reuse_spans[d],
+                )
             })
             .unzip();
-        let shared_paragraphs: usize = shared_paragraphs.iter().sum();
-
-        let mut warnings_by_kind = BTreeMap::new();
-        for warning in warnings {
-            *warnings_by_kind.entry(warning.kind.name()).or_insert(0) += 1;
-        }
-        let stats = &result.stats;
-        let summary = Summary {
-            documents: documents.len(),
-            bytes: stats.bytes,
-            paragraphs: stats.paragraphs,
-            fingerprinted_paragraphs: result
-                .paragraphs
-                .iter()
-                .flatten()
-                .filter(|p| p.fingerprinted)
-                .count(),
-            candidate_pairs: stats.candidate_pairs,
-            verified_pairs: result.pairs.len(),
-            aligned_passages: result.alignments.len(),
-            capped_anchors: stats.alignment.capped_anchors,
-            clusters: clusters.len(),
-            clusters_by_kind: {
-                let mut by_kind = BTreeMap::new();
-                for c in &clusters {
-                    *by_kind.entry(c.kind.clone()).or_insert(0) += 1;
-                }
-                by_kind
-            },
-            credits: attribution.credits.iter().map(Vec::len).sum(),
-            clustered_paragraphs: shared_paragraphs,
-            refused_merges: stats.clustering.refused_merges,
-            documents_with_reuse: document_reports
-                .iter()
-                .filter(|d| d.reuse.shared_fraction > 0.0)
-                .count(),
-            warnings: warnings.len(),
-            warnings_by_kind,
-        };
-
+        let summary = Summary::new(
+            result,
+            warnings,
+            &clusters,
+            &document_reports,
+            shared_paragraphs.iter().sum(),
+        );
         Report {
             wiretrace: VERSION,
             params: params.clone(),
             documents: document_reports,
             clusters,
             summary,
-            warnings: warnings
-                .iter()
-                .map(|w| WarningReport {
-                    input: w.input.clone(),
-                    kind: w.kind.name(),
-                    message: w.message.clone(),
-                })
-                .collect(),
+            warnings: warnings.iter().map(WarningReport::new).collect(),
             pairs: Vec::new(),
         }
     }
@@ -682,4 +514,224 @@ fn covered_bytes(paragraph: Span, spans: &[(Span, usize)]) -> usize {
         }
     }
     covered
+}
+
+/// Reused spans (of `wire` and `shared` clusters) per document, by origin agency (`unknown`
+/// when none), each with its cluster's report id, sorted.
+fn reuse_spans_by_document(
+    documents: usize,
+    attribution: &Attribution,
+) -> Vec<BTreeMap<&str, Vec<(Span, usize)>>> {
+    let mut reuse_spans: Vec<BTreeMap<&str, Vec<(Span, usize)>>> = vec![BTreeMap::new(); documents];
+    for (index, attributed) in attribution.clusters.iter().enumerate() {
+        if !attributed.kind.is_reuse() {
+            continue;
+        }
+        let origin = attributed.origin.agency.as_deref().unwrap_or("unknown");
+        for m in &attributed.cluster.members {
+            reuse_spans[m.doc as usize]
+                .entry(origin)
+                .or_default()
+                .push((m.span, index + 1));
+        }
+    }
+    for by_origin in &mut reuse_spans {
+        for spans in by_origin.values_mut() {
+            spans.sort();
+        }
+    }
+    reuse_spans
+}
+
+impl ClusterReport {
+    /// Cluster `id` (from 1) of the report; `doc_id` names a document by its index.
+    fn new(
+        id: usize,
+        attributed: &AttributedCluster,
+        doc_id: &(impl Fn(u32) -> String + Sync),
+    ) -> Self {
+        let cluster = &attributed.cluster;
+        let origin = &attributed.origin;
+        ClusterReport {
+            id,
+            kind: attributed.kind.name().into(),
+            members: cluster
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| MemberReport {
+                    doc: doc_id(m.doc),
+                    start: m.span.start,
+                    end: m.span.end,
+                    similarity: round4(m.similarity),
+                    containment: round4(m.containment),
+                    representative: i == cluster.representative,
+                    method: method_name(m.method),
+                })
+                .collect(),
+            origin: Origin {
+                agency: origin.agency.clone(),
+                doc: origin.doc.map(doc_id),
+                confidence: origin.confidence,
+                evidence: origin
+                    .evidence
+                    .iter()
+                    .map(|e| Evidence {
+                        kind: e.kind.to_string(),
+                        doc: e.doc.map(doc_id),
+                        agency: e.agency.clone(),
+                        detail: e.detail.clone(),
+                    })
+                    .collect(),
+                scores: origin.scores.clone(),
+                evidence_counts: origin
+                    .evidence_counts
+                    .iter()
+                    .map(|(&kind, &n)| (kind.to_string(), n))
+                    .collect(),
+            },
+            speaker: attributed.speaker.clone(),
+            links: link_reports(cluster),
+        }
+    }
+}
+
+impl DocumentReport {
+    /// The report of `doc`, with its `paragraphs` (and which are `boilerplate`), its
+    /// `credits` and its `reuse_spans` by origin; and how many of its paragraphs hold reused
+    /// text.
+    fn new(
+        doc: &Document,
+        paragraphs: &[Paragraph],
+        boilerplate: &[bool],
+        credits: &[Credit],
+        reuse_spans: &BTreeMap<&str, Vec<(Span, usize)>>,
+    ) -> (Self, usize) {
+        // Reuse is measured over the text that is not boilerplate.
+        let counted: Vec<Span> = paragraphs
+            .iter()
+            .zip(boilerplate)
+            .filter(|(_, &is)| !is)
+            .map(|(p, _)| p.span)
+            .collect();
+        let total: usize = counted.iter().map(Span::len).sum();
+        let mut all_reuse: Vec<(Span, usize)> = reuse_spans.values().flatten().copied().collect();
+        all_reuse.sort();
+        let covered = |spans: &[(Span, usize)]| -> usize {
+            counted.iter().map(|&p| covered_bytes(p, spans)).sum()
+        };
+        let reused_per_paragraph: Vec<usize> = counted
+            .iter()
+            .map(|&p| covered_bytes(p, &all_reuse))
+            .collect();
+        let shared_paragraphs = reused_per_paragraph.iter().filter(|&&b| b > 0).count();
+        let fraction = |bytes: usize| {
+            if total > 0 {
+                round4(bytes as f64 / total as f64)
+            } else {
+                0.0
+            }
+        };
+        let by_origin: BTreeMap<String, f64> = reuse_spans
+            .iter()
+            .map(|(origin, spans)| (origin.to_string(), fraction(covered(spans))))
+            .filter(|(_, f)| *f > 0.0)
+            .collect();
+        let report = DocumentReport {
+            id: doc.id.clone(),
+            path: doc.path.clone(),
+            source: doc.source.clone(),
+            published: doc.published.clone(),
+            title: doc.title.clone(),
+            url: doc.url.clone(),
+            bytes: doc.text.len(),
+            encoding: doc.encoding,
+            truncated_from: doc.truncated_from,
+            extracted_from: crate::ingest::is_html_path(&doc.path).then_some("html"),
+            paragraphs: paragraphs
+                .iter()
+                .zip(boilerplate)
+                .map(|(p, &is)| ParagraphReport {
+                    start: p.span.start,
+                    end: p.span.end,
+                    fingerprinted: p.fingerprinted,
+                    boilerplate: is,
+                })
+                .collect(),
+            credits: credits
+                .iter()
+                .map(|c| CreditReport {
+                    agency: c.agency.clone(),
+                    kind: c.kind.name().to_string(),
+                    start: c.span.start,
+                    end: c.span.end,
+                    text: c.span.slice(&doc.text).to_string(),
+                })
+                .collect(),
+            reuse: Reuse {
+                shared_fraction: fraction(reused_per_paragraph.iter().sum()),
+                by_origin,
+            },
+            indexed: false,
+        };
+        (report, shared_paragraphs)
+    }
+}
+
+impl Summary {
+    /// The counts of a scan's report: `shared_paragraphs` is how many paragraphs hold reused
+    /// text, over all documents.
+    fn new(
+        result: &ScanResult,
+        warnings: &[Warning],
+        clusters: &[ClusterReport],
+        documents: &[DocumentReport],
+        shared_paragraphs: usize,
+    ) -> Self {
+        let mut warnings_by_kind = BTreeMap::new();
+        for warning in warnings {
+            *warnings_by_kind.entry(warning.kind.name()).or_insert(0) += 1;
+        }
+        let stats = &result.stats;
+        let mut clusters_by_kind = BTreeMap::new();
+        for c in clusters {
+            *clusters_by_kind.entry(c.kind.clone()).or_insert(0) += 1;
+        }
+        Summary {
+            documents: documents.len(),
+            bytes: stats.bytes,
+            paragraphs: stats.paragraphs,
+            fingerprinted_paragraphs: result
+                .paragraphs
+                .iter()
+                .flatten()
+                .filter(|p| p.fingerprinted)
+                .count(),
+            candidate_pairs: stats.candidate_pairs,
+            verified_pairs: result.pairs.len(),
+            aligned_passages: result.alignments.len(),
+            capped_anchors: stats.alignment.capped_anchors,
+            clusters: clusters.len(),
+            clusters_by_kind,
+            credits: result.attribution.credits.iter().map(Vec::len).sum(),
+            clustered_paragraphs: shared_paragraphs,
+            refused_merges: stats.clustering.refused_merges,
+            documents_with_reuse: documents
+                .iter()
+                .filter(|d| d.reuse.shared_fraction > 0.0)
+                .count(),
+            warnings: warnings.len(),
+            warnings_by_kind,
+        }
+    }
+}
+
+impl WarningReport {
+    fn new(warning: &Warning) -> Self {
+        WarningReport {
+            input: warning.input.clone(),
+            kind: warning.kind.name(),
+            message: warning.message.clone(),
+        }
+    }
 }
