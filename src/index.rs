@@ -280,6 +280,21 @@ fn anchor_hashes(
         .collect()
 }
 
+/// The key tables, in the order [`DocumentKeys::by_table`] gives them.
+const KEY_TABLES: [&str; 3] = ["bands", "anchors", "paragraph_keys"];
+
+impl DocumentKeys {
+    /// The key tables, each with this document's rows in it.
+    fn by_table(&self) -> [(&'static str, &[i64]); 3] {
+        let [bands, anchors, paragraph_keys] = KEY_TABLES;
+        [
+            (bands, &self.bands),
+            (anchors, &self.anchors),
+            (paragraph_keys, &self.paragraph_keys),
+        ]
+    }
+}
+
 fn document_keys(fp: &DocumentFingerprint, token_ids: &[u64], params: &Params) -> DocumentKeys {
     let mut bands: Vec<i64> = fp
         .band_keys
@@ -387,13 +402,9 @@ fn delete_documents(
             Ok::<(), rusqlite::Error>(())
         };
         for ((doc, _), keys) in chunk.iter().zip(&keys) {
-            delete("bands", &mut keys.bands.iter().map(|&k| (k, *doc))).map_err(db)?;
-            delete("anchors", &mut keys.anchors.iter().map(|&k| (k, *doc))).map_err(db)?;
-            delete(
-                "paragraph_keys",
-                &mut keys.paragraph_keys.iter().map(|&k| (k, *doc)),
-            )
-            .map_err(db)?;
+            for (table, rows) in keys.by_table() {
+                delete(table, &mut rows.iter().map(|&k| (k, *doc))).map_err(db)?;
+            }
             tx.execute("DELETE FROM documents WHERE doc = ?1", [doc])
                 .map_err(db)?;
         }
@@ -535,22 +546,15 @@ impl Index {
         // when `add` returns. Both are per-connection or persistent settings, set every open.
         if access == Access::Write {
             // Nothing is written into a damaged database: SQLite's own check first.
-            let check: String = conn
-                .query_row("PRAGMA quick_check", [], |row| row.get(0))
-                .map_err(db)?;
-            if check != "ok" {
+            let problems = sqlite_problems(&conn, "quick_check").map_err(db)?;
+            if let Some(first) = problems.first() {
                 // One line: the first problem and how many there are.
-                let problems: Vec<&str> = check
-                    .lines()
-                    .filter(|l| !l.starts_with("***") && !l.trim().is_empty())
-                    .collect();
                 return Err(IndexError::Corrupt {
                     dir: name,
                     message: format!(
-                        "the index database is damaged (SQLite integrity check: {}, {} \
+                        "the index database is damaged (SQLite integrity check: {first}, {} \
                          problem(s) in all); nothing was written: restore a copy or rebuild it",
-                        problems.first().copied().unwrap_or("failed"),
-                        problems.len().max(1)
+                        problems.len()
                     ),
                 });
             }
@@ -748,12 +752,7 @@ impl Index {
     /// Counts and sizes.
     pub fn stats(&self) -> Result<IndexStats, IndexError> {
         let db = |source| self.db_error(source);
-        let count = |sql: &str| -> Result<u64, IndexError> {
-            self.conn
-                .query_row(sql, [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(db)
-        };
+        let count = |sql: &str| query_count(&self.conn, sql).map_err(db);
         let documents = count("SELECT COUNT(*) FROM documents")?;
         let paragraphs = count("SELECT COALESCE(SUM(paragraphs), 0) FROM documents")?;
         let text_bytes = count("SELECT COALESCE(SUM(bytes), 0) FROM documents")?;
@@ -809,24 +808,19 @@ impl Index {
         let db = |source| self.db_error(source);
         let snapshot = self.conn.unchecked_transaction().map_err(db)?;
         let mut report = CheckReport::default();
-        for problem in sqlite_problems(&snapshot).map_err(db)? {
-            report.problem(problem);
+        for problem in sqlite_problems(&snapshot, "integrity_check").map_err(db)? {
+            report.problem(format!("SQLite: {problem}"));
         }
         if !report.is_ok() {
             // The invariants would read damaged pages: SQLite's findings are the answer.
             return Ok(report);
         }
-        let count = |table: &str| -> Result<u64, IndexError> {
-            snapshot
-                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map(|n| n as u64)
-                .map_err(db)
+        let count = |table: &str| {
+            query_count(&snapshot, &format!("SELECT COUNT(*) FROM {table}")).map_err(db)
         };
         let total = count("documents")?;
-        let tables = ["bands", "anchors", "paragraph_keys"];
-        let mut expected_rows = [0u64; 3];
+        // Rows the texts give, by key table (in KEY_TABLES order).
+        let mut expected_rows = [0u64; KEY_TABLES.len()];
         let mut unreadable = 0u64;
         let mut last_doc = 0i64;
         loop {
@@ -882,24 +876,21 @@ impl Index {
                 for problem in problems {
                     report.problem(format!("document {doc} ('{id}'): {problem}"));
                 }
-                expected_rows[0] += keys.bands.len() as u64;
-                expected_rows[1] += keys.anchors.len() as u64;
-                expected_rows[2] += keys.paragraph_keys.len() as u64;
+                for (expected, (_, rows)) in expected_rows.iter_mut().zip(keys.by_table()) {
+                    *expected += rows.len() as u64;
+                }
             }
             report.documents += listed.len() as u64;
-            report.key_rows += keys
-                .iter()
-                .map(|k| (k.bands.len() + k.anchors.len() + k.paragraph_keys.len()) as u64)
-                .sum::<u64>();
             progress(Progress {
                 stage: pipeline::Stage::Fingerprint,
                 done: report.documents,
                 total,
             });
         }
+        report.key_rows = expected_rows.iter().sum();
         // Every expected row was found; more rows than expected are rows no text gives.
         if unreadable == 0 {
-            for (table, expected) in tables.iter().zip(expected_rows) {
+            for (table, expected) in KEY_TABLES.into_iter().zip(expected_rows) {
                 let stored = count(table)?;
                 if stored > expected {
                     report.problem(format!(
@@ -1179,18 +1170,36 @@ impl Lookup<'_> {
     }
 }
 
-/// SQLite's full integrity check: every problem it finds, none when the database is sound.
-fn sqlite_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut check = conn.prepare("PRAGMA integrity_check")?;
-    let lines = check.query_map([], |r| r.get::<_, String>(0))?;
+/// SQLite's own check (`pragma`: `quick_check`, or the full `integrity_check`): every problem
+/// it reports, a line each (a row can hold several lines, the first a "*** in database …"
+/// header, which is left out), none when the database is sound.
+fn sqlite_problems(conn: &Connection, pragma: &str) -> rusqlite::Result<Vec<String>> {
+    let mut check = conn.prepare(&format!("PRAGMA {pragma}"))?;
+    let rows = check.query_map([], |r| r.get::<_, String>(0))?;
     let mut problems = Vec::new();
-    for line in lines {
-        let line = line?;
-        if line != "ok" {
-            problems.push(format!("SQLite: {line}"));
+    for row in rows {
+        let row = row?;
+        if row == "ok" {
+            continue;
+        }
+        let before = problems.len();
+        problems.extend(
+            row.lines()
+                .filter(|l| !l.starts_with("***") && !l.trim().is_empty())
+                .map(str::to_string),
+        );
+        if problems.len() == before {
+            // A row that is not "ok" is a problem, whatever it says.
+            problems.push(row);
         }
     }
     Ok(problems)
+}
+
+/// The single number `sql` selects (a count or a sum).
+fn query_count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
 }
 
 /// What is wrong with stored document `doc`: its `recorded` paragraph count and publication
@@ -1218,12 +1227,7 @@ fn stored_document_problems(
             published_seconds(document)
         ));
     }
-    let tables = [
-        ("bands", &keys.bands),
-        ("anchors", &keys.anchors),
-        ("paragraph_keys", &keys.paragraph_keys),
-    ];
-    for (table, rows) in tables {
+    for (table, rows) in keys.by_table() {
         let with_outlet = table == "paragraph_keys";
         let column = if with_outlet { "source" } else { "NULL" };
         let mut find = conn.prepare_cached(&format!(
