@@ -264,23 +264,27 @@ fn fingerprint_document(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    //! Also the fixtures of [`crate::mask`]'s tests: a text with a dateline, a boilerplate
+    //! line and a story line, fingerprinted and tokenized as a scan does.
+
     use super::*;
 
     use crate::normalize::Normalizer;
     use crate::params::Language;
 
-    const TEXT: &str = "MOSCOW (Reuters) — Putin’s envoy said 10,000 troops were deployed.\n\n\
-                        Read more on our app.\n\n\
-                        The talks resume in Geneva next week.";
+    pub(crate) const TEXT: &str =
+        "MOSCOW (Reuters) — Putin’s envoy said 10,000 troops were deployed.\n\n\
+         Read more on our app.\n\n\
+         The talks resume in Geneva next week.";
 
-    fn fingerprinted(doc: &Document) -> DocumentFingerprint {
+    pub(crate) fn fingerprinted(doc: &Document) -> DocumentFingerprint {
         let params = Params::default().validated().unwrap();
         let pool = NormalizerPool::new(params.language);
         fingerprint_documents(std::slice::from_ref(doc), &params, &pool).remove(0)
     }
 
-    fn all_tokens(text: &str) -> Vec<Token> {
+    pub(crate) fn all_tokens(text: &str) -> Vec<Token> {
         let mut normalizer = Normalizer::new(Language::English);
         let mut tokens: Vec<Token> = Vec::new();
         for span in segment::paragraphs(text) {

@@ -103,29 +103,8 @@ pub fn mask_for_alignment(
 mod tests {
     use super::*;
 
-    use crate::fingerprint::{fingerprint_documents, DocumentFingerprint};
-    use crate::normalize::{Normalizer, NormalizerPool, Token};
-    use crate::params::{Language, Params};
+    use crate::fingerprint::tests::{all_tokens, fingerprinted, TEXT};
     use crate::segment;
-
-    const TEXT: &str = "MOSCOW (Reuters) — Putin’s envoy said 10,000 troops were deployed.\n\n\
-                        Read more on our app.\n\n\
-                        The talks resume in Geneva next week.";
-
-    fn fingerprinted(doc: &Document) -> DocumentFingerprint {
-        let params = Params::default().validated().unwrap();
-        let pool = NormalizerPool::new(params.language);
-        fingerprint_documents(std::slice::from_ref(doc), &params, &pool).remove(0)
-    }
-
-    fn all_tokens(text: &str) -> Vec<Token> {
-        let mut normalizer = Normalizer::new(Language::English);
-        let mut tokens: Vec<Token> = Vec::new();
-        for span in segment::paragraphs(text) {
-            normalizer.tokenize(span.slice(text), span.start, &mut tokens);
-        }
-        tokens
-    }
 
     #[test]
     fn masking_covers_credit_lines_inside_paragraphs_and_whole_boilerplate_paragraphs() {
