@@ -71,7 +71,7 @@ pub(super) fn read_parquet<R: ChunkReader + 'static>(
     ];
     let projected: Vec<_> = columns
         .iter()
-        .filter(|c| c.is_primitive() && wanted.contains(&&c.name().to_string()))
+        .filter(|c| c.is_primitive() && wanted.iter().any(|name| name.as_str() == c.name()))
         .cloned()
         .collect();
     let projection = Type::group_type_builder(schema.name())
