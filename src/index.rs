@@ -1017,9 +1017,10 @@ impl Lookup<'_> {
     }
 
     /// Paragraphs that the index holds word for word: the boilerplate verdict over every
-    /// holder, indexed or queried, goes into `prior`; the earliest indexed holder becomes a
-    /// candidate (exact copies are always found). Groups larger than `max_bucket` are judged
-    /// on their first `max_bucket` indexed holders.
+    /// holder, indexed or queried, goes into `prior`; every indexed holder of a paragraph that
+    /// is not boilerplate becomes a candidate (exact copies are always found), the earliest
+    /// only for boilerplate or past `max_bucket` holders. Groups larger than `max_bucket` are
+    /// judged on their first `max_bucket` indexed holders.
     fn repeated_paragraphs(
         &self,
         documents: &[Document],
@@ -1051,30 +1052,21 @@ impl Lookup<'_> {
             .map_err(db)?;
         for key in keys {
             let mut rows = holders
-                .query(params![key as i64, self.index.params.max_bucket as i64])
+                .query(params![key as i64, self.index.params.max_bucket as i64 + 1])
                 .map_err(db)?;
             let mut indexed: Vec<(i64, Option<String>)> = Vec::new();
-            let (mut two_documents, mut two_outlets) = (false, false);
             while let Some(row) = rows.next().map_err(db)? {
                 let doc: i64 = row.get(0).map_err(db)?;
                 let source: Option<String> = row.get(1).map_err(db)?;
-                if self.excluded.contains(&doc) {
-                    continue;
-                }
-                if let Some((first_doc, first_source)) = indexed.first() {
-                    two_documents |= doc != *first_doc;
-                    two_outlets |= source.is_none() || source != *first_source;
-                }
-                indexed.push((doc, source));
-                // Two documents from two outlets: not boilerplate, whatever the other rows say.
-                if two_documents && two_outlets {
-                    break;
+                if !self.excluded.contains(&doc) {
+                    indexed.push((doc, source));
                 }
             }
             let Some(&(first, _)) = indexed.first() else {
                 continue;
             };
-            candidates.insert(first);
+            let overflow = indexed.len() > self.index.params.max_bucket;
+            indexed.truncate(self.index.params.max_bucket);
             let here = &holders_here[&key];
             // Queried documents are numbered after every indexed one.
             let members = indexed
@@ -1084,9 +1076,16 @@ impl Lookup<'_> {
             let text = fingerprints[here[0].doc].paragraphs[here[0].paragraph]
                 .span
                 .slice(&documents[here[0].doc].text);
-            prior
-                .boilerplate
-                .insert(key, crate::boilerplate::is_boilerplate_group(members, text));
+            let boilerplate = crate::boilerplate::is_boilerplate_group(members, text);
+            prior.boilerplate.insert(key, boilerplate);
+            // Every holder of shared text joins the scan, as every copy joins a scan's exact
+            // group (a paragraph too short for bands or anchors is found by its key alone);
+            // boilerplate, or a group past `max_bucket`, gives its first holder only.
+            if boilerplate || overflow {
+                candidates.insert(first);
+            } else {
+                candidates.extend(indexed.iter().map(|&(doc, _)| doc));
+            }
         }
         Ok(())
     }
@@ -1428,6 +1427,33 @@ mod tests {
             .query(&[wire], ScanOptions::default(), &|_| {})
             .unwrap();
         assert_eq!(again.indexed, 0);
+    }
+
+    #[test]
+    fn a_short_paragraph_held_by_three_indexed_articles_brings_all_three_to_a_query() {
+        // Too short for bands or anchors: found by its exact key alone. Only the first holder
+        // used to be fetched, so a query linked one of the three where a scan links all.
+        let shared = "Kim met Putin in Moscow.";
+        let (_dir, mut index) = fresh_index();
+        let indexed: Vec<Document> = ["a", "b", "c"]
+            .iter()
+            .map(|id| {
+                Document::new(
+                    *id,
+                    format!("Unrelated opening of article {id} about the weather.\n\n{shared}"),
+                )
+            })
+            .collect();
+        index.add(&indexed, &|_| {}).unwrap();
+        let query = Document::new("q", format!("A fourth outlet's own lead.\n\n{shared}"));
+        let found = index
+            .query(&[query], ScanOptions::default(), &|_| {})
+            .unwrap();
+        let fetched: Vec<&str> = found.documents[..found.indexed]
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(fetched, ["a", "b", "c"]);
     }
 
     #[test]
