@@ -1,0 +1,634 @@
+//! Passage alignment: reused text below the near-duplicate level, with exact spans.
+//!
+//! In: every document's full sequence of word numbers ([`WordId`]s, paragraph boundaries
+//! ignored; [`NO_WORD`](crate::normalize::NO_WORD) for a token that must match nothing), the token id of each word number,
+//! a way to find the byte spans of a document's tokens ([`LocateTokens`]) and [`AlignParams`].
+//! Out: [`Alignment`]s — pairs of passages in two different documents, each with both byte
+//! spans, the aligned token count, identity and score, and the edit script.
+//!
+//! How:
+//! 1. **Anchors.** Each document's word n-grams (`anchor_size`) are hashed and winnowed
+//!    (Schleimer, Wilkerson & Aiken 2003): in every window of `anchor_window` consecutive
+//!    n-grams the smallest hash is kept, so any shared run of at least
+//!    `anchor_size + anchor_window - 1` tokens yields a shared anchor, at a fraction of the
+//!    n-grams' cost.
+//! 2. **Document-frequency cap.** Anchors found in more than `max_anchor_df` documents (stock
+//!    phrases, site furniture) are dropped, so common text cannot flood the candidates and the
+//!    work stays near-linear in corpus size.
+//! 3. **Chains.** Each document, in parallel, gathers the anchors it shares with every later
+//!    document (the shared anchors are listed by document for this), and each pair's anchors
+//!    are chained along nearby diagonals.
+//! 4. **Local alignment.** Each chain's region is aligned with a banded Smith-Waterman
+//!    (match +1, mismatch −1, gap −1) on the word numbers; the best local alignment is kept when it
+//!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
+//!    alignment columns). Overlapping alignments of one pair keep the best.
+//!
+//! Files: `anchors.rs` (steps 1–2), `chain.rs` (3), `smith_waterman.rs` (4, with its AVX2 kernels
+//! behind one dispatch point); this file holds the types, the corpus and two-document drivers
+//! and the making of an [`Alignment`] from a traceback.
+//!
+//! Invariants: spans are built from token spans (asked for only for the passages found, so a
+//! scan need not keep every token's span in memory), so they slice the original text on character
+//! boundaries; results depend only on the input (sorted before every grouping), never on
+//! thread count.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+use crate::doc::Span;
+use crate::hash::ids_hash;
+use crate::normalize::{Token, Vocabulary, WordId};
+
+mod anchors;
+mod chain;
+mod smith_waterman;
+
+pub use anchors::{anchor_ids, winnowed_anchors};
+use anchors::{shared_anchors, MAX_OCCURRENCES_PER_DOCUMENT};
+use smith_waterman::{banded_smith_waterman, Step, SwBuffers};
+
+/// Where tokens are in their documents: `locate(doc, tokens, out)` appends to `out` the byte
+/// spans of tokens `tokens` of document `doc`, in order. Alignment works on token ids alone and
+/// asks for the spans of the passages it reports.
+pub type LocateTokens<'a> = dyn Fn(u32, Range<u32>, &mut Vec<Span>) + Sync + 'a;
+
+/// Tunables of the alignment tier (part of [`crate::params::Params`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlignParams {
+    /// Whether the alignment tier runs at all.
+    pub enabled: bool,
+    /// Tokens per anchor n-gram.
+    pub anchor_size: usize,
+    /// Winnowing window, in n-grams.
+    pub anchor_window: usize,
+    /// Anchors found in more documents than this are ignored.
+    pub max_anchor_df: usize,
+    /// Fewest matching tokens in a reported passage.
+    pub min_tokens: usize,
+    /// Lowest identity (matching tokens over alignment columns) of a reported passage.
+    pub min_identity: f64,
+}
+
+impl Default for AlignParams {
+    fn default() -> Self {
+        AlignParams {
+            enabled: true,
+            anchor_size: 5,
+            anchor_window: 4,
+            max_anchor_df: 100,
+            min_tokens: 8,
+            min_identity: 0.5,
+        }
+    }
+}
+
+/// One step of an alignment, with the byte spans of the tokens in the two documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// The same (normalized) token in both.
+    Match(Span, Span),
+    /// Different tokens facing each other.
+    Substitute(Span, Span),
+    /// A token only in document A.
+    OnlyA(Span),
+    /// A token only in document B.
+    OnlyB(Span),
+}
+
+/// A passage of document `a` aligned with a passage of document `b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    pub a: u32,
+    pub b: u32,
+    pub span_a: Span,
+    pub span_b: Span,
+    /// Token index range in each document.
+    pub tokens_a: (u32, u32),
+    pub tokens_b: (u32, u32),
+    /// Tokens that match.
+    pub matched: u32,
+    /// Alignment columns (matches + substitutions + gaps).
+    pub columns: u32,
+    pub score: i32,
+    /// The edit script, word by word (empty when not kept, see [`align_corpus`]).
+    pub ops: Vec<Op>,
+}
+
+impl Alignment {
+    pub fn identity(&self) -> f64 {
+        if self.columns == 0 {
+            0.0
+        } else {
+            f64::from(self.matched) / f64::from(self.columns)
+        }
+    }
+}
+
+/// Counts of what alignment did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AlignStats {
+    pub anchors: usize,
+    /// Anchors dropped for appearing in more than `max_anchor_df` documents.
+    pub capped_anchors: usize,
+    pub document_pairs: usize,
+    pub alignments: usize,
+}
+/// Aligns every pair of documents that share anchors. `words[d]` is document `d`'s word
+/// numbers, `token_ids[w]` the token id of word number `w`, and `locate` finds the tokens'
+/// spans. Without `keep_ops`, no edit script is made (they are only
+/// needed to show alignments word by word, and they are the bulk of the memory). Anchors in
+/// `capped` are treated as too common whatever their count here (an index knows their count
+/// over documents outside `ids`).
+pub fn align_corpus(
+    words: &[Vec<WordId>],
+    token_ids: &[u64],
+    params: &AlignParams,
+    keep_ops: bool,
+    capped: &FxHashSet<u64>,
+    locate: &LocateTokens,
+) -> (Vec<Alignment>, AlignStats) {
+    let mut stats = AlignStats::default();
+    let shared = shared_anchors(words, token_ids, params, capped, &mut stats);
+
+    // Each document `a` in turn (in parallel) gathers the anchor pairs it shares with every
+    // later document `b`, sorts them (a few hundred per pair, in cache) and aligns pair after
+    // pair. Documents go in order and their partners in order, so passages come out in
+    // `(a, b)` order, whatever the thread count.
+    let by_document = shared.by_document(words.len());
+    let document_pairs = AtomicUsize::new(0);
+    let alignments: Vec<Alignment> = (0..words.len() as u32)
+        .into_par_iter()
+        .map_init(PairScratch::default, |scratch, a| {
+            let PairScratch {
+                hits,
+                matches,
+                buffers,
+            } = scratch;
+            hits.clear();
+            for &(pos_a, group) in by_document.of(a) {
+                let occurrences = shared.group(group as usize);
+                let later = occurrences.partition_point(|&(doc, _)| doc <= a);
+                hits.extend(
+                    occurrences[later..]
+                        .iter()
+                        .map(|&(b, pos_b)| (b, pos_a, pos_b)),
+                );
+            }
+            hits.sort_unstable();
+            let mut found = Vec::new();
+            let mut pairs = 0;
+            for pair_hits in hits.chunk_by(|x, y| x.0 == y.0) {
+                pairs += 1;
+                let b = pair_hits[0].0;
+                matches.clear();
+                matches.extend(pair_hits.iter().map(|&(_, pos_a, pos_b)| (pos_a, pos_b)));
+                let pair = PairInput {
+                    a,
+                    b,
+                    words_a: &words[a as usize],
+                    words_b: &words[b as usize],
+                    keep_ops,
+                    locate,
+                };
+                found.extend(align_pair(&pair, matches, params, buffers));
+            }
+            document_pairs.fetch_add(pairs, Ordering::Relaxed);
+            found
+        })
+        .flatten_iter()
+        .collect();
+    stats.document_pairs = document_pairs.into_inner();
+    stats.alignments = alignments.len();
+    (alignments, stats)
+}
+/// Buffers reused from document to document while anchor pairs are gathered.
+#[derive(Default)]
+struct PairScratch {
+    /// The anchor pairs of one document `a` with later documents: `(b, position in a,
+    /// position in b)`.
+    hits: Vec<(u32, u32, u32)>,
+    /// One pair's `(position in a, position in b)`, sorted.
+    matches: Vec<(u32, u32)>,
+    buffers: SwBuffers,
+}
+/// Aligns two documents directly (for `compare`): anchors are every shared n-gram.
+pub fn align_two(tokens_a: &[Token], tokens_b: &[Token], params: &AlignParams) -> Vec<Alignment> {
+    let n = params.anchor_size;
+    if tokens_a.len() < n || tokens_b.len() < n {
+        return Vec::new();
+    }
+    let ids_a: Vec<u64> = tokens_a.iter().map(|t| t.id).collect();
+    let ids_b: Vec<u64> = tokens_b.iter().map(|t| t.id).collect();
+    // Numbered here, so that tokens from any normalizers can be compared.
+    let vocabulary = Vocabulary::new();
+    let words_a: Vec<WordId> = ids_a.iter().map(|&id| vocabulary.number(id)).collect();
+    let words_b: Vec<WordId> = ids_b.iter().map(|&id| vocabulary.number(id)).collect();
+    let mut grams_b: Vec<(u64, u32)> = ids_b
+        .windows(n)
+        .enumerate()
+        .map(|(j, w)| (ids_hash(w.iter().copied()), j as u32))
+        .collect();
+    grams_b.sort_unstable();
+    let mut matches = Vec::new();
+    for (i, w) in ids_a.windows(n).enumerate() {
+        let h = ids_hash(w.iter().copied());
+        let from = grams_b.partition_point(|&(x, _)| x < h);
+        for &(x, j) in grams_b[from..].iter().take(MAX_OCCURRENCES_PER_DOCUMENT) {
+            if x != h {
+                break;
+            }
+            matches.push((i as u32, j));
+        }
+    }
+    let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
+        let tokens = if doc == 0 { tokens_a } else { tokens_b };
+        out.extend(
+            tokens[range.start as usize..range.end as usize]
+                .iter()
+                .map(Token::span),
+        );
+    };
+    let pair = PairInput {
+        a: 0,
+        b: 1,
+        words_a: &words_a,
+        words_b: &words_b,
+        keep_ops: true,
+        locate: &locate,
+    };
+    align_pair(&pair, &matches, params, &mut SwBuffers::default())
+}
+/// Two documents to align, and what to make of their passages.
+struct PairInput<'a> {
+    a: u32,
+    b: u32,
+    words_a: &'a [WordId],
+    words_b: &'a [WordId],
+    /// Make each passage's edit script.
+    keep_ops: bool,
+    locate: &'a LocateTokens<'a>,
+}
+/// The passages of one pair of documents, from their anchor matches `(position in a, position
+/// in b)` (sorted), with `buffers` for the banded alignments.
+fn align_pair(
+    pair: &PairInput,
+    matches: &[(u32, u32)],
+    params: &AlignParams,
+    buffers: &mut SwBuffers,
+) -> Vec<Alignment> {
+    let (tokens_a, tokens_b) = (pair.words_a, pair.words_b);
+    debug_assert!(matches.is_sorted());
+    let mut found: Vec<Alignment> = chain::chains(matches)
+        .iter()
+        .filter_map(|chain| {
+            let (rows, band) = chain.region(params.anchor_size, tokens_a.len());
+            let score =
+                banded_smith_waterman(tokens_a, tokens_b, rows.start, rows.end, band, buffers);
+            alignment_from_trace(pair, &mut buffers.steps, score, params)
+        })
+        .collect();
+
+    // Overlapping alignments of the same text: keep the best-scoring one.
+    found.sort_by(|x, y| {
+        y.score
+            .cmp(&x.score)
+            .then_with(|| x.tokens_a.cmp(&y.tokens_a))
+            .then_with(|| x.tokens_b.cmp(&y.tokens_b))
+    });
+    let mut kept: Vec<Alignment> = Vec::new();
+    for candidate in found {
+        let overlaps = kept.iter().any(|k| {
+            ranges_overlap(k.tokens_a, candidate.tokens_a)
+                || ranges_overlap(k.tokens_b, candidate.tokens_b)
+        });
+        if !overlaps {
+            kept.push(candidate);
+        }
+    }
+    kept.sort_by_key(|k| k.tokens_a);
+    kept
+}
+fn ranges_overlap(x: (u32, u32), y: (u32, u32)) -> bool {
+    x.0 < y.1 && y.0 < x.1
+}
+fn alignment_from_trace(
+    pair: &PairInput,
+    steps: &mut Vec<Step>,
+    score: i32,
+    params: &AlignParams,
+) -> Option<Alignment> {
+    let is_match = |step: &Step| matches!(step, Step::Match(..));
+    // A local alignment starts and ends on matches; drop anything else at the ends.
+    while matches!(steps.last(), Some(step) if !is_match(step)) {
+        steps.pop();
+    }
+    let first_match = steps.iter().position(is_match)?;
+    steps.drain(..first_match);
+    let matched = steps.iter().filter(|step| is_match(step)).count() as u32;
+    let columns = steps.len() as u32;
+    if (matched as usize) < params.min_tokens
+        || f64::from(matched) < params.min_identity * f64::from(columns)
+    {
+        return None;
+    }
+    // Token ranges: the matches at both ends (every step lies between them).
+    let (Step::Match(ia0, jb0), Some(&Step::Match(ia1, jb1))) = (steps[0], steps.last()) else {
+        return None;
+    };
+    // Spans: of every token of the passage for the edit script, else of its two ends.
+    let (mut spans_a, mut spans_b) = (Vec::new(), Vec::new());
+    if pair.keep_ops {
+        (pair.locate)(pair.a, ia0..ia1 + 1, &mut spans_a);
+        (pair.locate)(pair.b, jb0..jb1 + 1, &mut spans_b);
+    } else {
+        for (doc, first, last, spans) in [
+            (pair.a, ia0, ia1, &mut spans_a),
+            (pair.b, jb0, jb1, &mut spans_b),
+        ] {
+            (pair.locate)(doc, first..first + 1, spans);
+            (pair.locate)(doc, last..last + 1, spans);
+        }
+    }
+    let (Some(first_a), Some(last_a), Some(first_b), Some(last_b)) = (
+        spans_a.first(),
+        spans_a.last(),
+        spans_b.first(),
+        spans_b.last(),
+    ) else {
+        return None;
+    };
+    let span_a = Span::new(first_a.start, last_a.end);
+    let span_b = Span::new(first_b.start, last_b.end);
+    let ops = if pair.keep_ops {
+        let at_a = |i: u32| spans_a[(i - ia0) as usize];
+        let at_b = |j: u32| spans_b[(j - jb0) as usize];
+        steps
+            .iter()
+            .map(|&step| match step {
+                Step::Match(i, j) => Op::Match(at_a(i), at_b(j)),
+                Step::Substitute(i, j) => Op::Substitute(at_a(i), at_b(j)),
+                Step::OnlyA(i) => Op::OnlyA(at_a(i)),
+                Step::OnlyB(j) => Op::OnlyB(at_b(j)),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(Alignment {
+        a: pair.a,
+        b: pair.b,
+        span_a,
+        span_b,
+        tokens_a: (ia0, ia1 + 1),
+        tokens_b: (jb0, jb1 + 1),
+        matched,
+        columns,
+        score,
+        ops,
+    })
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Normalizer;
+    use crate::normalize::NO_WORD;
+    use crate::params::Language;
+
+    fn tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        Normalizer::new(Language::English).tokenize(text, 0, &mut out);
+        out
+    }
+
+    fn ids(tokens: &[Token]) -> Vec<u64> {
+        tokens.iter().map(|t| t.id).collect()
+    }
+
+    /// [`align_corpus`] over documents given as tokens (ids and spans).
+    fn align_documents(
+        docs: &[Vec<Token>],
+        params: &AlignParams,
+        keep_ops: bool,
+    ) -> (Vec<Alignment>, AlignStats) {
+        // Numbered in one vocabulary (each document was tokenized with a normalizer of its own).
+        let vocabulary = Vocabulary::new();
+        let words: Vec<Vec<WordId>> = docs
+            .iter()
+            .map(|d| d.iter().map(|t| vocabulary.number(t.id)).collect())
+            .collect();
+        let locate = |doc: u32, range: Range<u32>, out: &mut Vec<Span>| {
+            let tokens = &docs[doc as usize][range.start as usize..range.end as usize];
+            out.extend(tokens.iter().map(Token::span));
+        };
+        let capped = FxHashSet::default();
+        let token_ids = vocabulary.token_ids();
+        align_corpus(&words, &token_ids, params, keep_ops, &capped, &locate)
+    }
+
+    #[test]
+    fn winnowing_guarantees_an_anchor_in_every_long_enough_shared_run() {
+        let shared = "to use all available means to provide immediate military assistance";
+        let a = tokens(&format!(
+            "The treaty requires both countries {shared} if attacked."
+        ));
+        let b = tokens(&format!(
+            "Our own words come first, then {shared} and more."
+        ));
+        let anchors_a = winnowed_anchors(&ids(&a), 5, 4);
+        let anchors_b = winnowed_anchors(&ids(&b), 5, 4);
+        assert!(anchors_a
+            .iter()
+            .any(|x| anchors_b.iter().any(|y| x.0 == y.0)));
+        // Winnowing keeps fewer anchors than n-grams.
+        assert!(anchors_a.len() < a.len() - 4);
+    }
+
+    #[test]
+    fn edited_copies_align_across_paragraph_breaks_with_exact_spans() {
+        let a_text = "Putin and Kim said the deployment was made under a mutual defense treaty \
+                      signed in June 2024 that requires both countries to use all available means \
+                      to provide immediate military assistance if either is attacked.";
+        let b_text = "Unrelated opening sentence about the weather in Lisbon today.\n\n\
+                      The strategic partnership treaty requires both nations\n\nto use all \
+                      available means to provide immediate military assistance if either is \
+                      attacked.";
+        let (a, b) = (tokens(a_text), tokens(b_text));
+        let found = align_two(&a, &b, &AlignParams::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let passage = &found[0];
+        assert_eq!(
+            passage.span_a.slice(a_text),
+            "requires both countries to use all available means \
+             to provide immediate military assistance if either is attacked"
+        );
+        assert!(passage
+            .span_b
+            .slice(b_text)
+            .starts_with("requires both nations\n\nto use"));
+        assert!(passage.identity() > 0.9 && passage.identity() < 1.0);
+        let substituted: Vec<(&str, &str)> = passage
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Substitute(x, y) => Some((x.slice(a_text), y.slice(b_text))),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(substituted, [("countries", "nations")]);
+        assert_eq!(passage.tokens_a.1 - passage.tokens_a.0, passage.matched + 1);
+    }
+
+    #[test]
+    fn a_short_document_inside_a_long_one_aligns_whole() {
+        // The band's margins reach rows whose columns lie wholly before and after B.
+        let filler = |tag: &str| {
+            (0..60)
+                .map(|i| format!("{tag}{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let shared = "the treaty requires both countries to use all available means to provide \
+                      immediate military assistance if either is attacked";
+        let a_text = format!("{} {shared} {}", filler("alpha"), filler("omega"));
+        let (a, b) = (tokens(&a_text), tokens(shared));
+        let found = align_two(&a, &b, &AlignParams::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].span_a.slice(&a_text), shared);
+        assert_eq!(found[0].span_b.slice(shared), shared);
+        assert_eq!(found[0].matched as usize, b.len());
+        let reversed = align_two(&b, &a, &AlignParams::default());
+        assert_eq!(reversed.len(), 1);
+        assert_eq!(reversed[0].span_b.slice(&a_text), shared);
+    }
+
+    #[test]
+    fn masked_tokens_match_nothing_not_even_each_other() {
+        // Two documents with the same 60 words, the middle 10 masked in both.
+        let masked = 25..35;
+        let doc: Vec<WordId> = (0..60)
+            .map(|i| if masked.contains(&i) { NO_WORD } else { i })
+            .collect();
+        let words = vec![doc.clone(), doc];
+        let token_ids: Vec<u64> = (0..60).map(|i| 1000 + i).collect();
+        let locate = |_: u32, range: Range<u32>, out: &mut Vec<Span>| {
+            out.extend(range.map(|i| Span::new(i as usize, i as usize + 1)));
+        };
+        let capped = FxHashSet::default();
+        let params = AlignParams::default();
+        let (found, _) = align_corpus(&words, &token_ids, &params, true, &capped, &locate);
+        assert!(!found.is_empty());
+        for passage in &found {
+            for op in &passage.ops {
+                if let Op::Match(a, _) = op {
+                    assert!(!masked.contains(&(a.start as u32)), "{op:?}");
+                }
+            }
+        }
+        let matched: u32 = found.iter().map(|p| p.matched).sum();
+        assert_eq!(matched, 50, "every unmasked word, no masked one");
+    }
+
+    #[test]
+    fn unrelated_text_does_not_align() {
+        let a = tokens("Russia announced a temporary three-day ceasefire to mark the anniversary of the end of the war in Europe.");
+        let b = tokens("North Korea confirmed for the first time that it had sent troops to fight for Russia in Kursk.");
+        assert!(align_two(&a, &b, &AlignParams::default()).is_empty());
+    }
+
+    #[test]
+    fn a_word_repeated_a_hundred_thousand_times_stays_linear() {
+        let text = "buffalo ".repeat(100_000);
+        let docs = vec![tokens(&text), tokens(&text)];
+        let (found, stats) = align_documents(&docs, &AlignParams::default(), false);
+        // Without the per-document cap this would be 10^10 anchor pairs.
+        assert!(stats.anchors > 100_000);
+        assert!(!found.is_empty());
+        let found = align_two(&docs[0], &docs[1], &AlignParams::default());
+        assert!(!found.is_empty());
+    }
+
+    #[test]
+    fn corpus_alignment_caps_frequent_anchors() {
+        let common = "click here to get the latest news app for your phone today";
+        let docs: Vec<Vec<Token>> = (0..5)
+            .map(|i| {
+                tokens(&format!(
+                    "Story number {i} is about something else entirely. {common}"
+                ))
+            })
+            .collect();
+        let params = AlignParams {
+            max_anchor_df: 3,
+            ..AlignParams::default()
+        };
+        let (found, stats) = align_documents(&docs, &params, false);
+        assert!(found.is_empty());
+        assert!(stats.capped_anchors > 0);
+        let (found, _) = align_documents(&docs, &AlignParams::default(), false);
+        assert_eq!(found.len(), 10, "every pair shares the line");
+    }
+
+    #[test]
+    fn passages_come_out_in_document_pair_order_whatever_the_thread_count() {
+        let shared = "to use all available means to provide immediate military assistance";
+        let docs: Vec<Vec<Token>> = (0..12)
+            .map(|i| {
+                tokens(&format!(
+                    "Report {i} opens with its own words. The treaty requires both countries \
+                     {shared} if either is attacked, officials said on day {}.",
+                    i % 3
+                ))
+            })
+            .collect();
+        let params = AlignParams::default();
+        let on_threads = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| align_documents(&docs, &params, true))
+        };
+        let (one, one_stats) = on_threads(1);
+        assert_eq!(one.len(), 12 * 11 / 2, "every pair shares the sentence");
+        assert_eq!(one_stats.document_pairs, 12 * 11 / 2);
+        let order: Vec<(u32, u32)> = one.iter().map(|x| (x.a, x.b)).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(order, sorted);
+        for threads in [2, 5] {
+            let (many, many_stats) = on_threads(threads);
+            assert_eq!(many, one, "{threads} threads");
+            assert_eq!(many_stats, one_stats);
+        }
+    }
+
+    #[test]
+    fn corpus_passages_have_the_spans_and_edits_of_a_direct_alignment() {
+        let a_text = "Officials said on Monday that the talks would resume in Geneva next week, \
+                      after a pause of several months during which both sides traded accusations.";
+        let b_text = "In other news. Officials said on Tuesday that the talks would resume in \
+                      Geneva next week after a long pause of several months during which both \
+                      sides traded accusations.";
+        let docs = vec![tokens(a_text), tokens(b_text)];
+        let direct = align_two(&docs[0], &docs[1], &AlignParams::default());
+        assert_eq!(direct.len(), 1);
+        let (with_ops, _) = align_documents(&docs, &AlignParams::default(), true);
+        assert_eq!(with_ops, direct);
+        let (without_ops, _) = align_documents(&docs, &AlignParams::default(), false);
+        assert_eq!(without_ops.len(), 1);
+        assert!(without_ops[0].ops.is_empty());
+        assert_eq!(
+            (without_ops[0].span_a, without_ops[0].span_b),
+            (direct[0].span_a, direct[0].span_b)
+        );
+        assert!(direct[0].span_a.slice(a_text).starts_with("Officials said"));
+        assert!(direct[0]
+            .span_b
+            .slice(b_text)
+            .ends_with("traded accusations"));
+    }
+}
