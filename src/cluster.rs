@@ -161,13 +161,16 @@ pub enum Method {
 /// A stretch of one document that takes part in reuse.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Occurrence {
+    /// Index of the document.
     pub doc: u32,
+    /// The stretch of text.
     pub span: Span,
     /// Jaccard with the paragraph cluster's representative (paragraphs) or alignment identity
     /// (passages).
     pub similarity: f64,
     /// Share of this text found in the text it was matched with.
     pub containment: f64,
+    /// How it was found.
     pub method: Method,
 }
 
@@ -176,10 +179,15 @@ pub struct Occurrence {
 /// identity).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Link {
+    /// How the two texts were matched.
     pub method: Method,
+    /// Index of the first document.
     pub doc_a: u32,
+    /// The matched text in the first document.
     pub span_a: Span,
+    /// Index of the second document.
     pub doc_b: u32,
+    /// The matched text in the second document.
     pub span_b: Span,
     /// Jaccard (paragraphs) or alignment identity (passages).
     pub similarity: f64,

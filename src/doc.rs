@@ -14,20 +14,25 @@ use serde::{Deserialize, Serialize};
 /// A byte range `start..end` (end exclusive) into a document's UTF-8 text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
+    /// Offset of the first byte.
     pub start: usize,
+    /// Offset just past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end);
         Span { start, end }
     }
 
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
 
+    /// Whether the span holds no bytes.
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
@@ -72,9 +77,13 @@ pub struct Document {
     pub source: Option<String>,
     /// Publication time as given (RFC 3339 or a date), when known.
     pub published: Option<String>,
+    /// Headline, when given.
     pub title: Option<String>,
+    /// Address of the article, when given.
     pub url: Option<String>,
+    /// The text (UTF-8, decoded from its input).
     pub text: String,
+    /// How the bytes were decoded.
     pub encoding: TextEncoding,
     /// Set when the text was cut to `max_doc_bytes`: the original length in bytes.
     pub truncated_from: Option<usize>,
@@ -97,11 +106,13 @@ impl Document {
         }
     }
 
+    /// The same document, published by `source`.
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
     }
 
+    /// The same document, published at `published` (RFC 3339 or `YYYY-MM-DD`).
     pub fn with_published(mut self, published: impl Into<String>) -> Self {
         self.published = Some(published.into());
         self
@@ -111,6 +122,7 @@ impl Document {
 /// One paragraph of a document, as segmented and tokenized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paragraph {
+    /// Where the paragraph is in the document's text.
     pub span: Span,
     /// Word tokens in the paragraph.
     pub tokens: u32,
@@ -127,5 +139,6 @@ pub struct Node {
     pub doc: u32,
     /// Index of the paragraph in its document.
     pub paragraph: u32,
+    /// Where the paragraph is in the document's text.
     pub span: Span,
 }

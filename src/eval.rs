@@ -37,16 +37,32 @@ use crate::synth::{SegmentKind, TruthDocument, TruthRecord};
 /// Why an input cannot be scored.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
+    /// The input cannot be read.
     #[error("{input}: {source}")]
-    Read { input: String, source: io::Error },
+    Read {
+        /// The input.
+        input: String,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A line is not what a truth or report line must be.
     #[error("{input}:{line}: {message}")]
     Malformed {
+        /// The input.
         input: String,
+        /// The line, from 1.
         line: usize,
+        /// What is wrong.
         message: String,
     },
+    /// The input as a whole cannot be scored.
     #[error("{input}: {message}")]
-    Invalid { input: String, message: String },
+    Invalid {
+        /// The input.
+        input: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The truth: one record per corpus document.
@@ -57,6 +73,7 @@ pub struct Truth {
 }
 
 impl Truth {
+    /// Reads a truth file (JSONL, as `synth --truth` writes it); `display` names it in errors.
     pub fn from_jsonl(reader: impl BufRead, display: &str) -> Result<Truth, EvalError> {
         let mut truth = Truth::default();
         for (number, line) in reader.lines().enumerate() {
@@ -95,6 +112,7 @@ impl Truth {
         Ok(truth)
     }
 
+    /// Documents in the truth.
     pub fn documents(&self) -> usize {
         self.documents.len()
     }
@@ -103,47 +121,68 @@ impl Truth {
 /// The parts of a report that are scored; everything else in it is ignored.
 #[derive(Debug, Default, Deserialize)]
 pub struct ToolReport {
+    /// The report's documents.
     pub documents: Vec<ReportDocument>,
+    /// The report's clusters.
     pub clusters: Vec<ReportCluster>,
 }
 
 #[derive(Debug, Deserialize)]
+/// A report document: its id and credits.
 pub struct ReportDocument {
+    /// The document's id.
     pub id: String,
     #[serde(default)]
+    /// The credit lines the report found.
     pub credits: Vec<ReportCredit>,
 }
 
 #[derive(Debug, Deserialize)]
+/// A credit line of a report.
 pub struct ReportCredit {
+    /// The agency credited.
     pub agency: String,
+    /// Where the credit starts.
     pub start: usize,
+    /// Where the credit ends.
     pub end: usize,
 }
 
 #[derive(Debug, Deserialize)]
+/// A report cluster: its kind, members and origin.
 pub struct ReportCluster {
     #[serde(default)]
+    /// `wire`, `quote`, `boilerplate` or `shared` (absent for tools without kinds).
     pub kind: Option<String>,
+    /// The copies.
     pub members: Vec<ReportMember>,
     #[serde(default)]
+    /// The origin, when the report gives one.
     pub origin: Option<ReportOrigin>,
 }
 
 #[derive(Debug, Deserialize)]
+/// One copy in a report cluster.
 pub struct ReportMember {
+    /// The document's id.
     pub doc: String,
+    /// Where the copy starts.
     pub start: usize,
+    /// Where the copy ends.
     pub end: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
+/// A report cluster's origin.
 pub struct ReportOrigin {
     #[serde(default)]
+    /// The agency named.
     pub agency: Option<String>,
     #[serde(default)]
+    /// The document named.
     pub doc: Option<String>,
     #[serde(default)]
+    /// The confidence given.
     pub confidence: Option<f64>,
 }
 
@@ -212,8 +251,11 @@ pub struct Counts {
     pub predicted: u64,
     /// Items in both.
     pub matched: u64,
+    /// `matched / predicted` (1 when nothing is predicted).
     pub precision: f64,
+    /// `matched / truth` (1 when the truth is empty).
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -267,6 +309,7 @@ pub struct OriginScore {
     pub correct: u64,
     /// Of those, documents whose clusters name no origin at all.
     pub unnamed: u64,
+    /// `correct / documents`.
     pub accuracy: f64,
 }
 
@@ -290,9 +333,13 @@ pub struct OriginTexts {
 /// Accuracy of the origins given with at least some confidence.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Calibration {
+    /// The confidence floor.
     pub confidence_at_least: f64,
+    /// Clusters whose confidence reaches it.
     pub texts: u64,
+    /// Of those, clusters whose origin is right.
     pub correct: u64,
+    /// `correct / texts`.
     pub accuracy: f64,
 }
 
@@ -371,10 +418,13 @@ pub struct ParagraphPairs {
     pub precision: f64,
     /// `found / truth`.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
     /// Recall over the pairs where both copies are verbatim (not edited, not paraphrased).
     pub verbatim_truth: u64,
+    /// Verbatim pairs found together.
     pub verbatim_found: u64,
+    /// `verbatim_found / verbatim_truth`.
     pub verbatim_recall: f64,
 }
 
@@ -397,6 +447,7 @@ pub struct Scores {
     pub purity: Purity,
     /// Copies of each wire paragraph found together.
     pub paragraph_pairs: ParagraphPairs,
+    /// Bytes of wire text the report marks as reused.
     pub reused_bytes: Counts,
     /// Origin agency of each shared document.
     pub origin_agency: OriginScore,
@@ -405,6 +456,7 @@ pub struct Scores {
     pub origin_texts: OriginTexts,
     /// Origin document, where the agency's copy is in the corpus.
     pub origin_document: OriginScore,
+    /// Credit lines found, matched by agency and position.
     pub credits: Counts,
 }
 

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::doc::{Document, Paragraph, Span};
+use crate::doc::{Document, Node, Paragraph, Span};
 use crate::hash::{self, PARAGRAPH_KEY_SEED};
 use crate::lsh;
 use crate::minhash::MinHasher;
@@ -22,7 +22,7 @@ use crate::normalize::{self, NormalizerPool, PooledNormalizer, Token, WordId};
 use crate::params::Params;
 use crate::progress::{Progress, Stage};
 use crate::segment;
-use crate::shingle;
+use crate::shingle::{self, ShingleSets};
 
 /// Per-thread scratch space, so that the hot loop allocates nothing per token.
 struct Scratch<'a> {
@@ -46,12 +46,13 @@ struct Scratch<'a> {
 /// index stores keys of.
 #[derive(Debug, Clone)]
 pub struct DocumentFingerprint {
+    /// The document's paragraphs, in order.
     pub paragraphs: Vec<Paragraph>,
     /// Paragraph index of each fingerprinted paragraph (the document's nodes).
     pub nodes: Vec<u32>,
     /// The nodes' band keys, `bands` per node, node after node.
     pub band_keys: Vec<u32>,
-    /// The word number of every token of the document in text order, in the [`Vocabulary`] of
+    /// The word number of every token of the document in text order, in the [`Vocabulary`](crate::normalize::Vocabulary) of
     /// the normalizers that made it (empty when alignment is disabled). Their spans are not
     /// kept: [`token_spans`] finds them again in the text.
     pub words: Vec<WordId>,
@@ -59,6 +60,94 @@ pub struct DocumentFingerprint {
     /// `shingles[set_ends[i - 1]..set_ends[i]]`.
     pub(crate) shingles: Vec<u32>,
     pub(crate) set_ends: Vec<u32>,
+}
+
+/// A corpus's fingerprints taken apart: each document's paragraphs and word numbers, and the
+/// fingerprints of its nodes until [`CorpusFingerprints::matching_nodes`] picks those that match.
+pub struct CorpusFingerprints {
+    /// Paragraphs of each document, by document index.
+    pub paragraphs: Vec<Vec<Paragraph>>,
+    /// Each document's word numbers (see [`DocumentFingerprint::words`]).
+    pub words: Vec<Vec<WordId>>,
+    /// Each document's node fingerprints.
+    node_parts: Vec<NodeParts>,
+}
+
+/// One document's nodes and their fingerprints (as in [`DocumentFingerprint`]).
+struct NodeParts {
+    nodes: Vec<u32>,
+    shingles: Vec<u32>,
+    set_ends: Vec<u32>,
+    band_keys: Vec<u32>,
+}
+
+/// The paragraphs that take part in matching, over the whole corpus, in document then
+/// paragraph order: the nodes, their shingle sets, the document owning each and their band
+/// keys (`bands` per node, node after node).
+pub struct MatchingNodes {
+    /// The nodes (fingerprinted paragraphs that take part in matching).
+    pub nodes: Vec<Node>,
+    /// Their shingle sets.
+    pub shingles: ShingleSets,
+    /// The document holding each node.
+    pub owner: Vec<u32>,
+    /// Their band keys, `bands` per node.
+    pub band_keys: Vec<u32>,
+}
+
+impl CorpusFingerprints {
+    /// Takes the documents' fingerprints apart (in document order).
+    pub fn new(fingerprints: Vec<DocumentFingerprint>) -> Self {
+        let mut split = CorpusFingerprints {
+            paragraphs: Vec::with_capacity(fingerprints.len()),
+            words: Vec::with_capacity(fingerprints.len()),
+            node_parts: Vec::with_capacity(fingerprints.len()),
+        };
+        for fp in fingerprints {
+            split.paragraphs.push(fp.paragraphs);
+            split.node_parts.push(NodeParts {
+                nodes: fp.nodes,
+                shingles: fp.shingles,
+                set_ends: fp.set_ends,
+                band_keys: fp.band_keys,
+            });
+            split.words.push(fp.words);
+        }
+        split
+    }
+
+    /// The nodes whose paragraph is not `excluded[doc][paragraph]` (boilerplate, credit
+    /// paragraphs), with their fingerprints; the node parts are consumed.
+    pub fn matching_nodes(&mut self, excluded: &[Vec<bool>], bands: usize) -> MatchingNodes {
+        let mut matching = MatchingNodes {
+            nodes: Vec::new(),
+            shingles: ShingleSets::default(),
+            owner: Vec::new(),
+            band_keys: Vec::new(),
+        };
+        let parts = std::mem::take(&mut self.node_parts);
+        for (doc, parts) in parts.into_iter().enumerate() {
+            let slot = matching.shingles.push_document(parts.shingles);
+            let mut start = 0;
+            for (local, (&paragraph, &end)) in parts.nodes.iter().zip(&parts.set_ends).enumerate() {
+                let set_start = std::mem::replace(&mut start, end);
+                if excluded[doc][paragraph as usize] {
+                    continue;
+                }
+                matching.nodes.push(Node {
+                    doc: doc as u32,
+                    paragraph,
+                    span: self.paragraphs[doc][paragraph as usize].span,
+                });
+                matching.shingles.push_set(slot, set_start, end);
+                matching.owner.push(doc as u32);
+                matching
+                    .band_keys
+                    .extend_from_slice(&parts.band_keys[local * bands..][..bands]);
+            }
+        }
+        matching
+    }
 }
 
 /// Appends to `out` the byte spans of tokens `tokens` of a document whose text is `text` and

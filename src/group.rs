@@ -23,7 +23,7 @@
 //!    representative, for paragraphs that match it by Jaccard, not by containment alone) join
 //!    stretches, strongest first, and two groups join only when their representatives (their
 //!    longest stretches) are the same text: their word multisets overlap by at least
-//!    [`SAME_TEXT`] of the longer, and, below [`NEARLY_ALL`], their words outside quotation
+//!    [`SAME_TEXT`] of the longer, and, below `NEARLY_ALL`, their words outside quotation
 //!    marks too. This is the guard the paragraph tier has, for passages: a quotation that two
 //!    stories carry, a stock phrase or a credit line cannot glue stories together, because the
 //!    stretch over it is not the same text as the paragraphs around it.
@@ -58,9 +58,13 @@ pub type QuotedTokens<'a> = dyn Fn(u32) -> Vec<Range<u32>> + Sync + 'a;
 
 /// What grouping works with.
 pub struct GroupInput<'a> {
+    /// Clusters of whole paragraphs (the MinHash tier).
     pub paragraph_clusters: &'a [Cluster],
+    /// The nodes the paragraph clusters index.
     pub nodes: &'a [Node],
+    /// Aligned passage pairs (the alignment tier).
     pub alignments: &'a [Alignment],
+    /// Paragraphs of each document.
     pub paragraphs: &'a [Vec<Paragraph>],
     /// Each document's word numbers in text order (empty when alignment did not run).
     pub words: &'a [Vec<WordId>],

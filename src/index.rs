@@ -76,25 +76,58 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// What can go wrong with an index; every message names the index directory.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// The directory holds no index.
     #[error("{dir}: not a wiretrace index (no {DATABASE_FILE}); create one with `wiretrace index create {dir}`")]
-    Missing { dir: String },
+    Missing {
+        /// The directory.
+        dir: String,
+    },
+    /// `create` found an index in the directory.
     #[error("{dir}: an index already exists here")]
-    Exists { dir: String },
+    Exists {
+        /// The directory.
+        dir: String,
+    },
+    /// `add` was given documents whose ids the index holds (and was told to fail on them).
     #[error("{dir}: {count} document(s) already indexed (first: {first}); nothing was added")]
     Duplicates {
+        /// The directory.
         dir: String,
+        /// Documents already indexed.
         count: usize,
+        /// The first of their ids.
         first: String,
     },
+    /// The index was written by a version of wiretrace with another format.
     #[error("{dir}: index format version {found}, but this wiretrace reads version {FORMAT_VERSION}; rebuild the index with this version")]
-    Version { dir: String, found: String },
+    Version {
+        /// The directory.
+        dir: String,
+        /// The version found.
+        found: String,
+    },
+    /// The index holds something it cannot have written.
     #[error("{dir}: {message}")]
-    Corrupt { dir: String, message: String },
+    Corrupt {
+        /// The directory.
+        dir: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file system refused.
     #[error("{dir}: {source}")]
-    Io { dir: String, source: std::io::Error },
+    Io {
+        /// The directory.
+        dir: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// SQLite refused.
     #[error("{dir}: {source}{hint}", hint = damage_hint(.source, .dir))]
     Database {
+        /// The directory.
         dir: String,
+        /// What SQLite said.
         source: rusqlite::Error,
     },
 }
@@ -153,12 +186,15 @@ pub enum OnDuplicate {
 /// What an [`Index::add`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AddSummary {
+    /// Documents added.
     pub added: usize,
     /// Documents whose id was already indexed (or repeated in the input): not added again.
     pub skipped_ids: Vec<String>,
     /// Indexed documents replaced by a new one of the same id (counted in `added` too).
     pub replaced: usize,
+    /// Paragraphs stored.
     pub paragraphs: usize,
+    /// Bytes of text stored.
     pub bytes: u64,
 }
 
@@ -175,6 +211,7 @@ pub enum Removal {
 /// What an [`Index::remove`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RemoveSummary {
+    /// Documents removed.
     pub removed: usize,
     /// Requested ids that were not in the index.
     pub not_found: Vec<String>,
@@ -183,13 +220,19 @@ pub struct RemoveSummary {
 /// Counts and sizes of an index.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IndexStats {
+    /// Version of the index's format.
     pub format_version: u32,
+    /// Documents stored.
     pub documents: u64,
+    /// Paragraphs stored.
     pub paragraphs: u64,
     /// Bytes of article text (uncompressed).
     pub text_bytes: u64,
+    /// Rows of LSH band keys.
     pub band_rows: u64,
+    /// Rows of alignment anchors.
     pub anchor_rows: u64,
+    /// Rows of paragraph keys.
     pub paragraph_key_rows: u64,
     /// Size on disk: the database file and its write-ahead log.
     pub disk_bytes: u64,
@@ -197,7 +240,9 @@ pub struct IndexStats {
     pub disk_bytes_per_paragraph: f64,
     /// Earliest and latest publication dates among the documents that have one.
     pub earliest_published: Option<String>,
+    /// Latest publication date stored, when any document has one.
     pub latest_published: Option<String>,
+    /// The parameters the index was created with (every query uses them).
     pub params: Params,
 }
 
@@ -205,10 +250,13 @@ pub struct IndexStats {
 /// full.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CheckReport {
+    /// Documents checked.
     pub documents: u64,
     /// Key rows (bands, anchors, paragraph keys) verified against the documents' text.
     pub key_rows: u64,
+    /// Problems found (the list may be cut short).
     pub problem_count: u64,
+    /// The problems, a line each.
     pub problems: Vec<String>,
 }
 
@@ -216,6 +264,7 @@ pub struct CheckReport {
 pub const CHECK_PROBLEMS_LISTED: usize = 100;
 
 impl CheckReport {
+    /// Whether no problem was found.
     pub fn is_ok(&self) -> bool {
         self.problem_count == 0
     }
@@ -231,9 +280,11 @@ impl CheckReport {
 /// A query's scan: `documents` holds the fetched indexed documents first (in the order they
 /// were added), then the queried documents; `result` indexes into it.
 pub struct QueryResult {
+    /// The fetched indexed documents, then the queried ones.
     pub documents: Vec<Document>,
     /// How many of `documents` come from the index (they come first).
     pub indexed: usize,
+    /// What the scan of them found.
     pub result: ScanResult,
 }
 

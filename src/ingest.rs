@@ -7,7 +7,7 @@
 //! article per row (a header row names the columns), an `.html`/`.htm` page one article whose
 //! text is extracted (title, byline and article paragraphs; scripts, navigation and markup
 //! dropped: offsets then refer to the extracted text), a `.parquet` file one article per row
-//! (the [`parquet`] module); any other file named on the command line
+//! (the `parquet` module); any other file named on the command line
 //! is one article; in a directory, `.txt` and `.md` files are articles and the kinds above are
 //! read as such, each also gzip- (`.gz`) or zstd-compressed (`.zst`); every other file of a
 //! walked directory is counted and named in one summary warning. Standard input is JSONL when
@@ -51,11 +51,17 @@ pub enum Input {
 /// Names of the JSONL fields to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonlFields {
+    /// Field holding the id.
     pub id: String,
+    /// Field holding the text.
     pub text: String,
+    /// Field holding the outlet.
     pub source: String,
+    /// Field holding the publication date.
     pub published: String,
+    /// Field holding the headline.
     pub title: String,
+    /// Field holding the address.
     pub url: String,
 }
 
@@ -85,11 +91,17 @@ pub enum SourceRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// How inputs are read.
 pub struct IngestOptions {
+    /// Read stdin as JSONL records (else as one text).
     pub stdin_jsonl: bool,
+    /// Which fields of JSONL, CSV and Parquet records hold what.
     pub fields: JsonlFields,
+    /// How each document's outlet is found.
     pub source: SourceRule,
+    /// Longest text kept per document, in bytes; the rest is counted, not kept.
     pub max_doc_bytes: usize,
+    /// How documents without an id are named.
     pub generated_ids: GeneratedIds,
 }
 
@@ -181,6 +193,7 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
+    /// The name used in reports (`skipped`, `unreadable`…).
     pub fn name(self) -> &'static str {
         match self {
             WarningKind::Empty => "empty",
@@ -200,21 +213,31 @@ impl WarningKind {
 pub struct Warning {
     /// The input it concerns: a path, `path:line` for JSONL, or `-`.
     pub input: String,
+    /// What kind of problem.
     pub kind: WarningKind,
+    /// A sentence a person can read.
     pub message: String,
 }
 
 /// A failure that stops the run: an input path that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The path cannot be read.
     #[error("{path}: {source}")]
-    Read { path: String, source: io::Error },
+    Read {
+        /// The path.
+        path: String,
+        /// What the system said.
+        source: io::Error,
+    },
 }
 
 /// The documents read, in order, and the warnings collected on the way.
 #[derive(Debug, Default)]
 pub struct Corpus {
+    /// The documents read, in input order.
     pub documents: Vec<Document>,
+    /// What was skipped or cut.
     pub warnings: Vec<Warning>,
 }
 
@@ -884,8 +907,11 @@ pub fn floor_char_boundary(text: &str, index: usize) -> usize {
 /// The result of turning raw bytes into text.
 #[derive(Debug, PartialEq)]
 pub enum Decoded {
+    /// Decoded text, and how it was decoded.
     Text(String, TextEncoding),
+    /// No bytes at all.
     Empty,
+    /// Bytes that are not text.
     Binary,
 }
 

@@ -1,7 +1,8 @@
 //! What takes no part in matching: credit paragraphs and credit lines, and boilerplate.
 //!
-//! In: each document's paragraphs, credits and exclusion marks. Out: which paragraphs are
-//! credit paragraphs ([`credit_paragraphs`]), and word numbers with every excluded token set
+//! In: each document's paragraphs, credits and boilerplate marks. Out: which paragraphs are
+//! credit paragraphs ([`credit_paragraphs`]) and which take no part in matching
+//! ([`excluded_paragraphs`]), and word numbers with every excluded token set
 //! to [`NO_WORD`] ([`mask_for_alignment`]), so that no alignment anchors in them or runs
 //! through them. Credits are the evidence of where text came from, not shared text.
 
@@ -31,6 +32,26 @@ pub fn credit_paragraphs(paragraphs: &[Paragraph], credits: &[Credit]) -> Vec<bo
                 })
         })
         .collect()
+}
+
+/// For each document, which paragraphs take no part in matching: those `boilerplate` marks,
+/// and credit paragraphs ([`credit_paragraphs`]: a copyright notice is in every copy of an
+/// agency's stories).
+pub fn excluded_paragraphs(
+    boilerplate: &[Vec<bool>],
+    paragraphs: &[Vec<Paragraph>],
+    credits: &[Vec<Credit>],
+) -> Vec<Vec<bool>> {
+    let mut excluded = boilerplate.to_vec();
+    for (doc, marks) in excluded.iter_mut().enumerate() {
+        for (mark, is_credit) in marks
+            .iter_mut()
+            .zip(credit_paragraphs(&paragraphs[doc], &credits[doc]))
+        {
+            *mark |= is_credit;
+        }
+    }
+    excluded
 }
 
 /// Numbers every token of an excluded paragraph (boilerplate, a credit paragraph) or credit

@@ -34,6 +34,7 @@ pub enum MinHashScheme {
 }
 
 impl MinHashScheme {
+    /// The name used in parameters and reports.
     pub fn name(self) -> &'static str {
         match self {
             MinHashScheme::OnePermutation => "one-permutation",
@@ -148,10 +149,12 @@ impl MinHasher {
         hasher
     }
 
+    /// The scheme this hasher computes.
     pub fn scheme(&self) -> MinHashScheme {
         self.scheme
     }
 
+    /// Values per signature.
     pub fn permutations(&self) -> usize {
         self.permutations
     }

@@ -33,28 +33,48 @@ use crate::hash::token_hash;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    /// No stemming and no stop words: tokens as they are, lowercased.
     None,
+    /// Arabic.
     Arabic,
+    /// Danish.
     Danish,
+    /// Dutch.
     Dutch,
+    /// English.
     English,
+    /// Finnish.
     Finnish,
+    /// French.
     French,
+    /// German.
     German,
+    /// Greek.
     Greek,
+    /// Hungarian.
     Hungarian,
+    /// Italian.
     Italian,
+    /// Norwegian.
     Norwegian,
+    /// Portuguese.
     Portuguese,
+    /// Romanian.
     Romanian,
+    /// Russian.
     Russian,
+    /// Spanish.
     Spanish,
+    /// Swedish.
     Swedish,
+    /// Tamil.
     Tamil,
+    /// Turkish.
     Turkish,
 }
 
 impl Language {
+    /// Every language, in the order `--language` lists them.
     pub const ALL: [Language; 19] = [
         Language::None,
         Language::Arabic,
@@ -77,6 +97,7 @@ impl Language {
         Language::Turkish,
     ];
 
+    /// The name `--language` takes.
     pub fn name(self) -> &'static str {
         match self {
             Language::None => "none",
@@ -109,7 +130,9 @@ impl Language {
 /// documents at `--max-doc-bytes`, which is at most that.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// The token's hash (its id: equal words, equal ids).
     pub id: u64,
+    /// The token's word number in the vocabulary.
     pub word: WordId,
     start: u32,
     end: u32,
@@ -157,6 +180,7 @@ pub struct Vocabulary {
 impl Vocabulary {
     const SHARDS: usize = 16;
 
+    /// An empty vocabulary.
     pub fn new() -> Self {
         Vocabulary {
             shards: (0..Self::SHARDS).map(|_| Mutex::default()).collect(),
@@ -352,6 +376,7 @@ pub struct NormalizerPool {
 }
 
 impl NormalizerPool {
+    /// A normalizer for `language`.
     pub fn new(language: Language) -> Self {
         NormalizerPool {
             language,

@@ -64,7 +64,9 @@ impl FromStr for Language {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{flag}: {message}")]
 pub struct ParamError {
+    /// The command-line flag of the parameter.
     pub flag: &'static str,
+    /// What is wrong with its value.
     pub message: String,
 }
 

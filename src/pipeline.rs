@@ -20,16 +20,18 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::{self, AlignStats, Alignment};
 use crate::attribute::{self, Attribution, Registry};
+use crate::boilerplate::find_boilerplate;
 use crate::cluster::{self, Cluster, ClusterStats, SpanCluster};
 use crate::doc::{Document, Paragraph, Span};
-use crate::fingerprint::{fingerprint_all, token_spans, DocumentFingerprint};
+use crate::fingerprint::{
+    fingerprint_all, token_spans, CorpusFingerprints, DocumentFingerprint, MatchingNodes,
+};
 use crate::group::{self, GroupInput};
 use crate::lsh;
-use crate::mask::{credit_paragraphs, mask_for_alignment};
+use crate::mask::{excluded_paragraphs, mask_for_alignment};
 use crate::normalize::{Normalizer, NormalizerPool, Vocabulary};
 use crate::params::Params;
 use crate::segment;
-use crate::shingle::ShingleSets;
 use crate::verify::{self, VerifiedPair};
 
 pub use crate::doc::Node;
@@ -39,16 +41,27 @@ pub use crate::progress::{Progress, Stage};
 /// Counts and timings of one scan. Timings are for `--stats` only, never for reports.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScanStats {
+    /// Bytes of text scanned.
     pub bytes: u64,
+    /// Paragraphs found.
     pub paragraphs: usize,
+    /// Paragraph pairs proposed by LSH.
     pub candidate_pairs: usize,
+    /// What paragraph clustering did.
     pub clustering: ClusterStats,
+    /// What alignment did.
     pub alignment: AlignStats,
+    /// Time spent fingerprinting.
     pub fingerprint_time: Duration,
+    /// Time spent finding boilerplate, credits and candidate pairs.
     pub candidates_time: Duration,
+    /// Time spent verifying pairs.
     pub verify_time: Duration,
+    /// Time spent clustering paragraphs.
     pub cluster_time: Duration,
+    /// Time spent aligning passages and grouping.
     pub align_time: Duration,
+    /// Time spent attributing.
     pub attribute_time: Duration,
 }
 
@@ -59,6 +72,7 @@ pub struct ScanResult {
     pub paragraphs: Vec<Vec<Paragraph>>,
     /// The paragraphs that take part in matching: fingerprinted and not boilerplate.
     pub nodes: Vec<Node>,
+    /// Verified paragraph pairs.
     pub pairs: Vec<VerifiedPair>,
     /// Clusters of whole paragraphs (the MinHash tier).
     pub paragraph_clusters: Vec<Cluster>,
@@ -68,6 +82,7 @@ pub struct ScanResult {
     pub clusters: Vec<SpanCluster>,
     /// Credits, cluster kinds and origins (the clusters again, with boilerplate added).
     pub attribution: Attribution,
+    /// Counts and timings.
     pub stats: ScanStats,
 }
 
@@ -156,107 +171,91 @@ pub fn scan_with_fingerprints(
         bytes: documents.iter().map(|d| d.text.len() as u64).sum(),
         ..ScanStats::default()
     };
+    let mut corpus = CorpusFingerprints::new(fingerprints);
+    stats.paragraphs = corpus.paragraphs.iter().map(Vec::len).sum();
 
-    let started = Instant::now();
-    let mut paragraphs = Vec::with_capacity(documents.len());
-    let mut doc_nodes = Vec::with_capacity(documents.len());
-    let mut doc_tokens = Vec::with_capacity(documents.len());
-    for fp in fingerprints {
-        paragraphs.push(fp.paragraphs);
-        doc_nodes.push((fp.nodes, fp.shingles, fp.set_ends, fp.band_keys));
-        doc_tokens.push(fp.words);
-    }
-    stats.paragraphs = paragraphs.iter().map(Vec::len).sum();
     // Boilerplate and credit lines are nobody's reuse: they take no part in matching or
     // alignment (credits are the evidence of where text came from, not the text).
-    let verdicts = options.prior.map(|prior| &prior.boilerplate);
-    let boilerplate = crate::boilerplate::find_boilerplate(documents, &paragraphs, verdicts);
-    let credits = attribute::find_credits(documents, &paragraphs, options.agencies);
-    // Paragraphs that take no part in matching: boilerplate, and credit lines standing as
-    // paragraphs of their own (a copyright notice is in every copy of an agency's stories).
-    let mut excluded = boilerplate.marks.clone();
-    for (doc, marks) in excluded.iter_mut().enumerate() {
-        for (mark, is_credit) in marks
-            .iter_mut()
-            .zip(credit_paragraphs(&paragraphs[doc], &credits[doc]))
-        {
-            *mark |= is_credit;
-        }
-    }
-    if params.align.enabled {
-        mask_for_alignment(&mut doc_tokens, documents, &paragraphs, &excluded, &credits);
-    }
-    let mut nodes = Vec::new();
-    let mut shingles = ShingleSets::default();
-    let mut owner = Vec::new();
-    // Every node's band keys, node after node.
-    let mut keys = Vec::new();
-    for (doc, (fp_nodes, fp_shingles, set_ends, doc_keys)) in doc_nodes.into_iter().enumerate() {
-        let slot = shingles.push_document(fp_shingles);
-        let mut start = 0;
-        for (local, (&paragraph, &end)) in fp_nodes.iter().zip(&set_ends).enumerate() {
-            let set_start = std::mem::replace(&mut start, end);
-            if excluded[doc][paragraph as usize] {
-                continue;
+    let (boilerplate, credits, excluded, matching, candidates) = timed(
+        &mut stats.candidates_time,
+        progress,
+        Stage::Candidates,
+        0,
+        || {
+            let paragraphs = &corpus.paragraphs;
+            let verdicts = options.prior.map(|prior| &prior.boilerplate);
+            let boilerplate = find_boilerplate(documents, paragraphs, verdicts);
+            let credits = attribute::find_credits(documents, paragraphs, options.agencies);
+            let excluded = excluded_paragraphs(&boilerplate.marks, paragraphs, &credits);
+            if params.align.enabled {
+                mask_for_alignment(
+                    &mut corpus.words,
+                    documents,
+                    paragraphs,
+                    &excluded,
+                    &credits,
+                );
             }
-            nodes.push(Node {
-                doc: doc as u32,
-                paragraph,
-                span: paragraphs[doc][paragraph as usize].span,
-            });
-            shingles.push_set(slot, set_start, end);
-            owner.push(doc as u32);
-            keys.extend_from_slice(&doc_keys[local * params.bands..][..params.bands]);
-        }
-    }
-    progress(Progress {
-        stage: Stage::Candidates,
-        done: 0,
-        total: 0,
-    });
-    let candidates = lsh::candidate_pairs(&keys, params.bands, &owner, params.max_bucket);
-    drop(keys);
+            let mut matching = corpus.matching_nodes(&excluded, params.bands);
+            let keys = std::mem::take(&mut matching.band_keys);
+            let candidates =
+                lsh::candidate_pairs(&keys, params.bands, &matching.owner, params.max_bucket);
+            (boilerplate, credits, excluded, matching, candidates)
+        },
+    );
     stats.candidate_pairs = candidates.len();
-    stats.candidates_time = started.elapsed();
+    let CorpusFingerprints {
+        paragraphs, words, ..
+    } = corpus;
 
-    let started = Instant::now();
-    progress(Progress {
-        stage: Stage::Verify,
-        done: 0,
-        total: candidates.len() as u64,
-    });
-    let pairs = verify::verify(&candidates, &shingles, params.threshold, params.containment);
-    progress(Progress {
-        stage: Stage::Verify,
-        done: candidates.len() as u64,
-        total: candidates.len() as u64,
-    });
+    let total = candidates.len() as u64;
+    let pairs = timed(
+        &mut stats.verify_time,
+        progress,
+        Stage::Verify,
+        total,
+        || {
+            let pairs = verify::verify(
+                &candidates,
+                &matching.shingles,
+                params.threshold,
+                params.containment,
+            );
+            progress(Progress {
+                stage: Stage::Verify,
+                done: total,
+                total,
+            });
+            pairs
+        },
+    );
     // Held through alignment otherwise (22 MB at 1 GB, where the peak is).
     drop(candidates);
-    stats.verify_time = started.elapsed();
 
-    let started = Instant::now();
-    progress(Progress {
-        stage: Stage::Cluster,
-        done: 0,
-        total: pairs.len() as u64,
-    });
-    let (paragraph_clusters, clustering) = cluster::cluster(
-        &pairs,
-        &shingles,
-        &owner,
-        params.threshold,
-        params.containment,
+    let total = pairs.len() as u64;
+    let (paragraph_clusters, clustering) = timed(
+        &mut stats.cluster_time,
+        progress,
+        Stage::Cluster,
+        total,
+        || {
+            cluster::cluster(
+                &pairs,
+                &matching.shingles,
+                &matching.owner,
+                params.threshold,
+                params.containment,
+            )
+        },
     );
-    drop(shingles);
+    let MatchingNodes { nodes, .. } = matching;
     stats.clustering = clustering;
-    stats.cluster_time = started.elapsed();
 
-    let started = Instant::now();
     let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
         let doc = doc as usize;
         token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
     };
+    let started = Instant::now();
     let alignments = if params.align.enabled {
         progress(Progress {
             stage: Stage::Align,
@@ -268,7 +267,7 @@ pub fn scan_with_fingerprints(
             .prior
             .map_or(&no_capped, |prior| &prior.capped_anchors);
         let (alignments, align_stats) = align::align_corpus(
-            &doc_tokens,
+            &words,
             &vocabulary.token_ids(),
             &params.align,
             options.keep_alignment_ops,
@@ -291,31 +290,32 @@ pub fn scan_with_fingerprints(
             nodes: &nodes,
             alignments: &alignments,
             paragraphs: &paragraphs,
-            words: &doc_tokens,
+            words: &words,
             threshold: params.threshold,
             min_tokens: params.align.min_tokens,
             excluded: &excluded,
         },
         &locate,
     );
-    drop(doc_tokens);
+    drop(words);
     stats.align_time = started.elapsed();
 
-    let started = Instant::now();
-    progress(Progress {
-        stage: Stage::Attribute,
-        done: 0,
-        total: 0,
-    });
-    let attribution = attribute::attribute(
-        documents,
-        &paragraphs,
-        &clusters,
-        credits,
-        boilerplate,
-        options.agencies,
+    let attribution = timed(
+        &mut stats.attribute_time,
+        progress,
+        Stage::Attribute,
+        0,
+        || {
+            attribute::attribute(
+                documents,
+                &paragraphs,
+                &clusters,
+                credits,
+                boilerplate,
+                options.agencies,
+            )
+        },
     );
-    stats.attribute_time = started.elapsed();
 
     ScanResult {
         paragraphs,
@@ -327,6 +327,26 @@ pub fn scan_with_fingerprints(
         attribution,
         stats,
     }
+}
+
+/// Runs one stage: tells `progress` that `stage` starts (with `total` units, 0 when unknown),
+/// runs `work` and adds the time it took to `time`.
+fn timed<T>(
+    time: &mut Duration,
+    progress: &(dyn Fn(Progress) + Sync),
+    stage: Stage,
+    total: u64,
+    work: impl FnOnce() -> T,
+) -> T {
+    progress(Progress {
+        stage,
+        done: 0,
+        total,
+    });
+    let started = Instant::now();
+    let out = work();
+    *time += started.elapsed();
+    out
 }
 
 /// The passages two documents share (`wiretrace compare`): every shared anchor n-gram is

@@ -6,15 +6,22 @@
 /// A stage of the pipeline, as reported to the progress callback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Segmenting, normalizing, shingling and hashing documents.
     Fingerprint,
+    /// Finding boilerplate, credits and candidate pairs.
     Candidates,
+    /// Verifying candidate pairs.
     Verify,
+    /// Clustering paragraphs.
     Cluster,
+    /// Aligning passages and grouping them with paragraph clusters.
     Align,
+    /// Attributing clusters to their origin.
     Attribute,
 }
 
 impl Stage {
+    /// What a progress bar calls the stage.
     pub fn name(self) -> &'static str {
         match self {
             Stage::Fingerprint => "fingerprinting",
@@ -31,7 +38,10 @@ impl Stage {
 /// unknown. Called from worker threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
+    /// The stage running.
     pub stage: Stage,
+    /// Units done.
     pub done: u64,
+    /// Units in all (0 when unknown).
     pub total: u64,
 }

@@ -177,6 +177,7 @@ impl ShingleSets {
         self.sets.len()
     }
 
+    /// Whether no set is stored.
     pub fn is_empty(&self) -> bool {
         self.sets.is_empty()
     }

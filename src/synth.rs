@@ -85,6 +85,7 @@ const MAX_COPIES: usize = 25;
 /// What to generate.
 #[derive(Debug, Clone, Serialize)]
 pub struct SynthOptions {
+    /// Seed of the random choices (equal seeds, equal corpora).
     pub seed: u64,
     /// Stop once the corpus stream holds at least this many bytes.
     pub target_bytes: u64,
@@ -111,10 +112,17 @@ impl Default for SynthOptions {
 /// Why a base corpus cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
+    /// No article of the base has two paragraphs of words.
     #[error("the base has no usable article (each needs at least two paragraphs of words)")]
     EmptyBase,
+    /// An option's value cannot be used.
     #[error("option {name}: {message}")]
-    Option { name: &'static str, message: String },
+    Option {
+        /// The option.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// The base corpus: real articles split into paragraphs, and the word lists the rewrite uses.
@@ -142,7 +150,7 @@ struct Article {
 }
 
 impl Base {
-    /// A base from documents read by [`ingest`](crate::ingest) (plain files, directories or
+    /// A base from documents read by [`ingest`](mod@crate::ingest) (plain files, directories or
     /// JSONL). Documents with fewer than two paragraphs of words are skipped and counted.
     pub fn from_documents(documents: &[Document]) -> Result<Base, SynthError> {
         let mut articles = Vec::new();
@@ -227,6 +235,7 @@ impl Base {
         }
     }
 
+    /// Articles in the base corpus.
     pub fn articles(&self) -> usize {
         self.articles.len()
     }
@@ -271,8 +280,11 @@ pub enum SegmentKind {
 /// One paragraph of a truth document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TruthSegment {
+    /// Where the segment starts in the document's text.
     pub start: usize,
+    /// Where it ends.
     pub end: usize,
+    /// What the segment is.
     pub kind: SegmentKind,
     /// For `wire` segments: the paragraph of the story this one comes from.
     #[serde(default)]
@@ -293,16 +305,22 @@ pub struct TruthCredit {
     pub agency: String,
     /// `dateline`, `contribution`, `signoff`, `byline` or `copyright`.
     pub kind: String,
+    /// Where the credit starts.
     pub start: usize,
+    /// Where it ends.
     pub end: usize,
 }
 
 /// The truth about one corpus document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TruthDocument {
+    /// The document's id.
     pub doc: String,
+    /// Its outlet.
     pub source: String,
+    /// Its publication time.
     pub published: String,
+    /// What the document is.
     pub kind: DocumentKind,
     /// The wire story the document carries (none for originals).
     pub story: Option<u64>,
@@ -310,7 +328,9 @@ pub struct TruthDocument {
     pub agency: Option<String>,
     /// The agency's own copy of the story, when it is in the corpus.
     pub origin_doc: Option<String>,
+    /// Its paragraphs, with what each is.
     pub segments: Vec<TruthSegment>,
+    /// The credit lines it carries.
     pub credits: Vec<TruthCredit>,
 }
 
@@ -318,10 +338,14 @@ pub struct TruthDocument {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum TruthRecord {
+    /// The first line: what made the corpus.
     Header {
+        /// The wiretrace version.
         wiretrace: String,
+        /// The options it ran with.
         options: serde_json::Value,
     },
+    /// The truth about one document.
     Document(TruthDocument),
 }
 
@@ -338,11 +362,17 @@ struct CorpusRecord<'a> {
 /// What was generated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SynthSummary {
+    /// Documents written.
     pub documents: u64,
+    /// Bytes of corpus written.
     pub corpus_bytes: u64,
+    /// Wire stories.
     pub stories: u64,
+    /// Agencies' own copies of stories.
     pub wire_documents: u64,
+    /// Outlets' copies of stories.
     pub copies: u64,
+    /// Outlets' own articles.
     pub originals: u64,
 }
 

@@ -61,8 +61,11 @@ pub fn similarity<T: Ord>(a: &[T], b: &[T]) -> Similarity {
 /// A candidate pair that passed verification.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VerifiedPair {
+    /// First node.
     pub a: u32,
+    /// Second node.
     pub b: u32,
+    /// Their exact similarity.
     pub similarity: Similarity,
 }
 

@@ -102,23 +102,30 @@ pub enum Op {
 /// A passage of document `a` aligned with a passage of document `b`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alignment {
+    /// Index of the first document.
     pub a: u32,
+    /// Index of the second document (after `a`).
     pub b: u32,
+    /// The passage in document `a`.
     pub span_a: Span,
+    /// The passage in document `b`.
     pub span_b: Span,
     /// Token index range in each document.
     pub tokens_a: (u32, u32),
+    /// Token index range in document `b`.
     pub tokens_b: (u32, u32),
     /// Tokens that match.
     pub matched: u32,
     /// Alignment columns (matches + substitutions + gaps).
     pub columns: u32,
+    /// Smith-Waterman score (+1 a match, -1 a mismatch or gap).
     pub score: i32,
     /// The edit script, word by word (empty when not kept, see [`align_corpus`]).
     pub ops: Vec<Op>,
 }
 
 impl Alignment {
+    /// Matching tokens over alignment columns (0 for an empty alignment).
     pub fn identity(&self) -> f64 {
         if self.columns == 0 {
             0.0
@@ -131,10 +138,13 @@ impl Alignment {
 /// Counts of what alignment did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AlignStats {
+    /// Anchors found (winnowed n-grams, all documents).
     pub anchors: usize,
     /// Anchors dropped for appearing in more than `max_anchor_df` documents.
     pub capped_anchors: usize,
+    /// Document pairs that shared anchors and were aligned.
     pub document_pairs: usize,
+    /// Passages reported.
     pub alignments: usize,
 }
 /// Aligns every pair of documents that share anchors. `words[d]` is document `d`'s word

@@ -29,16 +29,24 @@ use crate::doc::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// The form a credit line takes.
 pub enum CreditKind {
+    /// An agency dateline: `KYIV, Ukraine (AP) —`.
     Dateline,
+    /// A contribution line: `Reuters contributed to this report.`
     Contribution,
+    /// A sign-off at the end: `— AFP`.
     Signoff,
+    /// A byline naming an agency: `By NAME | AP`.
     Byline,
+    /// A copyright or distribution notice.
     Copyright,
+    /// A tag line: `Source: Reuters`, `With AFP`.
     Tagline,
 }
 
 impl CreditKind {
+    /// The name used in reports (`dateline`, `contribution`…).
     pub fn name(self) -> &'static str {
         match self {
             CreditKind::Dateline => "dateline",
@@ -56,7 +64,9 @@ impl CreditKind {
 pub struct Credit {
     /// The agency's registry id.
     pub agency: String,
+    /// The form of the credit line.
     pub kind: CreditKind,
+    /// Where the credit line is in the document's text.
     pub span: Span,
 }
 
@@ -95,6 +105,8 @@ pub struct CreditPatterns {
 const DATELINE_REACH: usize = 160;
 
 impl<'r> CreditDetector<'r> {
+    /// A detector for the agencies of `registry` (patterns built once; see
+    /// [`CreditDetector`]).
     pub fn new(registry: &'r Registry) -> Self {
         CreditDetector {
             registry,
@@ -109,7 +121,7 @@ const PATTERN_SIZE_LIMIT: usize = 256 << 20;
 
 impl CreditPatterns {
     /// The patterns for `registry`'s aliases; an error when they do not compile within
-    /// [`PATTERN_SIZE_LIMIT`].
+    /// `PATTERN_SIZE_LIMIT` (256 MiB).
     pub fn new(registry: &Registry) -> Result<Self, regex::Error> {
         let aliases = registry
             .aliases_longest_first()

@@ -43,14 +43,20 @@ pub use credits::{Credit, CreditDetector, CreditKind};
 pub use registry::{Agency, Registry, RegistryError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// What a cluster's text is.
 pub enum ClusterKind {
+    /// Wire copy: an agency's text carried by several outlets.
     Wire,
+    /// A quotation that several stories carry in their own framing.
     Quote,
+    /// Text one outlet repeats on its pages (footers, furniture).
     Boilerplate,
+    /// Shared text that is neither (copied from an outlet, or of unknown origin).
     Shared,
 }
 
 impl ClusterKind {
+    /// The name used in reports (`wire`, `quote`, `boilerplate`, `shared`).
     pub fn name(self) -> &'static str {
         match self {
             ClusterKind::Wire => "wire",
@@ -72,15 +78,22 @@ pub struct Evidence {
     /// `source-is-agency`, `credit`, `earliest`, `fullest`, `conflict`, `quotation` or
     /// `carried-by` (the wire that carried a quotation, on `quote` clusters).
     pub kind: &'static str,
+    /// The document it comes from, by index, when there is one.
     pub doc: Option<u32>,
+    /// The agency it points to, when there is one.
     pub agency: Option<String>,
+    /// A sentence a person can read.
     pub detail: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// The likely origin of a cluster's text.
 pub struct Origin {
+    /// The agency the text most likely comes from.
     pub agency: Option<String>,
+    /// The document (by index) that most likely published it first.
     pub doc: Option<u32>,
+    /// How sure the attribution is, 0 to 1.
     pub confidence: Option<f64>,
     /// A few examples of the evidence (at most [`EVIDENCE_EXAMPLES`]): any conflict, the
     /// earliest and fullest members, then one item per kind and agency.
@@ -140,15 +153,20 @@ impl Origin {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A cluster with what it is and where it comes from.
 pub struct AttributedCluster {
+    /// The cluster of shared text.
     pub cluster: SpanCluster,
+    /// What its text is.
     pub kind: ClusterKind,
     /// The person or body quoted, for `quote` clusters, when the text names one.
     pub speaker: Option<String>,
+    /// Its likely origin.
     pub origin: Origin,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// What attribution found: credits, and every cluster's kind and origin.
 pub struct Attribution {
     /// Credits of each document, by document index.
     pub credits: Vec<Vec<Credit>>,

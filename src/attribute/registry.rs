@@ -15,6 +15,7 @@ use super::credits::CreditPatterns;
 const BUILTIN_JSON: &str = include_str!("../../data/agencies.json");
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A wire service: its id, names and the forms its credit lines take.
 pub struct Agency {
     /// The name used in reports (`AP`, `Reuters`…).
     pub id: String,
@@ -35,16 +36,26 @@ struct RegistryFile {
 /// A registry file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
+    /// The file cannot be read.
     #[error("{path}: {source}")]
     Read {
+        /// The registry file.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The file is not a registry.
     #[error("{path}: not a valid agency registry: {message}")]
-    Invalid { path: String, message: String },
+    Invalid {
+        /// The registry file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone)]
+/// The wire services credit lines and outlets are matched against.
 pub struct Registry {
     agencies: Vec<Agency>,
     by_alias: HashMap<String, usize>,
@@ -70,6 +81,7 @@ impl Registry {
         })
     }
 
+    /// Reads a registry from a JSON file (the format of `data/agencies.json`).
     pub fn from_file(path: &Path) -> Result<Registry, RegistryError> {
         let text = std::fs::read_to_string(path).map_err(|source| RegistryError::Read {
             path: path.display().to_string(),
@@ -78,6 +90,7 @@ impl Registry {
         Registry::from_json(&text, &path.display().to_string())
     }
 
+    /// Parses a registry from JSON text; `path` names it in errors.
     pub fn from_json(json: &str, path: &str) -> Result<Registry, RegistryError> {
         let invalid = |message: String| RegistryError::Invalid {
             path: path.to_string(),
@@ -125,6 +138,7 @@ impl Registry {
         Ok(registry)
     }
 
+    /// The agencies, in registry order.
     pub fn agencies(&self) -> &[Agency] {
         &self.agencies
     }

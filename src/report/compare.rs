@@ -15,26 +15,41 @@ use crate::align::{AlignParams, Alignment, Op};
 use crate::doc::{Document, Span};
 
 #[derive(Debug, Clone, Serialize)]
+/// What `compare` reports: the passages two documents share.
 pub struct CompareReport {
+    /// The report contract version.
     pub wiretrace: &'static str,
+    /// The alignment parameters used.
     pub params: AlignParams,
+    /// The first document.
     pub a: ComparedDocument,
+    /// The second document.
     pub b: ComparedDocument,
+    /// The shared passages, in the first document's order.
     pub passages: Vec<PassageReport>,
+    /// Totals.
     pub summary: CompareSummary,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One compared document.
 pub struct ComparedDocument {
+    /// Its id.
     pub id: String,
+    /// The input it was read from.
     pub path: String,
+    /// Its outlet, when known.
     pub source: Option<String>,
+    /// Length of its text in bytes.
     pub bytes: usize,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+/// A byte range of a document.
 pub struct SpanReport {
+    /// Offset of the first byte.
     pub start: usize,
+    /// Offset just past the last byte.
     pub end: usize,
 }
 
@@ -48,32 +63,45 @@ impl From<Span> for SpanReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One shared passage.
 pub struct PassageReport {
+    /// The passage in the first document.
     pub a: SpanReport,
+    /// The passage in the second document.
     pub b: SpanReport,
     /// Matching words.
     pub matched: u32,
     /// Alignment columns (matches, substitutions and gaps).
     pub columns: u32,
+    /// Matching words over alignment columns.
     pub identity: f64,
+    /// Smith-Waterman score.
     pub score: i32,
     /// Every difference inside the passage: `substitute` (both spans), `only_a`, `only_b`.
     pub edits: Vec<EditReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One step of the word-by-word alignment.
 pub struct EditReport {
+    /// `match`, `substitute`, `only-a` or `only-b`.
     pub op: &'static str,
+    /// The word in the first document, when the step has one.
     pub a: Option<SpanReport>,
+    /// The word in the second document, when the step has one.
     pub b: Option<SpanReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// Totals over the passages.
 pub struct CompareSummary {
+    /// Passages found.
     pub passages: usize,
+    /// Words matched in all passages.
     pub matched_words: u32,
     /// Bytes of A inside passages over A's bytes.
     pub shared_fraction_a: f64,
+    /// Share of the second document's bytes inside passages.
     pub shared_fraction_b: f64,
 }
 
@@ -87,6 +115,7 @@ fn described(doc: &Document) -> ComparedDocument {
 }
 
 impl CompareReport {
+    /// Builds the report of two documents' shared `passages`.
     pub fn build(
         a: &Document,
         b: &Document,
@@ -151,6 +180,7 @@ impl CompareReport {
     }
 }
 
+/// Writes `report` as pretty JSON.
 pub fn write_json(report: &CompareReport, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")

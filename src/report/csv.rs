@@ -10,6 +10,7 @@ use std::io::{self, Write};
 
 use super::{round4, CsvTable, Report};
 
+/// Writes `table` of `report` as CSV (a header row, then one row per item).
 pub fn write_csv(report: &Report, table: CsvTable, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     match table {

@@ -48,6 +48,7 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Writes `report` as one self-contained HTML page (documents' texts, reused text marked).
 pub fn write_html(
     report: &Report,
     documents: &[Document],
@@ -163,6 +164,7 @@ pub fn write_page_start(title: &str, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// Ends an HTML page begun by [`write_html`].
 pub fn write_page_end(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</body>\n</html>")
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::{Report, VERSION};
 use crate::params::Params;
 
+/// Writes `report` as one JSON document.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // serde_json makes many small writes; a buffer of a concrete type lets them inline instead
     // of each going through `dyn Write`.
@@ -45,6 +46,7 @@ fn write_record<T: Serialize>(
     out.write_all(b"\n")
 }
 
+/// Writes `report` as JSON Lines: a header, then a line per document, cluster and warning.
 pub fn write_jsonl(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
     write_jsonl_records(report, &mut buffered)?;

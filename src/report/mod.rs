@@ -36,10 +36,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Plain text for a person reading a terminal.
     Text,
+    /// One JSON document (the report contract).
     Json,
+    /// JSON Lines: a header, then one line per document, cluster and warning.
     Jsonl,
+    /// CSV: one table (see [`CsvTable`]).
     Csv,
+    /// One self-contained HTML page.
     Html,
 }
 
@@ -53,12 +58,19 @@ pub enum CsvTable {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// Everything a report says, in the shape of the JSON report (the contract outside tools read).
 pub struct Report {
+    /// The report contract version (`"0.2.0"`).
     pub wiretrace: &'static str,
+    /// The parameters the scan ran with.
     pub params: Params,
+    /// Every document read, in input order.
     pub documents: Vec<DocumentReport>,
+    /// The clusters of shared text, largest first.
     pub clusters: Vec<ClusterReport>,
+    /// Counts over the whole scan.
     pub summary: Summary,
+    /// What was skipped or cut while reading, one entry per problem.
     pub warnings: Vec<WarningReport>,
     /// Verified pairs and aligned passages, one row each, for the CSV pairs table; empty unless
     /// filled by [`Report::with_pair_rows`]. Not part of the JSON object.
@@ -67,15 +79,23 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One document: what it is, its paragraphs, its credit lines and how much of it is reused.
 pub struct DocumentReport {
+    /// The document's id (given, or made from its path and line/row).
     pub id: String,
+    /// The input it was read from (`-` for stdin).
     pub path: String,
+    /// The outlet that published it, when known.
     pub source: Option<String>,
+    /// Publication date or time as given (RFC 3339 or `YYYY-MM-DD`).
     pub published: Option<String>,
+    /// Headline, when given.
     pub title: Option<String>,
+    /// Address of the article, when given.
     pub url: Option<String>,
     /// Length of the text in bytes.
     pub bytes: usize,
+    /// How the bytes were decoded (`utf-8`, `utf-16le`, `windows-1252`…).
     pub encoding: TextEncoding,
     /// Original length when the text was cut to `max_doc_bytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,8 +104,11 @@ pub struct DocumentReport {
     /// refers to the extracted text, not to the file. Absent for text read as it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extracted_from: Option<&'static str>,
+    /// The document's paragraphs, in order, with byte offsets into its text.
     pub paragraphs: Vec<ParagraphReport>,
+    /// Credit lines found in the document (datelines, contribution lines, bylines…).
     pub credits: Vec<CreditReport>,
+    /// How much of the document is shared text.
     pub reuse: Reuse,
     /// In `index query` reports: the document comes from the index (a source of the queried
     /// ones), not from the query. Absent in `scan` reports.
@@ -94,8 +117,11 @@ pub struct DocumentReport {
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
+/// One paragraph of a document: its byte range in the text.
 pub struct ParagraphReport {
+    /// Byte offset of the paragraph's first byte.
     pub start: usize,
+    /// Byte offset just past the paragraph's last byte.
     pub end: usize,
     /// False for paragraphs too short to fingerprint (`min_paragraph_tokens`).
     pub fingerprinted: bool,
@@ -106,14 +132,20 @@ pub struct ParagraphReport {
 /// A credit line found in a document's text (filled in by attribution).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CreditReport {
+    /// The agency credited (its registry name, e.g. `AP`).
     pub agency: String,
+    /// The form of the credit (`dateline`, `contribution`, `signoff`, `byline`, `copyright`, `tagline`).
     pub kind: String,
+    /// Byte offset where the credit line starts.
     pub start: usize,
+    /// Byte offset just past the credit line.
     pub end: usize,
+    /// The credit line as printed.
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// A document's share of reused text.
 pub struct Reuse {
     /// Bytes of paragraphs in `wire` and `shared` clusters over all paragraph bytes, boilerplate
     /// paragraphs excluded from both.
@@ -123,12 +155,15 @@ pub struct Reuse {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One cluster: a text shared by several documents (or repeated within one), with its origin.
 pub struct ClusterReport {
     /// 1-based position in the report; stable for equal input and parameters.
     pub id: usize,
     /// `wire`, `quote`, `boilerplate` or `shared`.
     pub kind: String,
+    /// The copies of the shared text, one per document passage.
     pub members: Vec<MemberReport>,
+    /// The likely origin of the text and the evidence for it.
     pub origin: Origin,
     /// For `quote` clusters: who is quoted, when the text names them.
     pub speaker: Option<String>,
@@ -145,13 +180,17 @@ pub struct ClusterReport {
 pub struct LinkReport {
     /// `paragraph` (MinHash, verified on shingles) or `passage` (local alignment).
     pub method: &'static str,
+    /// Index into the cluster's `members` of one side of the link.
     pub a: usize,
+    /// Index into the cluster's `members` of the other side.
     pub b: usize,
     /// The matched text in `a`'s document (it overlaps member `a`).
     pub a_start: usize,
+    /// Byte offset just past the matched text in `a`'s document.
     pub a_end: usize,
     /// The matched text in `b`'s document (it overlaps member `b`).
     pub b_start: usize,
+    /// Byte offset just past the matched text in `b`'s document.
     pub b_end: usize,
     /// Jaccard of the paragraphs' shingles (`paragraph`) or the alignment's identity
     /// (`passage`: matching tokens over alignment columns).
@@ -161,10 +200,13 @@ pub struct LinkReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One copy of a cluster's text: a byte range of one document.
 pub struct MemberReport {
     /// Document id.
     pub doc: String,
+    /// Byte offset where the copy starts in its document.
     pub start: usize,
+    /// Byte offset just past the copy.
     pub end: usize,
     /// For `paragraph` members: Jaccard similarity of the paragraph's shingles with its
     /// paragraph cluster's representative. For `passage` members: identity of the alignment
@@ -180,9 +222,13 @@ pub struct MemberReport {
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
+/// The likely origin of a cluster's text.
 pub struct Origin {
+    /// The agency the text most likely comes from, when the evidence names one.
     pub agency: Option<String>,
+    /// The document that most likely published the text first, when one stands out.
     pub doc: Option<String>,
+    /// How sure the attribution is, 0 to 1 (null when there is no origin).
     pub confidence: Option<f64>,
     /// A few examples of the evidence (since 0.2.0 at most six, however large the cluster):
     /// any conflict, the earliest and fullest members, then one item per kind and agency.
@@ -209,24 +255,36 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One problem met while reading the input.
 pub struct WarningReport {
+    /// The input it concerns (a path, `path:line`, or `-`).
     pub input: String,
+    /// What kind of problem (`skipped`, `unreadable`, `truncated`, `binary`…).
     pub kind: &'static str,
+    /// A sentence a person can read.
     pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+/// Counts over the whole scan.
 pub struct Summary {
+    /// Documents read.
     pub documents: usize,
+    /// Bytes of text read.
     pub bytes: u64,
+    /// Paragraphs found.
     pub paragraphs: usize,
+    /// Paragraphs long enough to fingerprint.
     pub fingerprinted_paragraphs: usize,
+    /// Paragraph pairs proposed by LSH.
     pub candidate_pairs: usize,
+    /// Candidate pairs whose exact similarity passed the threshold.
     pub verified_pairs: usize,
     /// Passage pairs found by alignment.
     pub aligned_passages: usize,
     /// Anchors ignored for appearing in more than `align.max_anchor_df` documents.
     pub capped_anchors: usize,
+    /// Clusters reported.
     pub clusters: usize,
     /// Clusters of each kind (`wire`, `quote`, `boilerplate`, `shared`).
     pub clusters_by_kind: BTreeMap<String, usize>,
@@ -239,7 +297,9 @@ pub struct Summary {
     pub refused_merges: usize,
     /// Documents with reused text (wire or shared clusters).
     pub documents_with_reuse: usize,
+    /// Warnings met while reading.
     pub warnings: usize,
+    /// Warnings by kind.
     pub warnings_by_kind: BTreeMap<&'static str, usize>,
 }
 
@@ -249,9 +309,13 @@ pub struct Summary {
 pub struct PairReport {
     /// `paragraph` or `passage`.
     pub method: &'static str,
+    /// Id of the first document.
     pub doc_a: String,
+    /// The matched text in the first document.
     pub span_a: Span,
+    /// Id of the second document.
     pub doc_b: String,
+    /// The matched text in the second document.
     pub span_b: Span,
     /// Exact shingle similarity (paragraph pairs).
     pub similarity: Option<Similarity>,

@@ -12,7 +12,9 @@ use crate::doc::Span;
 /// Which document of an alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
+    /// The first document.
     A,
+    /// The second document.
     B,
 }
 
@@ -28,7 +30,9 @@ pub enum Mark {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A piece of a document's text in a side-by-side view.
 pub struct Segment<'a> {
+    /// The text.
     pub text: &'a str,
     /// `None` for the text between words.
     pub mark: Option<Mark>,
