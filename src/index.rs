@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::align;
+use crate::align::{self, Alignment};
 use crate::attribute::parse_published;
 use crate::doc::{Document, TextEncoding};
 use crate::fingerprint::DocumentFingerprint;
@@ -292,6 +292,16 @@ impl QueryResult {
     /// Whether `documents[position]` is one of the queried documents.
     pub fn is_query(&self, position: usize) -> bool {
         position >= self.indexed
+    }
+
+    /// The aligned passages with a queried side (what a query's report shows side by side).
+    pub fn query_alignments(&self) -> Vec<Alignment> {
+        self.result
+            .alignments
+            .iter()
+            .filter(|al| self.is_query(al.a as usize) || self.is_query(al.b as usize))
+            .cloned()
+            .collect()
     }
 }
 

@@ -264,13 +264,7 @@ fn query(args: QueryArgs) -> Result<(), Failure> {
     progress.finish();
     let started_report = Instant::now();
     let report = Report::build(&found.documents, &corpus.warnings, &params, &found.result);
-    let alignments: Vec<_> = found
-        .result
-        .alignments
-        .iter()
-        .filter(|al| found.is_query(al.a as usize) || found.is_query(al.b as usize))
-        .cloned()
-        .collect();
+    let alignments = found.query_alignments();
     args.report.write(
         report,
         &found.documents,

@@ -1,0 +1,368 @@
+//! The Python binding: `wiretrace._wiretrace`, a thin layer over the library's front door.
+//!
+//! In: documents as columns of Python strings (the `wiretrace` package turns dicts and Arrow
+//! tables into them), paths, parameters as a JSON object named like the CLI's flags. Out:
+//! [`ScanReport`]s that write the CLI's JSON/JSONL/HTML reports, `compare` JSON, and
+//! [`PyIndex`] over [`wiretrace::Index`]. The GIL is released while Rust works. Everything a
+//! Python user sees (keyword arguments, tables, docstrings) is in `python/wiretrace/`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use serde_json::{Map, Value};
+use wiretrace::align::Alignment;
+use wiretrace::index::{Access, OnDuplicate, Removal};
+use wiretrace::ingest::Warning;
+use wiretrace::report::{html, json};
+use wiretrace::{Document, Error, Index, IngestOptions, Input, Language, Params, Report};
+
+/// A finished scan (or index query): its documents and report, ready to be written.
+#[pyclass(module = "wiretrace._wiretrace", frozen)]
+struct ScanReport {
+    documents: Vec<Document>,
+    report: Report,
+    alignments: Vec<Alignment>,
+}
+
+#[pymethods]
+impl ScanReport {
+    /// The report as the CLI's `--format json` writes it.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        py.allow_threads(|| {
+            let mut out = Vec::new();
+            json::write_json(&self.report, &mut out).map_err(|e| e.to_string())?;
+            String::from_utf8(out).map_err(|e| e.to_string())
+        })
+        .map_err(PyValueError::new_err)
+    }
+
+    /// The report as the CLI's `--format jsonl` writes it.
+    fn to_jsonl(&self, py: Python<'_>) -> PyResult<String> {
+        py.allow_threads(|| {
+            let mut out = Vec::new();
+            json::write_jsonl(&self.report, &mut out).map_err(|e| e.to_string())?;
+            String::from_utf8(out).map_err(|e| e.to_string())
+        })
+        .map_err(PyValueError::new_err)
+    }
+
+    /// Writes the HTML page to `path` atomically (a temporary file renamed over it).
+    fn to_html(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        py.allow_threads(|| {
+            write_atomically(&path, |out| {
+                html::write_html(&self.report, &self.documents, &self.alignments, out)
+            })
+        })
+        .map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
+    }
+}
+
+/// Writes `path` through a temporary file beside it, renamed over it once complete.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let mut temporary = path.to_path_buf();
+    temporary.set_file_name(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = std::io::BufWriter::new(fs::File::create(&temporary)?);
+        write(&mut file)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// A library error as the Python exception a user expects: bad parameters are `ValueError`
+/// naming the parameter as a keyword, the rest `OSError` naming the input or directory.
+fn to_py(error: Error) -> PyErr {
+    match error {
+        Error::Params(e) => PyValueError::new_err(format!(
+            "{}: {}",
+            e.flag.trim_start_matches("--").replace('-', "_"),
+            e.message
+        )),
+        other => PyOSError::new_err(other.to_string()),
+    }
+}
+
+/// Parameters from a JSON object of keyword arguments named like the CLI's flags
+/// (`threshold`, `min_tokens`, `no_align`…), over the defaults, validated.
+fn params_from(json_params: &str) -> PyResult<Params> {
+    let given: Map<String, Value> =
+        serde_json::from_str(json_params).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let mut params = Params::default();
+    for (name, value) in &given {
+        let bad = |expected: &str| PyValueError::new_err(format!("{name}: expected {expected}"));
+        let int = || {
+            value
+                .as_u64()
+                .map(|v| v as usize)
+                .ok_or_else(|| bad("an integer >= 0"))
+        };
+        let float = || value.as_f64().ok_or_else(|| bad("a number"));
+        let text = || value.as_str().ok_or_else(|| bad("a string"));
+        match name.as_str() {
+            "language" => {
+                params.language = text()?
+                    .parse::<Language>()
+                    .map_err(|e| PyValueError::new_err(format!("language: {e}")))?
+            }
+            "shingle_size" => params.shingle_size = int()?,
+            "permutations" => params.permutations = int()?,
+            "minhash" => {
+                params.minhash = text()?
+                    .parse()
+                    .map_err(|e| PyValueError::new_err(format!("minhash: {e}")))?
+            }
+            "seed" => params.seed = value.as_u64().ok_or_else(|| bad("an integer >= 0"))?,
+            "threshold" => params.threshold = float()?,
+            "containment" => params.containment = float()?,
+            "min_tokens" => params.min_paragraph_tokens = int()?,
+            "max_bucket" => params.max_bucket = int()?,
+            "max_doc_bytes" => params.max_doc_bytes = int()?,
+            "no_align" => params.align.enabled = !value.as_bool().ok_or_else(|| bad("a bool"))?,
+            "anchor_size" => params.align.anchor_size = int()?,
+            "anchor_window" => params.align.anchor_window = int()?,
+            "max_anchor_df" => params.align.max_anchor_df = int()?,
+            "min_aligned_tokens" => params.align.min_tokens = int()?,
+            "min_identity" => params.align.min_identity = float()?,
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "unexpected keyword argument '{other}'"
+                )))
+            }
+        }
+    }
+    params.validated().map_err(|e| to_py(e.into()))
+}
+
+/// Documents as the package passes them: the columns `id`, `text`, `source`, `published`,
+/// `title`, `url` (one entry per document; `None` where a field is absent).
+type Columns = (
+    Vec<String>,
+    Vec<String>,
+    Vec<Option<String>>,
+    Vec<Option<String>>,
+    Vec<Option<String>>,
+    Vec<Option<String>>,
+);
+
+/// Documents from their columns.
+fn documents_from(columns: Columns) -> PyResult<Vec<Document>> {
+    let (ids, texts, sources, published, titles, urls) = columns;
+    let n = ids.len();
+    if [
+        texts.len(),
+        sources.len(),
+        published.len(),
+        titles.len(),
+        urls.len(),
+    ]
+    .iter()
+    .any(|&len| len != n)
+    {
+        return Err(PyValueError::new_err("columns of different lengths"));
+    }
+    let mut documents = Vec::with_capacity(n);
+    let columns = ids
+        .into_iter()
+        .zip(texts)
+        .zip(sources)
+        .zip(published)
+        .zip(titles)
+        .zip(urls);
+    for (((((id, text), source), published), title), url) in columns {
+        let mut doc = Document::new(id, text);
+        doc.source = source;
+        doc.published = published;
+        doc.title = title;
+        doc.url = url;
+        documents.push(doc);
+    }
+    Ok(documents)
+}
+
+/// Scans `documents` and builds the report, as `wiretrace scan` does.
+fn scan_documents(documents: Vec<Document>, warnings: Vec<Warning>, params: &Params) -> ScanReport {
+    let options = wiretrace::ScanOptions::default();
+    let result = wiretrace::scan_with(&documents, params, options, &|_| {});
+    let report = Report::build(&documents, &warnings, params, &result);
+    ScanReport {
+        alignments: result.alignments,
+        documents,
+        report,
+    }
+}
+
+/// Scans documents given as columns.
+#[pyfunction]
+fn scan_columns(py: Python<'_>, columns: Columns, params: &str) -> PyResult<ScanReport> {
+    let params = params_from(params)?;
+    let documents = documents_from(columns)?;
+    Ok(py.allow_threads(|| scan_documents(documents, Vec::new(), &params)))
+}
+
+/// Reads files, directories (walked), JSONL/CSV/Parquet files or `-` (stdin) as the CLI does,
+/// and scans them.
+#[pyfunction]
+fn scan_paths(py: Python<'_>, paths: Vec<PathBuf>, params: &str) -> PyResult<ScanReport> {
+    let params = params_from(params)?;
+    py.allow_threads(|| {
+        let inputs: Vec<Input> = paths
+            .into_iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::Path(p)
+                }
+            })
+            .collect();
+        let options = IngestOptions {
+            max_doc_bytes: params.max_doc_bytes,
+            ..IngestOptions::default()
+        };
+        let corpus = wiretrace::ingest(&inputs, &options).map_err(Error::from)?;
+        Ok(scan_documents(corpus.documents, corpus.warnings, &params))
+    })
+    .map_err(to_py)
+}
+
+/// The passages two texts share, as `wiretrace compare --format json` reports them.
+#[pyfunction]
+fn compare(py: Python<'_>, a: String, b: String, params: &str) -> PyResult<String> {
+    let params = params_from(params)?;
+    py.allow_threads(|| {
+        let (a, b) = (Document::new("a", a), Document::new("b", b));
+        let alignments = wiretrace::compare(&a, &b, &params);
+        let report =
+            wiretrace::report::compare::CompareReport::build(&a, &b, &params.align, &alignments);
+        let mut out = Vec::new();
+        wiretrace::report::compare::write_json(&report, &mut out).map_err(|e| e.to_string())?;
+        String::from_utf8(out).map_err(|e| e.to_string())
+    })
+    .map_err(PyValueError::new_err)
+}
+
+/// A persistent reference index (`wiretrace index`).
+#[pyclass(module = "wiretrace._wiretrace", name = "Index", unsendable)]
+struct PyIndex {
+    index: Index,
+}
+
+#[pymethods]
+impl PyIndex {
+    /// Creates an index in `path` (which must not hold one) with these parameters.
+    #[staticmethod]
+    fn create(py: Python<'_>, path: PathBuf, params: &str) -> PyResult<PyIndex> {
+        let params = params_from(params)?;
+        py.allow_threads(|| Index::create(&path, &params))
+            .map(|index| PyIndex { index })
+            .map_err(|e| to_py(e.into()))
+    }
+
+    /// Opens the index in `path` for reading and writing.
+    #[staticmethod]
+    fn open(py: Python<'_>, path: PathBuf) -> PyResult<PyIndex> {
+        py.allow_threads(|| Index::open(&path, Access::Write))
+            .map(|index| PyIndex { index })
+            .map_err(|e| to_py(e.into()))
+    }
+
+    /// Adds documents given as columns; `on_duplicate` is `skip`, `replace` or `fail`.
+    /// Returns the summary as JSON.
+    fn add(&mut self, py: Python<'_>, columns: Columns, on_duplicate: &str) -> PyResult<String> {
+        let on_duplicate = match on_duplicate {
+            "skip" => OnDuplicate::Skip,
+            "replace" => OnDuplicate::Replace,
+            "fail" => OnDuplicate::Fail,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "on_duplicate: expected skip, replace or fail, got {other:?}"
+                )))
+            }
+        };
+        let documents = documents_from(columns)?;
+        let index = &mut self.index;
+        let summary = py
+            .allow_threads(move || index.add_with(&documents, on_duplicate, &|_| {}))
+            .map_err(|e| to_py(e.into()))?;
+        Ok(serde_json::json!({
+            "added": summary.added,
+            "skipped_ids": summary.skipped_ids,
+            "replaced": summary.replaced,
+            "paragraphs": summary.paragraphs,
+            "bytes": summary.bytes,
+        })
+        .to_string())
+    }
+
+    /// Scans documents given as columns against the index: the report keeps the clusters
+    /// with a queried member, as `wiretrace index query` does.
+    fn query(&mut self, py: Python<'_>, columns: Columns) -> PyResult<ScanReport> {
+        let documents = documents_from(columns)?;
+        // `&mut`: a connection may move to the worker thread but not be shared with it.
+        let index = &mut self.index;
+        py.allow_threads(move || {
+            let params = index.params().clone();
+            let found = index.query(&documents, wiretrace::ScanOptions::default(), &|_| {})?;
+            let report = Report::build(&found.documents, &[], &params, &found.result)
+                .for_queries(|position| found.is_query(position));
+            let alignments = found.query_alignments();
+            Ok(ScanReport {
+                documents: found.documents,
+                report,
+                alignments,
+            })
+        })
+        .map_err(|e: wiretrace::IndexError| to_py(e.into()))
+    }
+
+    /// Removes the documents with these ids; returns the summary as JSON.
+    fn remove(&mut self, py: Python<'_>, ids: Vec<String>) -> PyResult<String> {
+        let index = &mut self.index;
+        let summary = py
+            .allow_threads(move || index.remove(&Removal::Ids(ids)))
+            .map_err(|e| to_py(e.into()))?;
+        Ok(serde_json::json!({
+            "removed": summary.removed,
+            "not_found": summary.not_found,
+        })
+        .to_string())
+    }
+
+    /// Counts and sizes, as JSON (`wiretrace index stats --format json`).
+    fn stats(&mut self, py: Python<'_>) -> PyResult<String> {
+        let index = &mut self.index;
+        let stats = py
+            .allow_threads(move || index.stats())
+            .map_err(|e| to_py(e.into()))?;
+        serde_json::to_string(&stats).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+}
+
+/// The native part of the `wiretrace` package.
+#[pymodule]
+fn _wiretrace(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<ScanReport>()?;
+    m.add_class::<PyIndex>()?;
+    m.add_function(wrap_pyfunction!(scan_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    Ok(())
+}

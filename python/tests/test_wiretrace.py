@@ -1,0 +1,153 @@
+"""The Python package through its real entry points, against the CLI's own reports."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import wiretrace
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+
+
+def cli_binary() -> Path:
+    """The CLI built from this checkout (.ci/run builds it before the Python tests)."""
+    given = os.environ.get("WIRETRACE_BIN")
+    candidates = [Path(given)] if given else []
+    candidates += [ROOT / "target" / "debug" / "wiretrace", ROOT / "target" / "release" / "wiretrace"]
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise AssertionError("no wiretrace binary: run `cargo build` first or set WIRETRACE_BIN")
+
+
+def cli(*args: str) -> str:
+    done = subprocess.run(
+        [str(cli_binary()), *args], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def synth_corpus(tmp_path_factory):
+    """A small synthetic wire ecosystem written by the CLI from the bundled sample."""
+    folder = tmp_path_factory.mktemp("synth")
+    out, truth = folder / "corpus.jsonl", folder / "truth.jsonl"
+    cli("synth", str(SAMPLE), "--size", "200KB", "--seed", "3", "-o", str(out), "--truth", str(truth))
+    return out
+
+
+def records(path: Path):
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_version_is_the_crates():
+    cargo = (ROOT / "Cargo.toml").read_text()
+    assert f'version = "{wiretrace.__version__}"' in cargo
+
+
+def test_scan_paths_gives_the_clis_json_report_on_the_sample():
+    report = wiretrace.scan_paths([SAMPLE])
+    assert report.to_json() == cli("scan", str(SAMPLE), "--format", "json")
+    found = report.to_dict()
+    assert len(found["documents"]) == 5
+    assert any(c["kind"] == "wire" for c in found["clusters"])
+
+
+def test_scan_paths_gives_the_clis_report_with_parameters_on_a_synth_corpus(synth_corpus):
+    report = wiretrace.scan_paths([synth_corpus], threshold=0.6, no_align=True)
+    expected = cli("scan", str(synth_corpus), "--threshold", "0.6", "--no-align", "--format", "json")
+    assert report.to_json() == expected
+    assert report.to_jsonl() == cli(
+        "scan", str(synth_corpus), "--threshold", "0.6", "--no-align", "--format", "jsonl"
+    )
+
+
+def clusters_by_doc(report):
+    """The clusters as sets of (doc, start, end), comparable across input kinds."""
+    return sorted(
+        (c["kind"], tuple((m["doc"], m["start"], m["end"]) for m in c["members"]))
+        for c in report.to_dict()["clusters"]
+    )
+
+
+def test_dicts_pyarrow_and_pandas_give_the_same_clusters_as_the_file(synth_corpus):
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    rows = records(synth_corpus)
+    from_file = clusters_by_doc(wiretrace.scan_paths([synth_corpus]))
+    assert from_file, "the synth corpus shares text"
+    assert clusters_by_doc(wiretrace.scan(rows)) == from_file
+    assert clusters_by_doc(wiretrace.scan(pa.Table.from_pylist(rows))) == from_file
+    assert clusters_by_doc(wiretrace.scan(pd.DataFrame(rows))) == from_file
+    # Any object with the Arrow stream interface (a RecordBatchReader here).
+    reader = pa.Table.from_pylist(rows).to_reader()
+    assert clusters_by_doc(wiretrace.scan(reader)) == from_file
+
+
+def test_bad_parameters_raise_value_error_naming_the_parameter():
+    with pytest.raises(ValueError, match=r"^threshold: "):
+        wiretrace.scan([{"id": "a", "text": "x"}], threshold=1.5)
+    with pytest.raises(ValueError, match=r"^language: "):
+        wiretrace.scan([{"id": "a", "text": "x"}], language="klingon")
+    with pytest.raises(TypeError, match="thresh"):
+        wiretrace.scan([{"id": "a", "text": "x"}], thresh=0.5)
+    with pytest.raises(TypeError, match="document 1: text"):
+        wiretrace.scan([{"id": "a", "text": "x"}, {"id": "b"}])
+
+
+def test_an_unreadable_path_is_an_os_error_naming_it(tmp_path):
+    missing = tmp_path / "nope.jsonl"
+    with pytest.raises(OSError, match="nope.jsonl"):
+        wiretrace.scan_paths([missing])
+
+
+def test_tables_hold_a_row_per_document_member_and_link():
+    pytest.importorskip("pyarrow")
+    report = wiretrace.scan_paths([SAMPLE])
+    found = report.to_dict()
+    tables = report.tables()
+    assert tables["documents"].num_rows == len(found["documents"])
+    assert tables["members"].num_rows == sum(len(c["members"]) for c in found["clusters"])
+    assert tables["links"].num_rows == sum(len(c["links"]) for c in found["clusters"])
+    frame = tables["members"].to_pandas()
+    assert set(frame["kind"]) <= {"wire", "quote", "boilerplate", "shared"}
+
+
+def test_to_html_writes_a_page(tmp_path):
+    page = tmp_path / "report.html"
+    wiretrace.scan_paths([SAMPLE]).to_html(page)
+    text = page.read_text()
+    assert text.lstrip().lower().startswith("<!doctype html")
+    assert "wiretrace" in text
+
+
+def test_compare_finds_the_shared_passage():
+    wire = (
+        "North Korea confirmed for the first time on Monday that it had sent troops to fight "
+        "for Russia in the war in Ukraine under orders from leader Kim Jong Un."
+    )
+    found = wiretrace.compare(wire, "An outlet's own intro. " + wire)
+    assert found["summary"]["passages"] == 1
+    assert found["summary"]["shared_fraction_a"] > 0.95
+    assert wiretrace.compare(wire, "Nothing in common here at all, not one word.")["passages"] == []
+
+
+def test_an_index_finds_what_a_query_copies(tmp_path, synth_corpus):
+    rows = records(synth_corpus)
+    index = wiretrace.Index.create(tmp_path / "idx", no_align=True)
+    added = index.add(rows[:-20])
+    assert added["added"] == len(rows) - 20
+    assert wiretrace.Index(tmp_path / "idx").stats()["documents"] == len(rows) - 20
+    queried = {r["id"] for r in rows[-20:]}
+    report = index.query(rows[-20:]).to_dict()
+    linked = [c for c in report["clusters"] if c["kind"] == "wire"]
+    assert linked, "the queried copies share wire text with indexed ones"
+    for cluster in report["clusters"]:
+        assert queried & {m["doc"] for m in cluster["members"]}
+    assert index.remove([rows[0]["id"], "no-such-id"]) == {"removed": 1, "not_found": ["no-such-id"]}
+    with pytest.raises(OSError, match="already exists"):
+        wiretrace.Index.create(tmp_path / "idx")
