@@ -737,6 +737,7 @@ fn map_position(
 ) -> u32 {
     const PROBE: u32 = 3;
     const REACH: u32 = 12;
+    const SHIFT: u32 = 8;
     let span_from = u64::from((from.1 - from.0).max(1));
     let estimate =
         to.0 + (u64::from(position - from.0) * u64::from(to.1 - to.0) / span_from) as u32;
@@ -744,24 +745,49 @@ fn map_position(
     if position + PROBE > from.1 || to.1 < to.0 + PROBE {
         return estimate;
     }
-    let key = &words_from[position as usize..(position + PROBE) as usize];
-    if key.contains(&NO_WORD) {
-        return estimate;
-    }
-    for distance in 0..=REACH {
-        for at in [
-            estimate.checked_sub(distance),
-            estimate.checked_add(distance),
-        ] {
-            let Some(at) = at.filter(|&at| at >= to.0 && at <= to.1 - PROBE) else {
-                continue;
-            };
-            if &words_to[at as usize..(at + PROBE) as usize] == key {
-                return at;
+    // The words starting at `position`, else those a few words further on (a word edited at
+    // the break): where they stand on the other side. (The words ending at `position` are
+    // not tried: after an inserted paragraph they place the break well, but a paraphrased
+    // paragraph then cuts off from the verbatim sentence before it and no longer matches.)
+    for shift in 0..=SHIFT {
+        let ahead = position + shift;
+        if ahead + PROBE <= from.1 {
+            let key = &words_from[ahead as usize..(ahead + PROBE) as usize];
+            if let Some(at) = find_near(key, estimate + shift, to, words_to, REACH) {
+                return at.saturating_sub(shift).max(to.0);
             }
         }
     }
     estimate
+}
+
+/// Where `key` (a few words, none masked) stands in `words_to` within `to`, nearest to
+/// `estimate` and at most `reach` tokens from it.
+fn find_near(
+    key: &[WordId],
+    estimate: u32,
+    to: (u32, u32),
+    words_to: &[WordId],
+    reach: u32,
+) -> Option<u32> {
+    let len = key.len() as u32;
+    if key.contains(&NO_WORD) || to.1 < to.0 + len {
+        return None;
+    }
+    for distance in 0..=reach {
+        for at in [
+            estimate.checked_sub(distance),
+            estimate.checked_add(distance),
+        ] {
+            let Some(at) = at.filter(|&at| at >= to.0 && at <= to.1 - len) else {
+                continue;
+            };
+            if &words_to[at as usize..(at + len) as usize] == key {
+                return Some(at);
+            }
+        }
+    }
+    None
 }
 
 /// Tokens by which the two sides' paragraph breaks may miss each other and still be one break.
@@ -933,6 +959,10 @@ fn cut_at_paragraphs(
         if s >= last.0 + min_tokens && t >= last.1 + min_tokens {
             out.push((last.0..s, last.1..t));
             last = (s, t);
+        } else if (s > last.0 && t == last.1) || (s == last.0 && t > last.1) {
+            // Text only one side has between two of its breaks (a paragraph one outlet
+            // inserted): no piece holds it.
+            last = (s, t);
         }
     }
     let tail_is_short = ra.1 < last.0 + min_tokens || rb.1 < last.1 + min_tokens;
@@ -957,6 +987,14 @@ mod tests {
         // Without the words, in proportion.
         let c: Vec<WordId> = (200..242).collect();
         assert_eq!(map_position(10, (0, 40), (0, 42), &a, &c), 10);
+        let e: Vec<WordId> = (0..40).collect();
+        // A break after 10 inserted words, with the word at it edited (60 for 10): neither the
+        // words starting nor those ending there are in e; those a word further on are.
+        let mut f: Vec<WordId> = (0..10).collect();
+        f.extend(100..110);
+        f.extend(10..40);
+        f[20] = 60;
+        assert_eq!(map_position(20, (0, 50), (0, 40), &f, &e), 10);
     }
 
     /// Pieces of alignments over the whole of documents of 40 equal words, each document
@@ -1043,6 +1081,49 @@ mod tests {
             score: n as i32,
             ops: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_break_whose_first_word_one_copy_edited_still_cuts_both() {
+        // Two paragraphs of 20 words; doc 1 added 10 words to the first and edited the first
+        // word of the second (99 for 20). The words a word past each break still place it on
+        // the other side, so both copies are cut where the text breaks; placed in proportion
+        // (5 tokens off) the breaks were taken for re-splits and the copies stayed one piece.
+        let a: Vec<WordId> = (0..40).collect();
+        let mut b: Vec<WordId> = (0..10).collect();
+        b.extend(100..110);
+        b.extend(10..40);
+        b[30] = 99;
+        let words = vec![a, b];
+        let starts = vec![vec![0, 20], vec![0, 30]];
+        let alignments = [alignment(0, 1, (0, 40), (0, 50))];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(pieces, vec![(0..20, 0..30), (20..40, 30..50)]);
+    }
+
+    #[test]
+    fn a_paragraph_only_one_copy_has_is_in_no_piece() {
+        // Doc 0 inserted a paragraph of 14 words after the first (starting, as it happens,
+        // with the same three words as the next one); doc 1 carries the text alone. Both of
+        // doc 0's breaks around it fall on doc 1's one break: the inserted words are left out
+        // of every piece instead of being glued to the next paragraph.
+        let mut a: Vec<WordId> = (0..20).collect();
+        a.extend([20, 21, 22]);
+        a.extend(103..114);
+        a.extend(20..66);
+        let b: Vec<WordId> = (0..66).collect();
+        let words = vec![a, b];
+        let starts = vec![vec![0, 20, 34, 54], vec![0, 20, 40]];
+        let alignments = [alignment(0, 1, (0, 80), (0, 66))];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(
+            pieces,
+            vec![(0..20, 0..20), (34..54, 20..40), (54..80, 40..66)]
+        );
     }
 
     #[test]
