@@ -10,7 +10,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
 use wiretrace::align::Alignment;
@@ -196,16 +196,48 @@ fn documents_from(columns: Columns) -> PyResult<Vec<Document>> {
     Ok(documents)
 }
 
-/// Scans `documents` and builds the report, as `wiretrace scan` does.
-fn scan_documents(documents: Vec<Document>, warnings: Vec<Warning>, params: &Params) -> ScanReport {
+/// Why a scan stopped early: Ctrl-C (Python's pending `KeyboardInterrupt`).
+struct Interrupted;
+
+/// Runs `work` (which reports progress to the callback it is given) so that Ctrl-C stops it:
+/// at each progress report made on the calling thread (every stage start), Python's pending
+/// signals are run, and a `KeyboardInterrupt` unwinds the work (`resume_unwind`: no panic
+/// message) and is raised here.
+fn interruptible<T>(work: impl FnOnce(&(dyn Fn(wiretrace::Progress) + Sync)) -> T) -> PyResult<T> {
+    let caller = std::thread::current().id();
+    let check = move |_: wiretrace::Progress| {
+        if std::thread::current().id() != caller {
+            return;
+        }
+        if Python::with_gil(|py| py.check_signals()).is_err() {
+            std::panic::resume_unwind(Box::new(Interrupted));
+        }
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&check))) {
+        Ok(out) => Ok(out),
+        Err(payload) if payload.is::<Interrupted>() => {
+            Err(PyKeyboardInterrupt::new_err("wiretrace: scan interrupted"))
+        }
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// Scans `documents` and builds the report, as `wiretrace scan` does; Ctrl-C interrupts it.
+fn scan_documents(
+    documents: Vec<Document>,
+    warnings: Vec<Warning>,
+    params: &Params,
+) -> PyResult<ScanReport> {
     let options = wiretrace::ScanOptions::default();
-    let result = wiretrace::scan_with(&documents, params, options, &|_| {});
+    let result = interruptible(|progress| {
+        wiretrace::scan_with(&documents, params, options, progress)
+    })?;
     let report = Report::build(&documents, &warnings, params, &result);
-    ScanReport {
+    Ok(ScanReport {
         alignments: result.alignments,
         documents,
         report,
-    }
+    })
 }
 
 /// Scans documents given as columns.
@@ -213,7 +245,7 @@ fn scan_documents(documents: Vec<Document>, warnings: Vec<Warning>, params: &Par
 fn scan_columns(py: Python<'_>, columns: Columns, params: &str) -> PyResult<ScanReport> {
     let params = params_from(params)?;
     let documents = documents_from(columns)?;
-    Ok(py.allow_threads(|| scan_documents(documents, Vec::new(), &params)))
+    py.allow_threads(|| scan_documents(documents, Vec::new(), &params))
 }
 
 /// Reads files, directories (walked), JSONL/CSV/Parquet files or `-` (stdin) as the CLI does,
@@ -236,10 +268,9 @@ fn scan_paths(py: Python<'_>, paths: Vec<PathBuf>, params: &str) -> PyResult<Sca
             max_doc_bytes: params.max_doc_bytes,
             ..IngestOptions::default()
         };
-        let corpus = wiretrace::ingest(&inputs, &options).map_err(Error::from)?;
-        Ok(scan_documents(corpus.documents, corpus.warnings, &params))
+        let corpus = wiretrace::ingest(&inputs, &options).map_err(|e| to_py(e.into()))?;
+        scan_documents(corpus.documents, corpus.warnings, &params)
     })
-    .map_err(to_py)
 }
 
 /// The passages two texts share, as `wiretrace compare --format json` reports them.
@@ -319,7 +350,9 @@ impl PyIndex {
         let index = &mut self.index;
         py.allow_threads(move || {
             let params = index.params().clone();
-            let found = index.query(&documents, wiretrace::ScanOptions::default(), &|_| {})?;
+            let options = wiretrace::ScanOptions::default();
+            let found = interruptible(|progress| index.query(&documents, options, progress))?
+                .map_err(|e| to_py(e.into()))?;
             let report = Report::build(&found.documents, &[], &params, &found.result)
                 .for_queries(|position| found.is_query(position));
             let alignments = found.query_alignments();
@@ -329,7 +362,6 @@ impl PyIndex {
                 alignments,
             })
         })
-        .map_err(|e: wiretrace::IndexError| to_py(e.into()))
     }
 
     /// Removes the documents with these ids; returns the summary as JSON.

@@ -151,3 +151,26 @@ def test_an_index_finds_what_a_query_copies(tmp_path, synth_corpus):
     assert index.remove([rows[0]["id"], "no-such-id"]) == {"removed": 1, "not_found": ["no-such-id"]}
     with pytest.raises(OSError, match="already exists"):
         wiretrace.Index.create(tmp_path / "idx")
+
+
+def test_ctrl_c_interrupts_a_running_scan(tmp_path):
+    """SIGINT while Rust works raises KeyboardInterrupt at the next stage, not after the scan."""
+    import signal
+    import threading
+    import time
+
+    corpus, truth = tmp_path / "big.jsonl", tmp_path / "truth.jsonl"
+    cli("synth", str(SAMPLE), "--size", "6MB", "--seed", "5", "-o", str(corpus), "--truth", str(truth))
+    started = time.perf_counter()
+    wiretrace.scan_paths([corpus])
+    whole = time.perf_counter() - started
+
+    timer = threading.Timer(0.05, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt, match="interrupted"):
+        wiretrace.scan_paths([corpus])
+    interrupted = time.perf_counter() - started
+    timer.join()
+    # The message says it came from inside the scan; it ends before the scan would have.
+    assert interrupted < whole, (interrupted, whole)
