@@ -229,9 +229,8 @@ fn scan_documents(
     params: &Params,
 ) -> PyResult<ScanReport> {
     let options = wiretrace::ScanOptions::default();
-    let result = interruptible(|progress| {
-        wiretrace::scan_with(&documents, params, options, progress)
-    })?;
+    let result =
+        interruptible(|progress| wiretrace::scan_with(&documents, params, options, progress))?;
     let report = Report::build(&documents, &warnings, params, &result);
     Ok(ScanReport {
         alignments: result.alignments,
