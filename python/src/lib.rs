@@ -272,6 +272,130 @@ fn scan_paths(py: Python<'_>, paths: Vec<PathBuf>, params: &str) -> PyResult<Sca
     })
 }
 
+/// Paragraph rows of a batch: per paragraph its document id, index, byte range, token count,
+/// key (equal text, equal key), whether it was fingerprinted, and its band keys (`bands` of
+/// them, empty when not fingerprinted); and anchor rows: each document's distinct winnowed
+/// alignment anchors (empty with `no_align`).
+type FingerprintRows = (ParagraphRows, (Vec<String>, Vec<u64>));
+
+/// Paragraph rows as columns: document id, index, start, end, tokens, key, fingerprinted,
+/// band keys.
+type ParagraphRows = (
+    Vec<String>,
+    Vec<u32>,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<u32>,
+    Vec<u64>,
+    Vec<bool>,
+    Vec<Vec<u32>>,
+);
+
+/// The fingerprint stage on a batch of documents (stage 1 of a distributed scan).
+#[pyfunction]
+fn fingerprint_columns(
+    py: Python<'_>,
+    columns: Columns,
+    params: &str,
+) -> PyResult<FingerprintRows> {
+    let params = params_from(params)?;
+    let documents = documents_from(columns)?;
+    Ok(py.allow_threads(|| {
+        let normalizers = wiretrace::normalize::NormalizerPool::new(params.language);
+        let fingerprints =
+            wiretrace::fingerprint::fingerprint_documents(&documents, &params, &normalizers);
+        let token_ids = normalizers.vocabulary().token_ids();
+        let mut paragraphs = ParagraphRows::default();
+        let mut anchors: (Vec<String>, Vec<u64>) = Default::default();
+        let mut ids = Vec::new();
+        for (position, (doc, fp)) in documents.iter().zip(&fingerprints).enumerate() {
+            let mut node = fp.nodes.iter().enumerate().peekable();
+            for (index, paragraph) in fp.paragraphs.iter().enumerate() {
+                let band_keys = match node.peek() {
+                    Some(&(local, &p)) if p as usize == index => {
+                        node.next();
+                        fp.band_keys[local * params.bands..][..params.bands].to_vec()
+                    }
+                    _ => Vec::new(),
+                };
+                paragraphs.0.push(doc.id.clone());
+                paragraphs.1.push(index as u32);
+                paragraphs.2.push(paragraph.span.start);
+                paragraphs.3.push(paragraph.span.end);
+                paragraphs.4.push(paragraph.tokens);
+                paragraphs.5.push(paragraph.key);
+                paragraphs.6.push(paragraph.fingerprinted);
+                paragraphs.7.push(band_keys);
+            }
+            if params.align.enabled {
+                wiretrace::align::anchor_ids(&fp.words, &token_ids, position as u32, &mut ids);
+                let (size, window) = (params.align.anchor_size, params.align.anchor_window);
+                let mut hashes: Vec<u64> = wiretrace::align::winnowed_anchors(&ids, size, window)
+                    .into_iter()
+                    .map(|(hash, _)| hash)
+                    .collect();
+                hashes.sort_unstable();
+                hashes.dedup();
+                for hash in hashes {
+                    anchors.0.push(doc.id.clone());
+                    anchors.1.push(hash);
+                }
+            }
+        }
+        (paragraphs, anchors)
+    }))
+}
+
+/// Whether equal paragraphs held by these `(document id, outlet)` holders are boilerplate
+/// (stage 2: decided over every holder in the corpus).
+#[pyfunction]
+fn boilerplate_verdict(holders: Vec<(String, Option<String>)>, text: &str) -> bool {
+    let mut numbers: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let members: Vec<(u64, Option<&str>)> = holders
+        .iter()
+        .map(|(doc, source)| {
+            let next = numbers.len() as u64;
+            (
+                *numbers.entry(doc.as_str()).or_insert(next),
+                source.as_deref(),
+            )
+        })
+        .collect();
+    wiretrace::boilerplate::is_boilerplate_group(members.into_iter(), text)
+}
+
+/// Scans one connected component of documents with what the rest of the corpus decided
+/// (stage 3): boilerplate verdicts by paragraph key and the anchors too common corpus-wide.
+#[pyfunction]
+fn scan_component(
+    py: Python<'_>,
+    columns: Columns,
+    params: &str,
+    boilerplate: Vec<(u64, bool)>,
+    capped_anchors: Vec<u64>,
+) -> PyResult<ScanReport> {
+    let params = params_from(params)?;
+    let documents = documents_from(columns)?;
+    py.allow_threads(|| {
+        let prior = wiretrace::pipeline::Prior {
+            boilerplate: boilerplate.into_iter().collect(),
+            capped_anchors: capped_anchors.into_iter().collect(),
+        };
+        let options = wiretrace::ScanOptions {
+            prior: Some(&prior),
+            ..wiretrace::ScanOptions::default()
+        };
+        let result =
+            interruptible(|progress| wiretrace::scan_with(&documents, &params, options, progress))?;
+        let report = Report::build(&documents, &[], &params, &result);
+        Ok(ScanReport {
+            alignments: result.alignments,
+            documents,
+            report,
+        })
+    })
+}
+
 /// The passages two texts share, as `wiretrace compare --format json` reports them.
 #[pyfunction]
 fn compare(py: Python<'_>, a: String, b: String, params: &str) -> PyResult<String> {
@@ -395,5 +519,8 @@ fn _wiretrace(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_columns, m)?)?;
     m.add_function(wrap_pyfunction!(scan_paths, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(fingerprint_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(boilerplate_verdict, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_component, m)?)?;
     Ok(())
 }

@@ -174,3 +174,48 @@ def test_ctrl_c_interrupts_a_running_scan(tmp_path):
     timer.join()
     # The message says it came from inside the scan; it ends before the scan would have.
     assert interrupted < whole, (interrupted, whole)
+
+
+def test_the_stages_composed_give_the_clusters_of_one_scan(synth_corpus):
+    """fingerprint → plan (verdicts, capped anchors, components) → scan_component on each
+    component finds exactly the clusters one scan of everything finds."""
+    pytest.importorskip("pyarrow")
+    from wiretrace import stages
+
+    rows = records(synth_corpus)
+    whole = wiretrace.scan(rows).to_dict()
+    components, verdicts, capped = stages.plan(rows, batch_size=37)
+    assert sorted(i for c in components for i in c) == list(range(len(rows)))
+    assert len(components) > 1, "the corpus has unrelated stories"
+    staged = []
+    for component in components:
+        report = stages.scan_component(
+            [rows[i] for i in component], boilerplate=verdicts, capped_anchors=capped
+        )
+        staged.extend(report.to_dict()["clusters"])
+
+    def clusters(found):
+        return sorted(
+            (c["kind"], tuple(sorted((m["doc"], m["start"], m["end"]) for m in c["members"])))
+            for c in found
+        )
+
+    assert clusters(staged) == clusters(whole["clusters"])
+
+
+def test_fingerprint_rows_cover_every_paragraph():
+    pa = pytest.importorskip("pyarrow")
+    from wiretrace import stages
+
+    text = (SAMPLE / "003_43710ace8eb4a1eb.txt").read_text()
+    tables = stages.fingerprint([{"id": "r", "text": text}])
+    paragraphs = tables["paragraphs"]
+    assert paragraphs.schema.field("band_keys").type == pa.list_(pa.uint32())
+    rows = paragraphs.to_pylist()
+    assert [r["paragraph"] for r in rows] == list(range(len(rows)))
+    assert all(r["start"] < r["end"] for r in rows)
+    fingerprinted = [r for r in rows if r["fingerprinted"]]
+    assert fingerprinted and all(len(r["band_keys"]) == len(fingerprinted[0]["band_keys"]) for r in fingerprinted)
+    assert all(r["band_keys"] == [] for r in rows if not r["fingerprinted"])
+    assert tables["anchors"].num_rows > 0
+    assert stages.fingerprint([{"id": "r", "text": text}], no_align=True)["anchors"].num_rows == 0
