@@ -101,28 +101,58 @@ pub fn group(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<SpanClust
 /// of reach of the other tiers; whether it links documents is attribution's call (short text
 /// counts only among documents that share longer text elsewhere).
 fn exact_copy_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<SpanCluster> {
-    let mut covered: Vec<Vec<Span>> = vec![Vec::new(); input.paragraphs.len()];
-    for cluster in clusters {
+    // Every member's span, with its cluster, by document.
+    let mut covered: Vec<Vec<(Span, usize)>> = vec![Vec::new(); input.paragraphs.len()];
+    for (c, cluster) in clusters.iter().enumerate() {
         for m in &cluster.members {
-            covered[m.doc as usize].push(m.span);
+            covered[m.doc as usize].push((m.span, c));
         }
     }
-    // Each text's copies, and whether one of them is in no cluster.
+    // Each text's copies, and whether they are apart: one of them is in no cluster, or (for a
+    // paragraph shorter than a passage piece, which only rides along with its neighbours) no
+    // one cluster holds half of every copy.
     let mut holders: FxHashMap<u64, (Vec<(u32, Span)>, bool)> = FxHashMap::default();
+    let mut together: FxHashMap<u64, Option<Vec<usize>>> = FxHashMap::default();
     for (doc, paragraphs) in input.paragraphs.iter().enumerate() {
         let covered = &mut covered[doc];
-        covered.sort_unstable();
+        covered.sort_unstable_by_key(|&(span, c)| (span.start, span.end, c));
         for (p, paragraph) in paragraphs.iter().enumerate() {
             let words = paragraph.tokens >= 2 && paragraph.key != 0;
             if !words || input.excluded.get(doc).is_some_and(|e| e[p]) {
                 continue;
             }
             let span = paragraph.span;
-            let first = covered.partition_point(|c| c.end <= span.start);
-            let alone = covered.get(first).is_none_or(|c| c.start >= span.end);
+            let first = covered.partition_point(|(c, _)| c.end <= span.start);
+            let overlapping = covered[first..]
+                .iter()
+                .take_while(|(c, _)| c.start < span.end)
+                .filter(|(c, _)| c.end > span.start);
+            let mut holding: Vec<usize> = overlapping
+                .clone()
+                .filter(|(c, _)| 2 * (c.end.min(span.end) - c.start.max(span.start)) >= span.len())
+                .map(|&(_, cluster)| cluster)
+                .collect();
+            holding.sort_unstable();
+            holding.dedup();
+            let alone = overlapping.count() == 0;
             let entry = holders.entry(paragraph.key).or_default();
             entry.0.push((doc as u32, span));
             entry.1 |= alone;
+            if (paragraph.tokens as usize) < input.min_tokens {
+                let shared = together
+                    .entry(paragraph.key)
+                    .or_insert(Some(holding.clone()));
+                if let Some(clusters) = shared {
+                    clusters.retain(|c| holding.binary_search(c).is_ok());
+                }
+            }
+        }
+    }
+    for (key, shared) in together {
+        if shared.is_some_and(|clusters| clusters.is_empty()) {
+            if let Some(entry) = holders.get_mut(&key) {
+                entry.1 = true;
+            }
         }
     }
     holders
@@ -1124,6 +1154,53 @@ mod tests {
             pieces,
             vec![(0..20, 0..20), (34..54, 20..40), (54..80, 40..66)]
         );
+    }
+
+    #[test]
+    fn a_short_paragraph_whose_copies_ride_with_different_neighbours_is_a_cluster_of_its_own() {
+        // Two documents: paragraphs of 20, 4 and 20 words, the 4-word one (a table line) the
+        // same text in both. Doc 0's copy rides along with the paragraph before it, doc 1's
+        // with the one after (pieces shorter than min_tokens join a neighbour), so no one
+        // cluster held both copies and the copies were not linked.
+        let mut paras = vec![paragraphs(&[20, 4, 20]), paragraphs(&[20, 4, 20])];
+        for doc in &mut paras {
+            doc[1].key = 42;
+        }
+        let member = |doc: u32, first: usize, last: usize| Occurrence {
+            doc,
+            span: Span::new(first * 5, last * 5 - 1),
+            similarity: 1.0,
+            containment: 1.0,
+            method: Method::Passage,
+        };
+        let clusters = vec![
+            SpanCluster::with_longest_representative(vec![member(0, 0, 24), member(1, 0, 20)]),
+            SpanCluster::with_longest_representative(vec![member(0, 24, 44), member(1, 20, 44)]),
+        ];
+        let input = GroupInput {
+            paragraph_clusters: &[],
+            nodes: &[],
+            alignments: &[],
+            paragraphs: &paras,
+            words: &[],
+            quoted: &|_| Vec::new(),
+            threshold: 0.5,
+            min_tokens: 8,
+            excluded: &[],
+        };
+        let exact = exact_copy_clusters(&input, &clusters);
+        assert_eq!(exact.len(), 1);
+        let spans: Vec<(u32, Span)> = exact[0].members.iter().map(|m| (m.doc, m.span)).collect();
+        assert_eq!(
+            spans,
+            vec![(0, Span::new(100, 119)), (1, Span::new(100, 119))]
+        );
+        // Held together by one cluster, the copies need no cluster of their own.
+        let together = vec![SpanCluster::with_longest_representative(vec![
+            member(0, 0, 24),
+            member(1, 0, 24),
+        ])];
+        assert!(exact_copy_clusters(&input, &together).is_empty());
     }
 
     #[test]
