@@ -16,10 +16,14 @@ use crate::normalize::{WordId, NO_WORD};
 /// Longest paragraph, in bytes, that a credit line in it makes a credit paragraph.
 const CREDIT_PARAGRAPH: usize = 400;
 
+/// Bytes from a paragraph's start within which a credit line must begin to make it a credit
+/// paragraph ("(c) Copyright Reuters", "(With reporting by AFP)").
+const CREDIT_LEAD: usize = 8;
+
 /// For each of a document's paragraphs, whether it is a credit paragraph: a short paragraph
-/// holding a credit line other than a dateline (contribution lines, sign-offs, bylines and
-/// copyright notices with their "All rights reserved…"). A dateline opens a paragraph of
-/// story text, which stays.
+/// that opens with a credit line other than a dateline (contribution lines, sign-offs, bylines
+/// and copyright notices with their "All rights reserved…"). A dateline opens a paragraph of
+/// story text, and a credit run into its end ("… he said. — AFP") closes one: both stay.
 pub fn credit_paragraphs(paragraphs: &[Paragraph], credits: &[Credit]) -> Vec<bool> {
     paragraphs
         .iter()
@@ -28,6 +32,7 @@ pub fn credit_paragraphs(paragraphs: &[Paragraph], credits: &[Credit]) -> Vec<bo
                 && credits.iter().any(|c| {
                     c.kind != CreditKind::Dateline
                         && p.span.start <= c.span.start
+                        && c.span.start <= p.span.start + CREDIT_LEAD
                         && c.span.end <= p.span.end
                 })
         })
@@ -158,5 +163,32 @@ mod tests {
         }
         let masked = words[0].iter().filter(|&&word| word == NO_WORD);
         assert_eq!(masked.count(), 2 + 5, "MOSCOW Reuters, and the app line");
+    }
+
+    #[test]
+    fn a_credit_run_into_the_end_of_a_story_paragraph_leaves_the_paragraph_in_matching() {
+        let text = "The minister said on Tuesday that the talks would resume next week in Geneva, \
+                    after two rounds ended without agreement. — AFP\n\n— AFP";
+        let paragraphs: Vec<Paragraph> = segment::paragraphs(text)
+            .into_iter()
+            .map(|span| Paragraph {
+                span,
+                tokens: 0,
+                fingerprinted: true,
+                key: 0,
+            })
+            .collect();
+        let credit = |span: Span| Credit {
+            agency: "AFP".into(),
+            kind: CreditKind::Tagline,
+            span,
+        };
+        let inline = text.find("— AFP").unwrap();
+        let own_line = text.rfind("— AFP").unwrap();
+        let credits = [
+            credit(Span::new(inline, inline + "— AFP".len())),
+            credit(Span::new(own_line, text.len())),
+        ];
+        assert_eq!(credit_paragraphs(&paragraphs, &credits), [false, true]);
     }
 }

@@ -109,6 +109,9 @@ pub struct Prior {
     pub boilerplate: FxHashMap<u64, bool>,
     /// Anchor hashes found in more than `align.max_anchor_df` documents in all.
     pub capped_anchors: FxHashSet<u64>,
+    /// Leave out the clusters of equal boilerplate paragraphs: a distributed scan groups them
+    /// over the whole corpus in its corpus-wide step, where a component sees only its share.
+    pub boilerplate_grouped_elsewhere: bool,
 }
 
 impl Default for ScanOptions<'static> {
@@ -184,7 +187,13 @@ pub fn scan_with_fingerprints(
         || {
             let paragraphs = &corpus.paragraphs;
             let verdicts = options.prior.map(|prior| &prior.boilerplate);
-            let boilerplate = find_boilerplate(documents, paragraphs, verdicts);
+            let mut boilerplate = find_boilerplate(documents, paragraphs, verdicts);
+            if options
+                .prior
+                .is_some_and(|p| p.boilerplate_grouped_elsewhere)
+            {
+                boilerplate.clusters.clear();
+            }
             let credits = attribute::find_credits(documents, paragraphs, options.agencies);
             let excluded = excluded_paragraphs(&boilerplate.marks, paragraphs, &credits);
             if params.align.enabled {

@@ -14,9 +14,12 @@
 //! copies; 1–25 outlets republish it verbatim, trimmed, edited, interleaved with their own
 //! paragraphs, with paragraphs merged or re-split, or paraphrased throughout, with or without
 //! a credit line (dateline; "… contributed to this report", "… contributed reporting",
-//! "Information/Material from … was used in this report", "… writer NAME in CITY contributed"
-//! naming one or two agencies; a tag line such as "— AFP", "Source: …", "(AP)", "Reuters"
-//! alone, "AFP/dpa", "This article was originally published by …"; the Reuters sign-off) and
+//! "Information/Material from … was used in this report", "… writer NAME in CITY contributed",
+//! "(… reporter NAME contributed from CITY.)", "Contributing: …", "Additional reporting by …",
+//! "Includes reporting from …", naming one or two agencies; a tag line such as "— AFP",
+//! "Source: …", "(AP)", "Reuters" alone, "AFP/dpa", "— With AFP", "Compiled from … reports",
+//! "This article was originally published by …"; the Reuters sign-off; a fifth of contribution
+//! and tag lines run into the last paragraph: "… he said. — AFP") and
 //! the copyright notice half the time; outlets add their own boilerplate;
 //! original articles fill about a third of the corpus, some quoting the same officials, using
 //! the same stock phrases or crediting an agency's contribution.
@@ -588,6 +591,25 @@ impl Draft {
         }]);
     }
 
+    /// A credit line run into the end of the last paragraph ("… he said. — AFP"), or its own
+    /// paragraph when there is none or it does not end a sentence (outlets run a credit into a
+    /// sentence's end, not a heading's).
+    fn append_credit(&mut self, text: String, agencies: Vec<&'static str>, kind: &'static str) {
+        let piece = Piece {
+            credit: Some((agencies, kind)),
+            ..Piece::new(text, SegmentKind::Credit)
+        };
+        let ends_sentence = |pieces: &Vec<Piece>| {
+            pieces
+                .last()
+                .is_some_and(|p| p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '’']))
+        };
+        match self.paragraphs.last_mut() {
+            Some(last) if ends_sentence(last) => last.push(piece),
+            _ => self.paragraphs.push(vec![piece]),
+        }
+    }
+
     /// The text, its segments and its credits; a dateline credit is the first `dateline`
     /// bytes of the first wire piece.
     fn finish(
@@ -921,9 +943,16 @@ impl<'a> Generator<'a> {
         let first = FIRST_NAMES[(agency * 4 + k) % FIRST_NAMES.len()];
         let last = SURNAMES[(agency * 5 + k * 7) % SURNAMES.len()];
         let name = AGENCIES[agency].name.trim_start_matches("The ");
-        match self.rng.random_range(0..4) {
+        let beat = ["Business", "Diplomatic", "Science", "Economics"][k];
+        match self.rng.random_range(0..5) {
             0 | 1 => format!("By {first} {last}, {name}"),
             2 => format!("By {first} {last} | {}", AGENCIES[agency].id),
+            3 => format!(
+                "By {} {} {} {beat} Writer",
+                first.to_uppercase(),
+                last.to_uppercase(),
+                AGENCIES[agency].id
+            ),
             _ => format!("By {} {} {name}", first.to_uppercase(), last.to_uppercase()),
         }
     }
@@ -1085,10 +1114,24 @@ impl<'a> Generator<'a> {
             for pieces in self.relayout(kept, style) {
                 draft.push_paragraph(pieces);
             }
+            // A fifth of the contribution and tag lines are run into the last paragraph.
+            let inline = self.rng.random_bool(0.2);
             match credit {
                 1 => {
                     let (line, agencies) = self.contribution_line(agency_index);
-                    draft.push_credit(line, agencies, "contribution");
+                    if inline {
+                        draft.append_credit(line, agencies, "contribution");
+                    } else {
+                        draft.push_credit(line, agencies, "contribution");
+                    }
+                }
+                2 if inline => {
+                    let line = match self.rng.random_range(0..3) {
+                        0 => format!("— {}", agency.id),
+                        1 => format!("({})", agency.id),
+                        _ => format!("— {}", agency.name),
+                    };
+                    draft.append_credit(line, vec![agency.id], "tagline");
                 }
                 2 => {
                     let (line, agencies) = self.tag_line(agency_index);
@@ -1131,14 +1174,25 @@ impl<'a> Generator<'a> {
         if self.rng.random_bool(0.3) {
             let other = (agency + self.rng.random_range(1..AGENCIES.len())) % AGENCIES.len();
             let second = &AGENCIES[other];
-            let line = format!(
-                "{} and {} contributed to this report.",
-                first.name, second.name
-            );
+            let (a, b) = (first.name, second.name);
+            let line = match self.rng.random_range(0..6) {
+                0 => format!("Additional reporting by {a} and {b}."),
+                1 => format!("Contributing: {a}; {b}"),
+                2 => format!("Includes reporting from {a} and {b}."),
+                3 => format!("{} and {} contributed.", first.id, second.id),
+                _ => format!("{a} and {b} contributed to this report."),
+            };
             return (line, vec![first.id, second.id]);
         }
         let name = first.name;
-        let line = match self.rng.random_range(0..10) {
+        let line = match self.rng.random_range(0..12) {
+            10 => format!("Contributing: {name}"),
+            11 => {
+                let writer = FIRST_NAMES.choose(&mut self.rng).expect("names");
+                let surname = SURNAMES.choose(&mut self.rng).expect("names");
+                let city = CITIES.choose(&mut self.rng).expect("cities");
+                format!("({name} reporter {writer} {surname} contributed from {city}.)")
+            }
             0..=2 => format!("{name} contributed reporting."),
             3 => format!("Information from {name} was used in this report."),
             4 => format!("Material from {name} was used in this report."),
@@ -1158,7 +1212,10 @@ impl<'a> Generator<'a> {
     /// it names (a second one in "AFP/dpa").
     fn tag_line(&mut self, agency: usize) -> (String, Vec<&'static str>) {
         let Agency { id, name, .. } = AGENCIES[agency];
-        let line = match self.rng.random_range(0..8) {
+        let line = match self.rng.random_range(0..11) {
+            8 => format!("— With {id}"),
+            9 => format!("Compiled from {name} reports"),
+            10 => format!("This story was reported by {name}."),
             0 => format!("— {name}"),
             1 => format!("Source: {name}"),
             2 => format!("({id})"),

@@ -8,7 +8,11 @@
 
 use std::fs;
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -199,44 +203,71 @@ fn documents_from(columns: Columns) -> PyResult<Vec<Document>> {
 /// Why a scan stopped early: Ctrl-C (Python's pending `KeyboardInterrupt`).
 struct Interrupted;
 
-/// Runs `work` (which reports progress to the callback it is given) so that Ctrl-C stops it:
-/// at each progress report made on the calling thread (every stage start), Python's pending
-/// signals are run, and a `KeyboardInterrupt` unwinds the work (`resume_unwind`: no panic
-/// message) and is raised here.
-fn interruptible<T>(work: impl FnOnce(&(dyn Fn(wiretrace::Progress) + Sync)) -> T) -> PyResult<T> {
-    let caller = std::thread::current().id();
-    let check = move |_: wiretrace::Progress| {
-        if std::thread::current().id() != caller {
-            return;
-        }
-        if Python::with_gil(|py| py.check_signals()).is_err() {
+/// How often a running scan looks for Python's pending signals.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Runs `work` (which reports progress to the callback it is given) on a worker thread so that
+/// Ctrl-C stops it: the calling thread runs Python's pending signals every `SIGNAL_POLL`; on a
+/// `KeyboardInterrupt` the work unwinds at its next progress report (`resume_unwind`: no panic
+/// message) and `KeyboardInterrupt("wiretrace: scan interrupted")` is raised here (another
+/// exception a signal handler raises is raised as it is). Call it without the GIL.
+fn interruptible<T: Send>(
+    work: impl FnOnce(&(dyn Fn(wiretrace::Progress) + Sync)) -> T + Send,
+) -> PyResult<T> {
+    let cancelled = AtomicBool::new(false);
+    let check = |_: wiretrace::Progress| {
+        if cancelled.load(Ordering::Relaxed) {
             std::panic::resume_unwind(Box::new(Interrupted));
         }
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&check))) {
-        Ok(out) => Ok(out),
-        Err(payload) if payload.is::<Interrupted>() => {
-            Err(PyKeyboardInterrupt::new_err("wiretrace: scan interrupted"))
+    let (done, finished) = mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(move || {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| work(&check)));
+            // The receiver outlives the worker: the scope joins it first.
+            let _ = done.send(());
+            outcome
+        });
+        let mut signal = None;
+        while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(SIGNAL_POLL) {
+            if let Err(err) = Python::with_gil(|py| py.check_signals()) {
+                cancelled.store(true, Ordering::Relaxed);
+                signal = Some(err);
+                break;
+            }
         }
-        Err(payload) => std::panic::resume_unwind(payload),
-    }
+        let outcome = worker
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload));
+        match (signal, outcome) {
+            (Some(err), _) => Err(Python::with_gil(|py| {
+                if err.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    PyKeyboardInterrupt::new_err("wiretrace: scan interrupted")
+                } else {
+                    err
+                }
+            })),
+            (None, Ok(out)) => Ok(out),
+            (None, Err(payload)) => std::panic::resume_unwind(payload),
+        }
+    })
 }
 
-/// Scans `documents` and builds the report, as `wiretrace scan` does; Ctrl-C interrupts it.
-fn scan_documents(
+/// Scans `documents` and builds the report, as `wiretrace scan` does.
+fn scan_and_report(
     documents: Vec<Document>,
-    warnings: Vec<Warning>,
+    warnings: &[Warning],
     params: &Params,
-) -> PyResult<ScanReport> {
-    let options = wiretrace::ScanOptions::default();
-    let result =
-        interruptible(|progress| wiretrace::scan_with(&documents, params, options, progress))?;
-    let report = Report::build(&documents, &warnings, params, &result);
-    Ok(ScanReport {
+    options: wiretrace::ScanOptions,
+    progress: &(dyn Fn(wiretrace::Progress) + Sync),
+) -> ScanReport {
+    let result = wiretrace::scan_with(&documents, params, options, progress);
+    let report = Report::build(&documents, warnings, params, &result);
+    ScanReport {
         alignments: result.alignments,
         documents,
         report,
-    })
+    }
 }
 
 /// Scans documents given as columns.
@@ -244,7 +275,12 @@ fn scan_documents(
 fn scan_columns(py: Python<'_>, columns: Columns, params: &str) -> PyResult<ScanReport> {
     let params = params_from(params)?;
     let documents = documents_from(columns)?;
-    py.allow_threads(|| scan_documents(documents, Vec::new(), &params))
+    py.allow_threads(|| {
+        interruptible(|progress| {
+            let options = wiretrace::ScanOptions::default();
+            scan_and_report(documents, &[], &params, options, progress)
+        })
+    })
 }
 
 /// Reads files, directories (walked), JSONL/CSV/Parquet files or `-` (stdin) as the CLI does,
@@ -267,8 +303,18 @@ fn scan_paths(py: Python<'_>, paths: Vec<PathBuf>, params: &str) -> PyResult<Sca
             max_doc_bytes: params.max_doc_bytes,
             ..IngestOptions::default()
         };
-        let corpus = wiretrace::ingest(&inputs, &options).map_err(|e| to_py(e.into()))?;
-        scan_documents(corpus.documents, corpus.warnings, &params)
+        interruptible(|progress| {
+            let corpus = wiretrace::ingest(&inputs, &options).map_err(|e| to_py(e.into()))?;
+            let options = wiretrace::ScanOptions::default();
+            let report = scan_and_report(
+                corpus.documents,
+                &corpus.warnings,
+                &params,
+                options,
+                progress,
+            );
+            Ok(report)
+        })?
     })
 }
 
@@ -366,6 +412,7 @@ fn boilerplate_verdict(holders: Vec<(String, Option<String>)>, text: &str) -> bo
 
 /// Scans one connected component of documents with what the rest of the corpus decided
 /// (stage 3): boilerplate verdicts by paragraph key and the anchors too common corpus-wide.
+/// Clusters of equal boilerplate paragraphs are left to stage 2, which sees every holder.
 #[pyfunction]
 fn scan_component(
     py: Python<'_>,
@@ -380,19 +427,13 @@ fn scan_component(
         let prior = wiretrace::pipeline::Prior {
             boilerplate: boilerplate.into_iter().collect(),
             capped_anchors: capped_anchors.into_iter().collect(),
+            boilerplate_grouped_elsewhere: true,
         };
         let options = wiretrace::ScanOptions {
             prior: Some(&prior),
             ..wiretrace::ScanOptions::default()
         };
-        let result =
-            interruptible(|progress| wiretrace::scan_with(&documents, &params, options, progress))?;
-        let report = Report::build(&documents, &[], &params, &result);
-        Ok(ScanReport {
-            alignments: result.alignments,
-            documents,
-            report,
-        })
+        interruptible(|progress| scan_and_report(documents, &[], &params, options, progress))
     })
 }
 
@@ -474,16 +515,19 @@ impl PyIndex {
         py.allow_threads(move || {
             let params = index.params().clone();
             let options = wiretrace::ScanOptions::default();
-            let found = interruptible(|progress| index.query(&documents, options, progress))?
-                .map_err(|e| to_py(e.into()))?;
-            let report = Report::build(&found.documents, &[], &params, &found.result)
-                .for_queries(|position| found.is_query(position));
-            let alignments = found.query_alignments();
-            Ok(ScanReport {
-                documents: found.documents,
-                report,
-                alignments,
-            })
+            interruptible(move |progress| {
+                let found = index
+                    .query(&documents, options, progress)
+                    .map_err(|e| to_py(e.into()))?;
+                let report = Report::build(&found.documents, &[], &params, &found.result)
+                    .for_queries(|position| found.is_query(position));
+                let alignments = found.query_alignments();
+                Ok(ScanReport {
+                    documents: found.documents,
+                    report,
+                    alignments,
+                })
+            })?
         })
     }
 

@@ -177,17 +177,18 @@ def test_ctrl_c_interrupts_a_running_scan(tmp_path):
 
 
 def test_the_stages_composed_give_the_clusters_of_one_scan(synth_corpus):
-    """fingerprint → plan (verdicts, capped anchors, components) → scan_component on each
-    component finds exactly the clusters one scan of everything finds."""
+    """fingerprint → plan (verdicts, capped anchors, components, boilerplate clusters) →
+    scan_component on each component finds exactly the clusters one scan of everything finds,
+    boilerplate clusters whose holders fall in different components included."""
     pytest.importorskip("pyarrow")
     from wiretrace import stages
 
     rows = records(synth_corpus)
     whole = wiretrace.scan(rows).to_dict()
-    components, verdicts, capped = stages.plan(rows, batch_size=37)
+    components, verdicts, capped, boilerplate = stages.plan(rows, batch_size=37)
     assert sorted(i for c in components for i in c) == list(range(len(rows)))
     assert len(components) > 1, "the corpus has unrelated stories"
-    staged = []
+    staged = list(boilerplate)
     for component in components:
         report = stages.scan_component(
             [rows[i] for i in component], boilerplate=verdicts, capped_anchors=capped
@@ -201,6 +202,11 @@ def test_the_stages_composed_give_the_clusters_of_one_scan(synth_corpus):
         )
 
     assert clusters(staged) == clusters(whole["clusters"])
+    # The case this corpus holds: "ADVERTISEMENT" in documents of different components.
+    of_component = {rows[i]["id"]: n for n, c in enumerate(components) for i in c}
+    assert any(
+        len({of_component[m["doc"]] for m in c["members"]}) > 1 for c in boilerplate
+    ), "a boilerplate cluster spans components"
 
 
 def test_fingerprint_rows_cover_every_paragraph():

@@ -6,12 +6,14 @@ batches, step 2 with its own group-bys and connected components, and step 3 on e
 1. ``fingerprint(batch)``: paragraph rows (document, byte range, paragraph key, LSH band keys)
    and anchor rows (each document's alignment anchors), as pyarrow Tables.
 2. Corpus-wide decisions, by grouping those rows: the boilerplate verdict of every paragraph
-   key held by two or more documents (``boilerplate_verdict``), the anchors held by more than
-   ``max_anchor_df`` documents (too common: capped), and the links between documents (a shared
-   band key, paragraph key that is not boilerplate, or anchor that is not capped); then the
-   connected components of documents.
+   key held twice or more (``boilerplate_verdict``), and the ``boilerplate`` clusters (the
+   holders of each key judged boilerplate); the anchors held by more than ``max_anchor_df``
+   documents (too common: capped); the links between documents (a shared band key, paragraph
+   key that is not boilerplate, or anchor that is not capped); then the connected components
+   of documents.
 3. ``scan_component(documents, boilerplate=..., capped_anchors=...)`` on each component: its
-   clusters are those a scan of the whole corpus finds among these documents.
+   clusters are those a scan of the whole corpus finds among these documents, except the
+   boilerplate clusters of step 2 (which span components).
 
 ``plan`` is step 2 done in Python on one machine: the reference an engine's job reproduces
 (and what the tests compose to check the stages against ``scan``).
@@ -20,18 +22,17 @@ Known limits: components are built from *candidate* links (shared band keys, anc
 paragraphs), and stock phrases and common quotations connect most of a realistic corpus (on a
 3,000-article synth slice one component held 2,918 articles), so the decomposition is exact
 but does not yet spread the work; components over *verified* links (verify and align stages
-exposed on their own) are the next step. On that slice the composed clusters equal one scan's
-except one `boilerplate` cluster with one member more.
+exposed on their own) are the next step.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import Report, _columns, _params_json, _rows, _wiretrace
 
-__all__ = ["boilerplate_verdict", "fingerprint", "plan", "scan_component"]
+__all__ = ["Plan", "boilerplate_verdict", "fingerprint", "plan", "scan_component"]
 
 
 def fingerprint(documents: Any, **params: Any) -> Dict[str, Any]:
@@ -85,11 +86,23 @@ def scan_component(
     )
 
 
-def plan(
-    documents: Sequence[Mapping[str, Any]], batch_size: int = 1000, **params: Any
-) -> Tuple[List[List[int]], Dict[int, bool], List[int]]:
-    """Steps 1 and 2 on one machine: the connected components (lists of positions in
-    ``documents``), the boilerplate verdicts by paragraph key, and the capped anchors."""
+class Plan(NamedTuple):
+    """What step 2 decides over the whole corpus."""
+
+    #: Connected components: lists of positions in ``documents``.
+    components: List[List[int]]
+    #: Boilerplate verdicts by paragraph key, for ``scan_component(boilerplate=...)``.
+    verdicts: Dict[int, bool]
+    #: Anchors too common corpus-wide, for ``scan_component(capped_anchors=...)``.
+    capped: List[int]
+    #: Clusters of equal boilerplate paragraphs, as the report writes clusters (``kind``
+    #: ``"boilerplate"``, ``members`` with ``doc``, ``start``, ``end``), members in
+    #: document order.
+    boilerplate: List[Dict[str, Any]]
+
+
+def plan(documents: Sequence[Mapping[str, Any]], batch_size: int = 1000, **params: Any) -> Plan:
+    """Steps 1 and 2 on one machine (see ``Plan``)."""
     rows = list(_rows(documents))
     position = {}
     for i, row in enumerate(rows):
@@ -134,15 +147,20 @@ def plan(
             anchor_docs.setdefault(anchor, set()).add(position[doc])
 
     verdicts: Dict[int, bool] = {}
+    boilerplate: List[Dict[str, Any]] = []
     for key, held in holders.items():
-        if len({d for d, _, _ in held}) < 2:
+        if len(held) < 2:
             continue
+        held.sort()
         d, begin, end = held[0]
         text = rows[d]["text"].encode("utf-8")[begin:end].decode("utf-8")
         verdicts[key] = boilerplate_verdict(
             [(str(rows[h]["id"]), rows[h].get("source")) for h, _, _ in held], text
         )
-        if not verdicts[key]:
+        if verdicts[key]:
+            members = [{"doc": str(rows[h]["id"]), "start": b, "end": e} for h, b, e in held]
+            boilerplate.append({"kind": "boilerplate", "members": members})
+        else:
             link(h for h, _, _ in held)
     for members in buckets.values():
         link(d for d, key in members if not verdicts.get(key, False))
@@ -156,4 +174,4 @@ def plan(
     components: Dict[int, List[int]] = {}
     for i in range(len(rows)):
         components.setdefault(find(i), []).append(i)
-    return list(components.values()), verdicts, capped
+    return Plan(list(components.values()), verdicts, capped, boilerplate)

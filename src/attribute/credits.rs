@@ -98,10 +98,22 @@ pub struct CreditPatterns {
     /// A line of agency names alone ("dpa/AFP"), which the photo rule's "/AFP" must not take
     /// for a photographer's credit.
     agency_list: Regex,
+    /// A dash or parenthesised agency ending a paragraph of text: "… he said. — AFP",
+    /// "… he said. (AP)".
+    trailing_tag: Regex,
+    /// The last sentence of a paragraph, for a contribution line or sign-off run into it.
+    last_sentence: Regex,
     signoff_agency: Option<String>,
 }
 
-/// Bytes from a paragraph's start within which a dateline's "(" must appear.
+/// Bytes from a paragraph's end within which a contribution line or sign-off run into it
+/// must lie.
+const TRAILING_REACH: usize = 320;
+
+/// Bytes from a paragraph's end within which a tag run into it ("— AFP") must lie.
+const TRAILING_TAG_REACH: usize = 80;
+
+/// Bytes from a paragraph's start within which a dateline's "(" (or TASS's "/") must appear.
 const DATELINE_REACH: usize = 160;
 
 impl<'r> CreditDetector<'r> {
@@ -134,35 +146,61 @@ impl CreditPatterns {
                 .size_limit(PATTERN_SIZE_LIMIT)
                 .build()
         };
+        // More agencies after the first: "Reuters and The Associated Press".
+        let more = format!(
+            r"(?:\s*(?:,|&|;|/|\band\b|\bet\b|\by\b|\be\b|\bund\b)\s*(?:the\s+)?(?:{aliases}))*"
+        );
         Ok(CreditPatterns {
             dateline: build(format!(
-                r"^(?:\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,40}}?(?:, ?\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{0,30}}?)?(?:, ?\p{{Lu}}\p{{Ll}}{{2,8}}\.? \d{{1,2}}(?:, \d{{4}})?)?\s*)?\((?P<agency>{aliases})\)\s*[-—–]+"
+                r"^(?:{city}(?:, ?{place})?(?:, ?{date})?\s*)?(?:\((?P<agency>{aliases})\)\.?\s*[-—–]+|/(?P<agency2>{aliases})/\.?)",
+                city = r"\p{Lu}[\p{L}\p{M}.'’ /-]{0,40}?",
+                place = r"\p{Lu}[\p{L}\p{M}.'’ -]{0,30}?",
+                date = r"(?:\p{L}{3,9}\.? \d{1,2}|\d{1,2}\.? \p{L}{3,9}\.?)(?:,? \d{4})?\.?",
             ))?,
             contribution: build(format!(
-                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:the\s+)?(?P<agency4>{aliases})(?:\s+(?:staff\s+)?(?:writers?|reporters?|correspondents?|journalists?|staff)\b[^.\n]{{0,80}}?)?\s+contributed\.?$|(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases})\.?$|(?:information|material|reporting)\s+from\s+(?:the\s+)?(?P<agency3>{aliases})\b[^.\n]{{0,60}}?\s+(?:was|were|is)\s+used\s+in\s+this\s+(?:report|story|article)\.?)"
+                r"(?i)^(?:(?:the\s+)?(?P<agency>{aliases})\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,40}}?(?:\bto\s+this\s+(?:report|story|article)|\breporting\b[^.\n]{{0,60}})\.?|(?:the\s+)?(?P<agency4>{aliases}){more}(?:\s+(?:staff\s+)?(?:writers?|reporters?|correspondents?|journalists?|staff)\b[^.\n]{{0,80}}?)?\s+contributed\.?$|(?:the\s+)?(?P<agency5>{aliases})\s+(?:staff\s+)?(?:writers?|reporters?|correspondents?|journalists?)\b[^.\n]{{0,80}}?\bcontributed\b[^.\n]{{0,60}}\.?$|(?:with\s+|includes\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+(?:the\s+)?(?P<agency2>{aliases}){more}\.?$|(?:information|material|reporting)\s+from\s+(?:the\s+)?(?P<agency3>{aliases})\b[^.\n]{{0,60}}?\s+(?:was|were|is)\s+used\s+in\s+this\s+(?:report|story|article)\.?|contributing\s*:[^\n]{{0,200}}?\b(?P<agency6>{aliases})\b[^\n]{{0,200}}$)",
             ))?,
             byline: build(format!(
-                r"(?i)^by\s+(?:[^,|\n]{{1,60}}?(?:,|\s+\||\s+[-—–])\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:staff\s+writer|writer|correspondent|reporter|staff))?\.?$"
+                r"(?i)^by\s+(?:[^,|\n]{{1,60}}?(?:,|\s+\||\s+[-—–])\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:[\p{{L}}-]+\s+){{0,2}}(?:writer|correspondent|reporter|editor)s?|\s+staff(?:\s+writers?)?)?\.?$"
             ))?,
             tagline: build(format!(
-                r"(?i)^(?:(?:[-—–]+|sources?\s*:|with|(?:distributed|provided|supplied)\s+by|this\s+(?:article|story|report)\s+(?:was\s+|is\s+)?(?:originally\s+|first\s+)?(?:published|written|produced|distributed)\s+by)?\s*(?:the\s+)?(?P<agency>{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:the\s+)?(?:{aliases}))*|\(\s*(?:the\s+)?(?P<agency2>{aliases})(?:\s*(?:/|,)\s*(?:{aliases}))*\s*\))\.?$"
+                r"(?i)^(?:[-—–]+\s*)?(?:(?:{lead})\s*)?(?:the\s+)?(?P<agency>{aliases}){more}(?:\s+(?:reports|dispatches|wires?))?\.?$",
+                lead = [
+                    r"sources?\s*:",
+                    r"with(?:\s+(?:reporting|material|information)\s+from)?",
+                    // French, Spanish, Portuguese, German, Italian: "Avec AFP",
+                    // "Con información de EFE", "Com Lusa", "Mit Material von dpa", "Con ANSA".
+                    r"avec",
+                    r"con(?:\s+informaci[oó]n\s+de)?",
+                    r"com(?:\s+informa[cç][oõ]es\s+d[ao])?",
+                    r"mit(?:\s+material\s+(?:von|der))?",
+                    r"(?:distributed|provided|supplied|compiled)\s+(?:by|from)",
+                    r"(?:this\s+(?:article|story|report)\s+)?(?:was\s+|is\s+)?(?:originally\s+|first\s+)?(?:published|written|produced|distributed|reported|appeared|ran)\s+(?:by|on|in)",
+                ]
+                .join("|"),
             ))?,
             copyright: build(format!(
-                r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b"
+                r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b|\b(?P<agency2>{aliases})\s+trust\s+principles\b"
             ))?,
             signoff: build(
-                r"^\(?\s*(?:Additional reporting|Reporting|Writing|Compiled) by [^()]{2,400}?;\s*(?:[^()]{0,300}?;\s*)?(?:Editing|Edited) by [^()]{2,200}\)?\.?$"
+                r"^\(?\s*(?:Additional reporting|Reporting|Writing|Compiled) (?i:by) [^()]{2,400}?[;,]\s*(?:[^()]{0,300}?[;,]\s*)?(?i:editing|edited) (?i:by) [^()]{2,200}\)?\.?$"
                     .to_string(),
             )?,
             photo: build(
                 r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
                     .to_string(),
             )?,
-            contribution_words: build(r"(?i-u)contributed|reporting|used in this".to_string())?,
+            contribution_words: build(r"(?i-u)contribut|reporting|used in this".to_string())?,
             agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
             agency_list: build(format!(
                 r"(?i)^\(?\s*(?:{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:{aliases}))+\s*\)?\.?$"
             ))?,
+            trailing_tag: build(format!(
+                r#"(?i)[.!?"”’)]\s*(?P<credit>[-—–]+\s*(?:with\s+)?(?:the\s+)?(?:{aliases}){more}\.?|\(\s*(?:the\s+)?(?:{aliases}){more}\s*\)\.?)\s*$"#
+            ))?,
+            last_sentence: build(
+                r#"[.!?"”’]\s+(?P<sentence>\(?\p{Lu}[^.!?\n]{8,300}[.)]*)\s*$"#.to_string(),
+            )?,
             signoff_agency: registry
                 .agencies()
                 .iter()
@@ -182,7 +220,7 @@ impl<'r> CreditDetector<'r> {
             let at = |start: usize, end: usize| {
                 Span::new(paragraph.start + start, paragraph.start + end)
             };
-            let mut found = |kind: CreditKind, agency: &str, span: Span| {
+            let found = |credits: &mut Vec<Credit>, kind: CreditKind, agency: &str, span: Span| {
                 if let Some(agency) = self.registry.lookup(agency) {
                     credits.push(Credit {
                         agency: agency.id.clone(),
@@ -193,38 +231,34 @@ impl<'r> CreditDetector<'r> {
             };
             let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
             if let Some(caps) = early
-                .contains(&b'(')
+                .iter()
+                .any(|&b| b == b'(' || b == b'/')
                 .then(|| self.patterns.dateline.captures(p))
                 .flatten()
             {
                 let whole = caps.get(0).expect("match");
+                let agency = caps.name("agency").or_else(|| caps.name("agency2"));
                 found(
+                    &mut credits,
                     CreditKind::Dateline,
-                    &caps["agency"],
+                    agency.expect("one branch matched").as_str(),
                     at(whole.start(), whole.end()),
                 );
             }
-            if let Some(caps) = self
+            // A contribution or tag line may stand in parentheses: "(With reporting by AFP)".
+            let (line, line_at) = unwrap_parentheses(p);
+            if let Some(whole) = self
                 .patterns
                 .contribution_words
-                .is_match(p)
-                .then(|| self.patterns.contribution.captures(p))
+                .is_match(line)
+                .then(|| self.patterns.contribution.find(line))
                 .flatten()
             {
-                let whole = caps.get(0).expect("match");
-                let span = at(whole.start(), whole.end());
-                if caps
-                    .name("agency")
-                    .or_else(|| caps.name("agency2"))
-                    .or_else(|| caps.name("agency3"))
-                    .or_else(|| caps.name("agency4"))
-                    .is_some()
-                {
-                    // Every agency the line names ("Reuters and Agence France-Presse
-                    // contributed to this report"), once each.
-                    for agency in self.agencies_named(whole.as_str()) {
-                        found(CreditKind::Contribution, agency, span);
-                    }
+                // Every agency the line names ("Reuters and Agence France-Presse contributed
+                // to this report"), once each.
+                let span = at(line_at + whole.start(), line_at + whole.end());
+                for agency in self.agencies_named(whole.as_str()) {
+                    found(&mut credits, CreditKind::Contribution, agency, span);
                 }
             }
             if let Some(agency) = &self.patterns.signoff_agency {
@@ -233,26 +267,33 @@ impl<'r> CreditDetector<'r> {
                     .iter()
                     .any(|word| opening.starts_with(word));
                 if may_be_signoff && self.patterns.signoff.is_match(p) {
-                    found(CreditKind::Signoff, agency, paragraph);
+                    found(&mut credits, CreditKind::Signoff, agency, paragraph);
                 }
             }
             if p.len() <= SHORT_LINE {
                 if let Some(caps) = self.patterns.byline.captures(p) {
-                    found(CreditKind::Byline, &caps["agency"], paragraph);
+                    found(&mut credits, CreditKind::Byline, &caps["agency"], paragraph);
                 }
-                if self.patterns.tagline.is_match(p) {
+                if self.patterns.tagline.is_match(line) {
                     // Every agency the line names ("AFP/dpa"), once each.
-                    for agency in self.agencies_named(p) {
-                        found(CreditKind::Tagline, agency, paragraph);
+                    for agency in self.agencies_named(line) {
+                        found(&mut credits, CreditKind::Tagline, agency, paragraph);
                     }
                 }
                 if let Some(caps) = self.patterns.copyright.captures(p) {
                     let whole = caps.get(0).expect("match");
+                    let agency = caps.name("agency").or_else(|| caps.name("agency2"));
                     found(
+                        &mut credits,
                         CreditKind::Copyright,
-                        &caps["agency"],
+                        agency.expect("one branch matched").as_str(),
                         at(whole.start(), whole.end()),
                     );
+                }
+            }
+            if credits.len() == before {
+                for (kind, agency, start, end) in self.trailing(p) {
+                    found(&mut credits, kind, agency, at(start, end));
                 }
             }
             // A photo caption's credit is not the text's: checked only where a pattern matched,
@@ -267,6 +308,63 @@ impl<'r> CreditDetector<'r> {
         credits
     }
 
+    /// A credit run into the end of a paragraph of text: a dash or parenthesised tag ("… he
+    /// said. — AFP"), or a last sentence that is a contribution line or sign-off ("… he said.
+    /// Reuters contributed to this report."): kind, agency and byte range in `paragraph`.
+    fn trailing(&self, paragraph: &str) -> Vec<(CreditKind, &'r str, usize, usize)> {
+        let window = |reach: usize| {
+            let mut start = paragraph.len().saturating_sub(reach);
+            while !paragraph.is_char_boundary(start) {
+                start += 1;
+            }
+            (start, &paragraph[start..])
+        };
+        // Cheap literal checks first: most paragraphs end with no agency's name near.
+        let (tag_start, tag_window) = window(TRAILING_TAG_REACH);
+        if let Some(credit) = self
+            .patterns
+            .agency_name
+            .is_match(tag_window)
+            .then(|| self.patterns.trailing_tag.captures(tag_window))
+            .flatten()
+            .and_then(|caps| caps.name("credit"))
+        {
+            let (start, end) = (tag_start + credit.start(), tag_start + credit.end());
+            return self
+                .agencies_named(credit.as_str())
+                .into_iter()
+                .map(|agency| (CreditKind::Tagline, agency, start, end))
+                .collect();
+        }
+        let (tail_start, tail) = window(TRAILING_REACH);
+        let Some(sentence) = (self.patterns.contribution_words.is_match(tail)
+            || tail.contains("diting by"))
+        .then(|| self.patterns.last_sentence.captures(tail))
+        .flatten()
+        .and_then(|caps| caps.name("sentence")) else {
+            return Vec::new();
+        };
+        let (start, end) = (tail_start + sentence.start(), tail_start + sentence.end());
+        let (line, line_at) = unwrap_parentheses(sentence.as_str());
+        if let Some(whole) = self.patterns.contribution.find(line) {
+            let (from, to) = (
+                start + line_at + whole.start(),
+                start + line_at + whole.end(),
+            );
+            return self
+                .agencies_named(whole.as_str())
+                .into_iter()
+                .map(|agency| (CreditKind::Contribution, agency, from, to))
+                .collect();
+        }
+        match &self.patterns.signoff_agency {
+            Some(agency) if self.patterns.signoff.is_match(sentence.as_str()) => {
+                vec![(CreditKind::Signoff, agency.as_str(), start, end)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The registry ids of the agencies `line` names, in order, each once.
     fn agencies_named(&self, line: &str) -> Vec<&'r str> {
         let mut named: Vec<&'r str> = Vec::new();
@@ -278,6 +376,21 @@ impl<'r> CreditDetector<'r> {
             }
         }
         named
+    }
+}
+
+/// `line` without the parentheses around all of it, and where what is left starts.
+fn unwrap_parentheses(line: &str) -> (&str, usize) {
+    let trimmed = line.trim_end().trim_end_matches('.');
+    match trimmed
+        .strip_prefix('(')
+        .and_then(|inner| inner.strip_suffix(')'))
+    {
+        Some(inner) if !inner.contains(['(', ')']) => {
+            let start = 1 + inner.len() - inner.trim_start().len();
+            (inner.trim(), start)
+        }
+        _ => (line, 0),
     }
 }
 
@@ -432,6 +545,196 @@ mod tests {
             "Jane Doe/AFP",
         ] {
             assert!(credits(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_naming_several_agencies_credit_each() {
+        let agencies = |line: &str| -> Vec<(String, &'static str)> {
+            credits(line)
+                .into_iter()
+                .map(|(agency, kind, _)| (agency, kind))
+                .collect()
+        };
+        let owned = |kind: &'static str, ids: &[&str]| -> Vec<(String, &'static str)> {
+            ids.iter().map(|id| (id.to_string(), kind)).collect()
+        };
+        for (line, kind, ids) in [
+            (
+                "Additional reporting by Reuters and AFP.",
+                "contribution",
+                &["Reuters", "AFP"][..],
+            ),
+            (
+                "Reporting by Reuters and The Associated Press.",
+                "contribution",
+                &["Reuters", "AP"],
+            ),
+            (
+                "Includes reporting from Reuters and The Associated Press.",
+                "contribution",
+                &["Reuters", "AP"],
+            ),
+            (
+                "AP and Reuters contributed.",
+                "contribution",
+                &["AP", "Reuters"],
+            ),
+            (
+                "Contributing: Reuters, AFP",
+                "contribution",
+                &["Reuters", "AFP"],
+            ),
+            (
+                "Contributing: Jane Doe, USA TODAY; The Associated Press",
+                "contribution",
+                &["AP"],
+            ),
+            ("(With reporting by Reuters)", "contribution", &["Reuters"]),
+            ("— Reuters, AFP", "tagline", &["Reuters", "AFP"]),
+            (
+                "Compiled from AFP and Reuters reports",
+                "tagline",
+                &["AFP", "Reuters"],
+            ),
+        ] {
+            assert_eq!(agencies(line), owned(kind, ids), "{line}");
+        }
+    }
+
+    #[test]
+    fn wire_forms_seen_in_the_field() {
+        let first = |line: &str| -> Option<(String, &'static str)> {
+            credits(line).into_iter().next().map(|(a, k, _)| (a, k))
+        };
+        let body = " The government announced new measures on Tuesday.";
+        for (line, agency, kind) in [
+            (
+                format!("LONDON/WASHINGTON, Dec 7 (Reuters) -{body}"),
+                "Reuters",
+                "dateline",
+            ),
+            (
+                format!("NEW YORK, Dec. 7 (Reuters) -{body}"),
+                "Reuters",
+                "dateline",
+            ),
+            (
+                format!("MOSCOW, December 7. /TASS/.{body}"),
+                "TASS",
+                "dateline",
+            ),
+            (
+                "By JOSH BOAK AP Economics Writer".to_string(),
+                "AP",
+                "byline",
+            ),
+            (
+                "By Jane Doe, Associated Press Writer".to_string(),
+                "AP",
+                "byline",
+            ),
+            (
+                "Reuters reporter Jane Doe contributed from Kyiv.".to_string(),
+                "Reuters",
+                "contribution",
+            ),
+            (
+                "This story was reported by The Associated Press.".to_string(),
+                "AP",
+                "tagline",
+            ),
+            (
+                "(Reporting By Jane Doe, Editing by Alex Poe)".to_string(),
+                "Reuters",
+                "signoff",
+            ),
+            (
+                "Our Standards: The Thomson Reuters Trust Principles.".to_string(),
+                "Reuters",
+                "copyright",
+            ),
+        ] {
+            assert_eq!(first(&line), Some((agency.to_string(), kind)), "{line}");
+        }
+    }
+
+    #[test]
+    fn credit_lines_in_other_languages() {
+        let first = |line: &str| -> Option<(String, &'static str)> {
+            credits(line).into_iter().next().map(|(a, k, _)| (a, k))
+        };
+        for (line, agency, kind) in [
+            (
+                "Madrid, 7 dic (EFE).- El Gobierno aprobó el martes.",
+                "EFE",
+                "dateline",
+            ),
+            (
+                "Lisboa, 07 dez 2026 (Lusa) - O Governo aprovou.",
+                "Lusa",
+                "dateline",
+            ),
+            ("Avec AFP", "AFP", "tagline"),
+            ("Con información de EFE y Reuters", "EFE", "tagline"),
+            ("Com Lusa", "Lusa", "tagline"),
+            ("Mit Material von dpa", "dpa", "tagline"),
+            ("(ANSA)", "ANSA", "tagline"),
+        ] {
+            assert_eq!(first(line), Some((agency.to_string(), kind)), "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_that_resemble_the_new_forms_are_not_credits() {
+        for line in [
+            "With agencies",
+            "Contributing: Jane Doe and John Roe",
+            "Compiled by the editors",
+            "Wire services contributed to this report.",
+            "Reuters reporters were not allowed inside the building.",
+            "A Reuters/Ipsos poll found that 40% of Americans approved.",
+            "An AP-NORC poll conducted this month found broad support.",
+            "(Photo by Jane Doe/AFP via Getty Images)",
+            "FILE PHOTO: A man walks past. REUTERS/Jane Doe/File Photo",
+            "Jane Doe/AFP/Getty",
+            "By Monday the talks had moved to Reuters",
+        ] {
+            assert!(credits(line).is_empty(), "{line}: {:?}", credits(line));
+        }
+    }
+
+    #[test]
+    fn credits_run_into_the_end_of_a_paragraph() {
+        let body = "The government announced a broad package of measures on Tuesday aimed at \
+                    lowering household energy bills over the winter months, officials said.";
+        for (tail, agency, kind, span) in [
+            (" — AFP", "AFP", "tagline", "— AFP"),
+            (" (AP)", "AP", "tagline", "(AP)"),
+            (" -- Reuters.", "Reuters", "tagline", "-- Reuters."),
+            (
+                " Reuters contributed to this report.",
+                "Reuters",
+                "contribution",
+                "Reuters contributed to this report.",
+            ),
+            (
+                " (Reporting by Jane Doe; Editing by Alex Poe)",
+                "Reuters",
+                "signoff",
+                "(Reporting by Jane Doe; Editing by Alex Poe)",
+            ),
+        ] {
+            let text = format!("{body}{tail}");
+            assert_eq!(credits(&text), one(agency, kind, span), "{tail}");
+        }
+        // A wire named at the end of a sentence of the story is no credit.
+        for text in [
+            format!("{body} He told Agence France-Presse (AFP)."),
+            format!("{body} The figures were first reported by Reuters."),
+            format!("{body} A spokesman declined to comment to The Associated Press."),
+        ] {
+            assert!(credits(&text).is_empty(), "{text}");
         }
     }
 
