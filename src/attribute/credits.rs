@@ -106,6 +106,56 @@ pub struct CreditPatterns {
     signoff_agency: Option<String>,
 }
 
+/// Words of credit lines: a short line of agencies' names and these words (and at most one
+/// other) is a credit line in a form the patterns do not list.
+const CREDIT_WORDS: &[&str] = &[
+    "additional",
+    "agencies",
+    "agency",
+    "all",
+    "and",
+    "article",
+    "by",
+    "compiled",
+    "contributed",
+    "contributing",
+    "contribution",
+    "copy",
+    "copyright",
+    "courtesy",
+    "credit",
+    "credits",
+    "distributed",
+    "editing",
+    "from",
+    "in",
+    "includes",
+    "including",
+    "information",
+    "material",
+    "news",
+    "of",
+    "report",
+    "reporting",
+    "reports",
+    "reserved",
+    "rights",
+    "service",
+    "services",
+    "source",
+    "sources",
+    "staff",
+    "story",
+    "the",
+    "this",
+    "via",
+    "wire",
+    "wires",
+    "with",
+    "writing",
+    "written",
+];
+
 /// Bytes from a paragraph's end within which a contribution line or sign-off run into it
 /// must lie.
 const TRAILING_REACH: usize = 320;
@@ -199,7 +249,7 @@ impl CreditPatterns {
                 r#"(?i)[.!?"”’)]\s*(?P<credit>[-—–]+\s*(?:with\s+)?(?:the\s+)?(?:{aliases}){more}\.?|\(\s*(?:the\s+)?(?:{aliases}){more}\s*\)\.?)\s*$"#
             ))?,
             last_sentence: build(
-                r#"[.!?"”’]\s+(?P<sentence>\(?\p{Lu}[^.!?\n]{8,300}[.)]*)\s*$"#.to_string(),
+                r#"[.!?"”’]\s+(?P<sentence>\(?\p{L}[^.!?\n]{8,300}[.)]*)\s*$"#.to_string(),
             )?,
             signoff_agency: registry
                 .agencies()
@@ -291,6 +341,13 @@ impl<'r> CreditDetector<'r> {
                     );
                 }
             }
+            if credits.len() == before && p.len() <= SHORT_LINE {
+                // A short line in a form not listed above that is little but agencies' names
+                // ("Agency material in this report: AFP and UPI"): a credit all the same.
+                for agency in self.agency_line(p) {
+                    found(&mut credits, CreditKind::Tagline, agency, paragraph);
+                }
+            }
             if credits.len() == before {
                 for (kind, agency, start, end) in self.trailing(p) {
                     found(&mut credits, kind, agency, at(start, end));
@@ -362,6 +419,32 @@ impl<'r> CreditDetector<'r> {
                 vec![(CreditKind::Signoff, agency.as_str(), start, end)]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// The agencies a short line names when, besides their names, it holds only the words of
+    /// credit lines ([`CREDIT_WORDS`]), numbers and at most one other word; none otherwise.
+    fn agency_line(&self, line: &str) -> Vec<&'r str> {
+        let mut other_words = 0;
+        let mut count = |text: &str| {
+            other_words += text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+                .filter(|w| !CREDIT_WORDS.contains(&w.to_lowercase().as_str()))
+                .count();
+        };
+        let mut last = 0;
+        let mut named = false;
+        for name in self.patterns.agency_name.find_iter(line) {
+            count(&line[last..name.start()]);
+            last = name.end();
+            named = true;
+        }
+        count(&line[last..]);
+        if named && other_words <= 1 {
+            self.agencies_named(line)
+        } else {
+            Vec::new()
         }
     }
 
@@ -686,6 +769,36 @@ mod tests {
     }
 
     #[test]
+    fn a_short_line_of_agency_names_and_credit_words_is_a_credit_whatever_its_form() {
+        let agencies = |line: &str| -> Vec<String> {
+            credits(line)
+                .into_iter()
+                .map(|(agency, _, _)| agency)
+                .collect()
+        };
+        for (line, expected) in [
+            (
+                "Agency material in this report: Agence France-Presse and United Press International",
+                &["AFP", "UPI"][..],
+            ),
+            ("Wire copy from AFP", &["AFP"]),
+            ("Quelle: dpa", &["dpa"]),
+            ("Courtesy of Reuters", &["Reuters"]),
+        ] {
+            assert_eq!(agencies(line), expected, "{line}");
+        }
+        // Sentences that name an agency have more words than credit lines do.
+        for line in [
+            "He told Agence France-Presse (AFP).",
+            "Follow Reuters on social media",
+            "Jane Doe, Reuters",
+            "Xinhua said the talks had ended.",
+        ] {
+            assert!(credits(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
     fn lines_that_resemble_the_new_forms_are_not_credits() {
         for line in [
             "With agencies",
@@ -717,6 +830,12 @@ mod tests {
                 "Reuters",
                 "contribution",
                 "Reuters contributed to this report.",
+            ),
+            (
+                " dpa contributed.",
+                "dpa",
+                "contribution",
+                "dpa contributed.",
             ),
             (
                 " (Reporting by Jane Doe; Editing by Alex Poe)",
