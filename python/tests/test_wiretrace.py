@@ -154,7 +154,19 @@ def test_an_index_finds_what_a_query_copies(tmp_path, synth_corpus):
 
 
 def test_ctrl_c_interrupts_a_running_scan(tmp_path):
-    """SIGINT while Rust works raises KeyboardInterrupt at the next stage, not after the scan."""
+    """SIGINT while Rust works raises KeyboardInterrupt from inside the scan, not after it."""
+    import signal
+
+    # Python raises KeyboardInterrupt on SIGINT only where it was not ignored at its start (a
+    # shell's background job ignores it): set the handler an interactive session has.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _interrupt_a_scan(tmp_path)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt_a_scan(tmp_path):
     import signal
     import threading
     import time
