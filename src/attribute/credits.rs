@@ -90,6 +90,9 @@ pub struct CreditPatterns {
     tagline: Regex,
     signoff: Regex,
     photo: Regex,
+    /// Words of a graphic or video credit ("Reuters Graphics", "AFP Video"): read on short lines
+    /// only, since a story's own text may speak of a video.
+    media: Regex,
     /// Words a contribution line cannot do without: a cheap literal search that spares most
     /// paragraphs the full pattern.
     contribution_words: Regex,
@@ -237,8 +240,11 @@ impl CreditPatterns {
                     .to_string(),
             )?,
             photo: build(
-                r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b"
+                r"(?i)\bvia\s+reuters\b|\bphoto(?:graph)?s?\s*:|\bimage\s+credits?\s*:|\b(?:ap|afp|reuters)\s+photo\b|\bgetty\s+images\b|\bepa-efe\b|/\s*(?:ap|afp|reuters|getty|epa)\b|\b(?:ap|afp|reuters|epa|xinhua)\s*/\s*\p{L}"
                     .to_string(),
+            )?,
+            media: build(
+                r"(?i)\b(?:graphics?|infographic|illustration|video|tv)\b".to_string(),
             )?,
             contribution_words: build(r"(?i-u)contribut|reporting|used in this".to_string())?,
             agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
@@ -348,21 +354,37 @@ impl<'r> CreditDetector<'r> {
                     found(&mut credits, CreditKind::Tagline, agency, paragraph);
                 }
             }
-            if credits.len() == before {
-                for (kind, agency, start, end) in self.trailing(p) {
-                    found(&mut credits, kind, agency, at(start, end));
-                }
-            }
             // A photo caption's credit is not the text's: checked only where a pattern matched,
             // since most paragraphs have no credit at all.
-            if credits.len() > before
-                && self.patterns.photo.is_match(p)
-                && !self.patterns.agency_list.is_match(p)
-            {
-                credits.truncate(before);
+            if credits.len() > before {
+                // A dateline opens a paragraph of story text, whose words are the story's.
+                let story = credits[before..]
+                    .iter()
+                    .any(|c| c.kind == CreditKind::Dateline);
+                if self.is_picture_credit(p, !story) {
+                    credits.truncate(before);
+                }
+            }
+            if credits.len() == before {
+                // Run into a paragraph of text, only the credit's own words are checked: the
+                // story may well speak of a video or a photograph.
+                for (kind, agency, start, end) in self.trailing(p) {
+                    if !self.is_picture_credit(&p[start..end], true) {
+                        found(&mut credits, kind, agency, at(start, end));
+                    }
+                }
             }
         }
         credits
+    }
+
+    /// Whether `line` credits a picture, graphic or video rather than text ("AP Photo/…",
+    /// "REUTERS/Stringer", and with `media` "Reuters Graphics" on a short line); a list of
+    /// agencies ("dpa/AFP") is not one.
+    fn is_picture_credit(&self, line: &str, media: bool) -> bool {
+        (self.patterns.photo.is_match(line)
+            || (media && line.len() <= SHORT_LINE && self.patterns.media.is_match(line)))
+            && !self.patterns.agency_list.is_match(line)
     }
 
     /// A credit run into the end of a paragraph of text: a dash or parenthesised tag ("… he
@@ -514,6 +536,12 @@ mod tests {
         assert_eq!(credits(text), one("dpa", "dateline", "Berlin (dpa) -"));
         let text = "(AFP) - Talks resumed.";
         assert_eq!(credits(text), one("AFP", "dateline", "(AFP) -"));
+        // A short story paragraph may speak of television.
+        let text = "TOKYO (Reuters) - Ratings for the TV final rose.";
+        assert_eq!(
+            credits(text),
+            one("Reuters", "dateline", "TOKYO (Reuters) -")
+        );
     }
 
     #[test]
@@ -793,6 +821,11 @@ mod tests {
             "Follow Reuters on social media",
             "Jane Doe, Reuters",
             "Xinhua said the talks had ended.",
+            // Picture, graphic and video credits, not the text's.
+            "REUTERS/Stringer",
+            "Reuters Graphics",
+            "AFP Video",
+            "Reuters TV",
         ] {
             assert!(credits(line).is_empty(), "{line}");
         }
@@ -824,6 +857,12 @@ mod tests {
         for (tail, agency, kind, span) in [
             (" — AFP", "AFP", "tagline", "— AFP"),
             (" (AP)", "AP", "tagline", "(AP)"),
+            (
+                " The video showed the crowd. (AFP)",
+                "AFP",
+                "tagline",
+                "(AFP)",
+            ),
             (" -- Reuters.", "Reuters", "tagline", "-- Reuters."),
             (
                 " Reuters contributed to this report.",
