@@ -53,14 +53,23 @@ impl ScanReport {
         .map_err(PyValueError::new_err)
     }
 
-    /// Writes the HTML page to `path` atomically (a temporary file renamed over it).
-    fn to_html(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
-        py.allow_threads(|| {
-            write_atomically(&path, |out| {
-                html::write_html(&self.report, &self.documents, &self.alignments, out)
-            })
-        })
-        .map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
+    /// Writes the report to `path` atomically (a temporary file renamed over it) in `format`:
+    /// `json`, `jsonl` or `html`, byte for byte as the CLI's `--format FORMAT -o PATH`.
+    fn write(&self, py: Python<'_>, path: PathBuf, format: &str) -> PyResult<()> {
+        let render = match format {
+            "json" => |s: &Self, out: &mut dyn Write| json::write_json(&s.report, out),
+            "jsonl" => |s: &Self, out: &mut dyn Write| json::write_jsonl(&s.report, out),
+            "html" => |s: &Self, out: &mut dyn Write| {
+                html::write_html(&s.report, &s.documents, &s.alignments, out)
+            },
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "format: {other:?} is not one of \"json\", \"jsonl\", \"html\""
+                )))
+            }
+        };
+        py.allow_threads(|| write_atomically(&path, |out| render(self, out)))
+            .map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
     }
 }
 

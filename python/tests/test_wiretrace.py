@@ -66,6 +66,17 @@ def test_scan_paths_gives_the_clis_report_with_parameters_on_a_synth_corpus(synt
     )
 
 
+def test_write_gives_the_files_the_cli_writes(synth_corpus, tmp_path):
+    report = wiretrace.scan_paths([synth_corpus])
+    for form in ["json", "jsonl", "html"]:
+        mine, theirs = tmp_path / f"py.{form}", tmp_path / f"cli.{form}"
+        report.write(mine, format=form)
+        cli("scan", str(synth_corpus), "--format", form, "-o", str(theirs))
+        assert mine.read_bytes() == theirs.read_bytes(), form
+    with pytest.raises(ValueError, match="format"):
+        report.write(tmp_path / "r.txt", format="text")
+
+
 def clusters_by_doc(report):
     """The clusters as sets of (doc, start, end), comparable across input kinds."""
     return sorted(

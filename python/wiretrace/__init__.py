@@ -127,7 +127,13 @@ class Report:
 
     def to_html(self, path: Union[str, os.PathLike]) -> None:
         """Writes the self-contained HTML page to `path` (atomically)."""
-        self._native.to_html(os.fspath(path))
+        self.write(path, format="html")
+
+    def write(self, path: Union[str, os.PathLike], format: str = "json") -> None:
+        """Writes the report to `path` (atomically) as `wiretrace scan --format FORMAT -o PATH`
+        does: ``"json"``, ``"jsonl"`` or ``"html"``. Faster than writing ``to_json()``'s
+        string: the text never becomes a Python object."""
+        self._native.write(os.fspath(path), format)
 
     def tables(self) -> Dict[str, Any]:
         """`documents`, `members` and `links` as pyarrow Tables: one row per document, per
