@@ -1202,6 +1202,25 @@ fn a_credit_line_in_an_unlisted_form_and_a_stock_phrase_link_no_unrelated_articl
 }
 
 #[test]
+fn two_stock_phrases_in_unrelated_articles_do_not_vouch_for_each_other() {
+    // Each short text alone links nothing; the two together were taken for a short story
+    // that 30 outlets copied, and every article was linked to every other.
+    let first = "The company did not immediately respond to a request for comment on Monday.";
+    let second =
+        "Officials did not say when the talks would resume or who would take part in them.";
+    let documents: Vec<Value> = (0..30)
+        .map(|i| {
+            let mut paragraphs = article(4000 + i, 3);
+            paragraphs.insert(1, first.to_string());
+            paragraphs.push(second.to_string());
+            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
+        })
+        .collect();
+    let report = scan_documents(&documents);
+    assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
+}
+
+#[test]
 fn a_stock_phrase_in_unrelated_articles_links_none_of_them() {
     let phrase = "The company did not immediately respond to a request for comment on Monday.";
     let documents: Vec<Value> = (0..40)

@@ -297,6 +297,19 @@ const SHORT_TEXT_WORDS: usize = 30;
 /// documents are less likely a coincidence than one.
 const CORROBORATING_WORDS: usize = 8;
 
+/// Most documents among which a short text vouches for another short text far from it (see
+/// `attribute_corroborated`): a small story's copies, or outlets sharing a lead and a
+/// quotation; past it, the two are taken for stock phrases.
+const FEW_HOLDERS: usize = 5;
+
+/// Most words between two short texts that stand next to each other (a paragraph break, a
+/// dateline): copies of a story carry its paragraphs side by side, however many copies.
+const NEIGHBOUR_GAP_WORDS: usize = 3;
+
+/// Longest gap, in bytes, that can hold [`NEIGHBOUR_GAP_WORDS`] words (so that far-apart
+/// spans are not counted word by word).
+const NEIGHBOUR_GAP_BYTES: usize = 200;
+
 /// Whether the two spans share at least half of the shorter one (two pieces of the same words,
 /// not neighbours whose boundaries miss by a word).
 fn mostly_overlaps(a: Span, b: Span) -> bool {
@@ -472,6 +485,19 @@ impl Context<'_> {
                 .iter()
                 .take_while(move |m| m.doc == d)
         };
+        // A short witness far from the text vouches for it only among a few documents: two short
+        // texts that many documents carry apart from each other, and share nothing else, are
+        // stock phrases (or a stock phrase and an unlisted credit line), not a story.
+        let mut short_witness_holders: FxHashMap<u32, usize> = FxHashMap::default();
+        if !quote {
+            for &d in &docs {
+                for &(c, _) in &self.corroborating_clusters_of[d as usize] {
+                    if c != index && self.cluster_words[c as usize] < SHORT_TEXT_WORDS {
+                        *short_witness_holders.entry(c).or_default() += 1;
+                    }
+                }
+            }
+        }
         let mut parent: Vec<u32> = (0..docs.len() as u32).collect();
         let mut first_holder: FxHashMap<u32, u32> = FxHashMap::default();
         for (i, &d) in docs.iter().enumerate() {
@@ -484,6 +510,11 @@ impl Context<'_> {
                                 self.cluster_words[c as usize] >= SHORT_TEXT_WORDS
                             } else {
                                 members_in(d).all(|m| !mostly_overlaps(m.span, span))
+                                    && (self.cluster_words[c as usize] >= SHORT_TEXT_WORDS
+                                        || short_witness_holders
+                                            .get(&c)
+                                            .is_some_and(|&n| n <= FEW_HOLDERS)
+                                        || members_in(d).any(|m| self.next_to(d, m.span, span)))
                             }
                     });
             for &(c, _) in witnesses {
@@ -564,6 +595,18 @@ impl Context<'_> {
             });
         }
         out
+    }
+
+    /// Whether two spans of document `d` stand next to each other: at most
+    /// [`NEIGHBOUR_GAP_WORDS`] words between them (a paragraph break, a dateline).
+    fn next_to(&self, d: u32, a: Span, b: Span) -> bool {
+        let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+        if second.start <= first.end {
+            return true;
+        }
+        let gap = Span::new(first.end, second.start);
+        gap.len() <= NEIGHBOUR_GAP_BYTES
+            && word_count(gap.slice(&self.documents[d as usize].text)) <= NEIGHBOUR_GAP_WORDS
     }
 
     /// Whether the member covers every paragraph it touches from start to end.
