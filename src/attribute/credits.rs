@@ -4,22 +4,31 @@
 //! [`Credit`]s found, each with its agency, kind and byte span, in text order.
 //!
 //! Kinds, each anchored at the start of a paragraph (or making up a whole short paragraph):
-//! - `dateline`: "SEOUL, April 28 (Reuters) -", "WASHINGTON (AP) —".
+//! - `dateline`: "SEOUL, April 28 (Reuters) -", "LONDON/PARIS, Dec. 7 (Reuters) -", "WASHINGTON
+//!   (AP) —", "MOSCOW, December 7. /TASS/.", "Madrid, 7 dic (EFE).-".
 //! - `contribution`: "The Associated Press contributed to this report.", "Reuters contributed
-//!   reporting.", "AP writer Jane Doe contributed.", "Reporting by AFP.", "Information from
-//!   Reuters was used in this report."; a line naming several agencies credits each.
+//!   reporting.", "AP writer Jane Doe contributed.", "Reporting by AFP.", "Additional reporting
+//!   by Reuters and AFP.", "Contributing: …", "Information from Reuters was used in this
+//!   report."; a line naming several agencies credits each.
 //! - `signoff`: "(Reporting by …; Editing by …)", credited to the agency whose house style it is
 //!   (`signoff: true` in the registry: Reuters).
-//! - `byline`: "By Jane Doe, Associated Press", "By Jane Doe | AP", "By REUTERS".
+//! - `byline`: "By Jane Doe, Associated Press", "By Jane Doe | AP", "By JOSH BOAK AP Economics
+//!   Writer", "By REUTERS".
 //! - `copyright`: "© 2025 The Associated Press", "Copyright Reuters".
 //! - `tagline`: a short paragraph of its own naming the agency: "— AFP", "Source: Reuters",
-//!   "(AP)", "With AFP", "Distributed by The Associated Press", "This article was originally
-//!   published by Reuters", "Reuters" alone; several agencies ("dpa/AFP") credit each.
+//!   "(AP)", "With AFP", "Avec AFP", "Mit Material von dpa", "Distributed by The Associated
+//!   Press", "This article was originally published by Reuters", "Reuters" alone; several
+//!   agencies ("dpa/AFP") credit each; and any short line that is little but agencies' names
+//!   and credit words ("Agency material in this report: AFP and UPI").
 //!
-//! Not credits: photo and image credits ("(Sputnik/… via REUTERS)", "Photo: EPA-EFE/…",
-//! "Image credits: …") — a paragraph that looks like one is skipped — and a wire named as a
-//! source inside a sentence ("a spokesperson told Reuters", "according to KCNA"), which no
-//! anchored pattern matches.
+//! A credit run into the end of a paragraph of text is found too: a dash or bracketed agency
+//! ("… he said. — AFP", "… (AP)": `tagline`), or a last sentence that is a contribution line or
+//! sign-off ("… he said. Reuters contributed to this report.").
+//!
+//! Not credits: photo, image, graphic and video credits ("(Sputnik/… via REUTERS)", "Photo:
+//! EPA-EFE/…", "Image credits: …", "REUTERS/Stringer", "Reuters Graphics") — a paragraph that
+//! looks like one is skipped — and a wire named as a source inside a sentence ("a spokesperson
+//! told Reuters", "according to KCNA"), which no anchored pattern matches.
 
 use regex::Regex;
 use serde::Serialize;
