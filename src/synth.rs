@@ -559,6 +559,14 @@ impl Piece {
             ..Piece::new(text, SegmentKind::Wire)
         }
     }
+
+    /// A credit line crediting each of `agencies`, as a credit of `kind`.
+    fn credit(text: String, agencies: Vec<&'static str>, kind: &'static str) -> Piece {
+        Piece {
+            credit: Some((agencies, kind)),
+            ..Piece::new(text, SegmentKind::Credit)
+        }
+    }
 }
 
 /// A document being assembled: paragraphs, each of one or more pieces (joined by a space).
@@ -585,20 +593,15 @@ impl Draft {
 
     /// A credit line as its own paragraph, crediting each of `agencies`.
     fn push_credit(&mut self, text: String, agencies: Vec<&'static str>, kind: &'static str) {
-        self.paragraphs.push(vec![Piece {
-            credit: Some((agencies, kind)),
-            ..Piece::new(text, SegmentKind::Credit)
-        }]);
+        self.paragraphs
+            .push(vec![Piece::credit(text, agencies, kind)]);
     }
 
     /// A credit line run into the end of the last paragraph ("… he said. — AFP"), or its own
     /// paragraph when there is none or it does not end a sentence (outlets run a credit into a
     /// sentence's end, not a heading's).
     fn append_credit(&mut self, text: String, agencies: Vec<&'static str>, kind: &'static str) {
-        let piece = Piece {
-            credit: Some((agencies, kind)),
-            ..Piece::new(text, SegmentKind::Credit)
-        };
+        let piece = Piece::credit(text, agencies, kind);
         let ends_sentence = |pieces: &Vec<Piece>| {
             pieces
                 .last()

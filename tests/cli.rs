@@ -1170,13 +1170,9 @@ fn documents_crediting(report: &Report, agency: &str) -> usize {
 fn a_credit_line_naming_two_agencies_never_forms_a_wire_cluster() {
     let line = "Reuters and Agence France-Presse contributed to this report from the capital \
                 and from the border region on Monday.";
-    let documents: Vec<Value> = (0..30)
-        .map(|i| {
-            let mut paragraphs = article(1000 + i, 2);
-            paragraphs.push(line.to_string());
-            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
-        })
-        .collect();
+    let documents = unrelated_articles(1000, 30, 2, |paragraphs| {
+        paragraphs.push(line.to_string());
+    });
     let report = scan_documents(&documents);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
 }
@@ -1188,14 +1184,10 @@ fn a_credit_line_in_an_unlisted_form_and_a_stock_phrase_link_no_unrelated_articl
     let phrase = "The company did not immediately respond to a request for comment on Monday.";
     let line =
         "Agency material in this report: Agence France-Presse and United Press International";
-    let documents: Vec<Value> = (0..30)
-        .map(|i| {
-            let mut paragraphs = article(3000 + i, 3);
-            paragraphs.insert(1, phrase.to_string());
-            paragraphs.push(line.to_string());
-            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
-        })
-        .collect();
+    let documents = unrelated_articles(3000, 30, 3, |paragraphs| {
+        paragraphs.insert(1, phrase.to_string());
+        paragraphs.push(line.to_string());
+    });
     let report = scan_documents(&documents);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
     assert_eq!(documents_crediting(&report, "UPI"), 30);
@@ -1208,14 +1200,10 @@ fn two_stock_phrases_in_unrelated_articles_do_not_vouch_for_each_other() {
     let first = "The company did not immediately respond to a request for comment on Monday.";
     let second =
         "Officials did not say when the talks would resume or who would take part in them.";
-    let documents: Vec<Value> = (0..30)
-        .map(|i| {
-            let mut paragraphs = article(4000 + i, 3);
-            paragraphs.insert(1, first.to_string());
-            paragraphs.push(second.to_string());
-            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
-        })
-        .collect();
+    let documents = unrelated_articles(4000, 30, 3, |paragraphs| {
+        paragraphs.insert(1, first.to_string());
+        paragraphs.push(second.to_string());
+    });
     let report = scan_documents(&documents);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
 }
@@ -1223,15 +1211,28 @@ fn two_stock_phrases_in_unrelated_articles_do_not_vouch_for_each_other() {
 #[test]
 fn a_stock_phrase_in_unrelated_articles_links_none_of_them() {
     let phrase = "The company did not immediately respond to a request for comment on Monday.";
-    let documents: Vec<Value> = (0..40)
-        .map(|i| {
-            let mut paragraphs = article(2000 + i, 3);
-            paragraphs.insert(1, phrase.to_string());
-            document(&format!("doc{i}"), &format!("Outlet {i}"), &paragraphs)
-        })
-        .collect();
+    let documents = unrelated_articles(2000, 40, 3, |paragraphs| {
+        paragraphs.insert(1, phrase.to_string());
+    });
     let report = scan_documents(&documents);
     assert_eq!(linked_pairs(&report), Vec::<(String, String)>::new());
+}
+
+/// `count` unrelated articles (`doc0`… from `Outlet 0`…) of `paragraphs` paragraphs each
+/// (`article(seed + i, …)`), each changed by `edit` (a shared line added, say).
+fn unrelated_articles(
+    seed: u64,
+    count: u64,
+    paragraphs: usize,
+    edit: impl Fn(&mut Vec<String>),
+) -> Vec<Value> {
+    (0..count)
+        .map(|i| {
+            let mut text = article(seed + i, paragraphs);
+            edit(&mut text);
+            document(&format!("doc{i}"), &format!("Outlet {i}"), &text)
+        })
+        .collect()
 }
 
 /// `count` unrelated articles (`doc0`, `doc1`, …) of three paragraphs that use `phrase` as a

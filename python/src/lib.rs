@@ -35,33 +35,21 @@ struct ScanReport {
 impl ScanReport {
     /// The report as the CLI's `--format json` writes it.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        py.allow_threads(|| {
-            let mut out = Vec::new();
-            json::write_json(&self.report, &mut out).map_err(|e| e.to_string())?;
-            String::from_utf8(out).map_err(|e| e.to_string())
-        })
-        .map_err(PyValueError::new_err)
+        self.render_to_string(py, ScanReport::write_json)
     }
 
     /// The report as the CLI's `--format jsonl` writes it.
     fn to_jsonl(&self, py: Python<'_>) -> PyResult<String> {
-        py.allow_threads(|| {
-            let mut out = Vec::new();
-            json::write_jsonl(&self.report, &mut out).map_err(|e| e.to_string())?;
-            String::from_utf8(out).map_err(|e| e.to_string())
-        })
-        .map_err(PyValueError::new_err)
+        self.render_to_string(py, ScanReport::write_jsonl)
     }
 
     /// Writes the report to `path` atomically (a temporary file renamed over it) in `format`:
     /// `json`, `jsonl` or `html`, byte for byte as the CLI's `--format FORMAT -o PATH`.
     fn write(&self, py: Python<'_>, path: PathBuf, format: &str) -> PyResult<()> {
-        let render = match format {
-            "json" => |s: &Self, out: &mut dyn Write| json::write_json(&s.report, out),
-            "jsonl" => |s: &Self, out: &mut dyn Write| json::write_jsonl(&s.report, out),
-            "html" => |s: &Self, out: &mut dyn Write| {
-                html::write_html(&s.report, &s.documents, &s.alignments, out)
-            },
+        let render: Renderer = match format {
+            "json" => ScanReport::write_json,
+            "jsonl" => ScanReport::write_jsonl,
+            "html" => ScanReport::write_html,
             other => {
                 return Err(PyValueError::new_err(format!(
                     "format: {other:?} is not one of \"json\", \"jsonl\", \"html\""
@@ -70,6 +58,33 @@ impl ScanReport {
         };
         py.allow_threads(|| write_atomically(&path, |out| render(self, out)))
             .map_err(|e| PyOSError::new_err(format!("{}: {e}", path.display())))
+    }
+}
+
+/// Writes a [`ScanReport`] in one of the CLI's formats.
+type Renderer = fn(&ScanReport, &mut dyn Write) -> std::io::Result<()>;
+
+impl ScanReport {
+    fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        json::write_json(&self.report, out)
+    }
+
+    fn write_jsonl(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        json::write_jsonl(&self.report, out)
+    }
+
+    fn write_html(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        html::write_html(&self.report, &self.documents, &self.alignments, out)
+    }
+
+    /// The report rendered into a string, without the GIL.
+    fn render_to_string(&self, py: Python<'_>, render: Renderer) -> PyResult<String> {
+        py.allow_threads(|| {
+            let mut out = Vec::new();
+            render(self, &mut out).map_err(|e| e.to_string())?;
+            String::from_utf8(out).map_err(|e| e.to_string())
+        })
+        .map_err(PyValueError::new_err)
     }
 }
 
