@@ -105,8 +105,18 @@ pub struct CreditPatterns {
     /// Words a contribution line cannot do without: a cheap literal search that spares most
     /// paragraphs the full pattern.
     contribution_words: Regex,
+    /// Words a sign-off cannot do without ("Editing by", "Edited by", in any case).
+    signoff_words: Regex,
     /// Any agency's name, for the second and later agencies of a contribution line.
     agency_name: Regex,
+    /// Any agency's name anywhere, word boundaries or not: every pattern but the sign-off's
+    /// needs one, and without word boundaries this runs as a DFA on any text (a Unicode `\b`
+    /// sends a search on non-ASCII text to a slower engine), so it spares most paragraphs
+    /// every other search.
+    agency_anywhere: Regex,
+    /// Words or a slash that a photo credit cannot do without: spares a paragraph of text
+    /// the full photo pattern.
+    photo_words: Regex,
     /// A line of agency names alone ("dpa/AFP"), which the photo rule's "/AFP" must not take
     /// for a photographer's credit.
     agency_list: Regex,
@@ -256,7 +266,10 @@ impl CreditPatterns {
                 r"(?i)\b(?:graphics?|infographic|illustration|video|tv)\b".to_string(),
             )?,
             contribution_words: build(r"(?i-u)contribut|reporting|used in this".to_string())?,
+            signoff_words: build(r"(?i-u)edit(?:ing|ed) by".to_string())?,
             agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
+            agency_anywhere: build(format!(r"(?i)(?:{aliases})"))?,
+            photo_words: build(r"(?i)via|photo|image|getty|epa-efe|/".to_string())?,
             agency_list: build(format!(
                 r"(?i)^\(?\s*(?:{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:{aliases}))+\s*\)?\.?$"
             ))?,
@@ -294,10 +307,10 @@ impl<'r> CreditDetector<'r> {
                     });
                 }
             };
+            // Every form but the sign-off names an agency: most paragraphs name none.
+            let names_agency = self.patterns.agency_anywhere.is_match(p);
             let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
-            if let Some(caps) = early
-                .iter()
-                .any(|&b| b == b'(' || b == b'/')
+            if let Some(caps) = (names_agency && early.iter().any(|&b| b == b'(' || b == b'/'))
                 .then(|| self.patterns.dateline.captures(p))
                 .flatten()
             {
@@ -312,10 +325,7 @@ impl<'r> CreditDetector<'r> {
             }
             // A contribution or tag line may stand in parentheses: "(With reporting by AFP)".
             let (line, line_at) = unwrap_parentheses(p);
-            if let Some(whole) = self
-                .patterns
-                .contribution_words
-                .is_match(line)
+            if let Some(whole) = (names_agency && self.patterns.contribution_words.is_match(line))
                 .then(|| self.patterns.contribution.find(line))
                 .flatten()
             {
@@ -335,7 +345,7 @@ impl<'r> CreditDetector<'r> {
                     found(&mut credits, CreditKind::Signoff, agency, paragraph);
                 }
             }
-            if p.len() <= SHORT_LINE {
+            if names_agency && p.len() <= SHORT_LINE {
                 if let Some(caps) = self.patterns.byline.captures(p) {
                     found(&mut credits, CreditKind::Byline, &caps["agency"], paragraph);
                 }
@@ -356,7 +366,7 @@ impl<'r> CreditDetector<'r> {
                     );
                 }
             }
-            if credits.len() == before && p.len() <= SHORT_LINE {
+            if names_agency && credits.len() == before && p.len() <= SHORT_LINE {
                 // A short line in a form not listed above that is little but agencies' names
                 // ("Agency material in this report: AFP and UPI"): a credit all the same.
                 for agency in self.agency_line(p) {
@@ -377,7 +387,7 @@ impl<'r> CreditDetector<'r> {
             if credits.len() == before {
                 // Run into a paragraph of text, only the credit's own words are checked: the
                 // story may well speak of a video or a photograph.
-                for (kind, agency, start, end) in self.trailing(p) {
+                for (kind, agency, start, end) in self.trailing(p, names_agency) {
                     if !self.is_picture_credit(&p[start..end], true) {
                         found(&mut credits, kind, agency, at(start, end));
                     }
@@ -391,7 +401,7 @@ impl<'r> CreditDetector<'r> {
     /// "REUTERS/Stringer", and with `media` "Reuters Graphics" on a short line); a list of
     /// agencies ("dpa/AFP") is not one.
     fn is_picture_credit(&self, line: &str, media: bool) -> bool {
-        (self.patterns.photo.is_match(line)
+        ((self.patterns.photo_words.is_match(line) && self.patterns.photo.is_match(line))
             || (media && line.len() <= SHORT_LINE && self.patterns.media.is_match(line)))
             && !self.patterns.agency_list.is_match(line)
     }
@@ -399,7 +409,12 @@ impl<'r> CreditDetector<'r> {
     /// A credit run into the end of a paragraph of text: a dash or parenthesised tag ("… he
     /// said. — AFP"), or a last sentence that is a contribution line or sign-off ("… he said.
     /// Reuters contributed to this report."): kind, agency and byte range in `paragraph`.
-    fn trailing(&self, paragraph: &str) -> Vec<(CreditKind, &'r str, usize, usize)> {
+    /// Without `names_agency` (no agency's name anywhere in it), only a sign-off can be found.
+    fn trailing(
+        &self,
+        paragraph: &str,
+        names_agency: bool,
+    ) -> Vec<(CreditKind, &'r str, usize, usize)> {
         let window = |reach: usize| {
             let mut start = paragraph.len().saturating_sub(reach);
             while !paragraph.is_char_boundary(start) {
@@ -409,10 +424,7 @@ impl<'r> CreditDetector<'r> {
         };
         // Cheap literal checks first: most paragraphs end with no agency's name near.
         let (tag_start, tag_window) = window(TRAILING_TAG_REACH);
-        if let Some(credit) = self
-            .patterns
-            .agency_name
-            .is_match(tag_window)
+        if let Some(credit) = (names_agency && self.patterns.agency_name.is_match(tag_window))
             .then(|| self.patterns.trailing_tag.captures(tag_window))
             .flatten()
             .and_then(|caps| caps.name("credit"))
@@ -425,11 +437,15 @@ impl<'r> CreditDetector<'r> {
                 .collect();
         }
         let (tail_start, tail) = window(TRAILING_REACH);
-        let Some(sentence) = (self.patterns.contribution_words.is_match(tail)
-            || tail.contains("diting by"))
-        .then(|| self.patterns.last_sentence.captures(tail))
-        .flatten()
-        .and_then(|caps| caps.name("sentence")) else {
+        let may_be_signoff =
+            self.patterns.signoff_agency.is_some() && self.patterns.signoff_words.is_match(tail);
+        let may_be_credit =
+            may_be_signoff || (names_agency && self.patterns.contribution_words.is_match(tail));
+        let Some(sentence) = may_be_credit
+            .then(|| self.patterns.last_sentence.captures(tail))
+            .flatten()
+            .and_then(|caps| caps.name("sentence"))
+        else {
             return Vec::new();
         };
         let (start, end) = (tail_start + sentence.start(), tail_start + sentence.end());
@@ -890,6 +906,19 @@ mod tests {
                 "Reuters",
                 "signoff",
                 "(Reporting by Jane Doe; Editing by Alex Poe)",
+            ),
+            // No agency named anywhere, "Edited" capitalised: still the house sign-off.
+            (
+                " (Reporting by Jane Doe; Edited by Alex Poe)",
+                "Reuters",
+                "signoff",
+                "(Reporting by Jane Doe; Edited by Alex Poe)",
+            ),
+            (
+                " (Writing by Jane Doe, EDITING BY Alex Poe)",
+                "Reuters",
+                "signoff",
+                "(Writing by Jane Doe, EDITING BY Alex Poe)",
             ),
         ] {
             let text = format!("{body}{tail}");
