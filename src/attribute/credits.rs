@@ -109,10 +109,10 @@ pub struct CreditPatterns {
     signoff_words: Regex,
     /// Any agency's name, for the second and later agencies of a contribution line.
     agency_name: Regex,
-    /// Any agency's name anywhere, word boundaries or not: every pattern but the sign-off's
-    /// needs one, and without word boundaries this runs as a DFA on any text (a Unicode `\b`
-    /// sends a search on non-ASCII text to a slower engine), so it spares most paragraphs
-    /// every other search.
+    /// Any agency's name as a word of its own, anywhere: every pattern but the sign-off's
+    /// needs one, so this spares most paragraphs every other search. Written without `\b`
+    /// (a Unicode word boundary sends a search on non-ASCII text to a slower engine), it
+    /// runs as a DFA on any text.
     agency_anywhere: Regex,
     /// Words or a slash that a photo credit cannot do without: spares a paragraph of text
     /// the full photo pattern.
@@ -213,6 +213,24 @@ impl CreditPatterns {
             .map(regex::escape)
             .collect::<Vec<_>>()
             .join("|");
+        // The same, each name that starts with a word character preceded by a word boundary:
+        // for the forms whose words before the name could otherwise run into it
+        // ("WithAFP", "CopyrightReuters" are no credits).
+        let word_start = Regex::new(r"^\w").expect("a valid pattern");
+        let word_end = Regex::new(r"\w$").expect("a valid pattern");
+        let bounded = |left: &str, right: &str| {
+            registry
+                .aliases_longest_first()
+                .into_iter()
+                .map(|alias| {
+                    let left = if word_start.is_match(alias) { left } else { "" };
+                    let right = if word_end.is_match(alias) { right } else { "" };
+                    format!("{left}{}{right}", regex::escape(alias))
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let word_aliases = bounded(r"\b", "");
         let build = |pattern: String| {
             regex::RegexBuilder::new(&pattern)
                 .size_limit(PATTERN_SIZE_LIMIT)
@@ -236,7 +254,7 @@ impl CreditPatterns {
                 r"(?i)^by\s+(?:[^,|\n]{{1,60}}?(?:,|\s+\||\s+[-—–])\s*|[^,\n]{{1,60}}?\s+(?:of|for)\s+|(?-i:\p{{Lu}}[\p{{Lu}}\p{{M}}.'’-]*\s+){{1,4}})?(?:the\s+)?(?P<agency>{aliases})(?:\s+(?:[\p{{L}}-]+\s+){{0,2}}(?:writer|correspondent|reporter|editor)s?|\s+staff(?:\s+writers?)?)?\.?$"
             ))?,
             tagline: build(format!(
-                r"(?i)^(?:[-—–]+\s*)?(?:(?:{lead})\s*)?(?:the\s+)?(?P<agency>{aliases}){more}(?:\s+(?:reports|dispatches|wires?))?\.?$",
+                r"(?i)^(?:[-—–]+\s*)?(?:(?:{lead})\s*)?(?:the\s+)?(?P<agency>{word_aliases}){more}(?:\s+(?:reports|dispatches|wires?))?\.?$",
                 lead = [
                     r"sources?\s*:",
                     r"with(?:\s+(?:reporting|material|information)\s+from)?",
@@ -252,7 +270,7 @@ impl CreditPatterns {
                 .join("|"),
             ))?,
             copyright: build(format!(
-                r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{aliases})\b|\b(?P<agency2>{aliases})\s+trust\s+principles\b"
+                r"(?i)(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?:the\s+)?(?P<agency>{word_aliases})\b|\b(?P<agency2>{aliases})\s+trust\s+principles\b"
             ))?,
             signoff: build(
                 r"^\(?\s*(?:Additional reporting|Reporting|Writing|Compiled) (?i:by) [^()]{2,400}?[;,]\s*(?:[^()]{0,300}?[;,]\s*)?(?i:editing|edited) (?i:by) [^()]{2,200}\)?\.?$"
@@ -268,7 +286,13 @@ impl CreditPatterns {
             contribution_words: build(r"(?i-u)contribut|reporting|used in this".to_string())?,
             signoff_words: build(r"(?i-u)edit(?:ing|ed) by".to_string())?,
             agency_name: build(format!(r"(?i)\b(?:{aliases})\b"))?,
-            agency_anywhere: build(format!(r"(?i)(?:{aliases})"))?,
+            // Each name with the text's edge or a character that is not an ASCII letter,
+            // digit or underscore on either side: all that a word boundary can stand
+            // between (a class of all Unicode's word characters makes the DFA give up).
+            agency_anywhere: build(format!(
+                "(?i){}",
+                bounded(r"(?:^|[^0-9A-Za-z_])", r"(?:[^0-9A-Za-z_]|$)")
+            ))?,
             photo_words: build(r"(?i)via|photo|image|getty|epa-efe|/".to_string())?,
             agency_list: build(format!(
                 r"(?i)^\(?\s*(?:{aliases})(?:\s*(?:/|,|&|\band\b)\s*(?:{aliases}))+\s*\)?\.?$"
@@ -870,6 +894,11 @@ mod tests {
             "FILE PHOTO: A man walks past. REUTERS/Jane Doe/File Photo",
             "Jane Doe/AFP/Getty",
             "By Monday the talks had moved to Reuters",
+            // An agency's name is a word of its own: not the end of another word.
+            "CopyrightReuters",
+            "©2026Reuters",
+            "Comap.",
+            "Perhaps.",
         ] {
             assert!(credits(line).is_empty(), "{line}: {:?}", credits(line));
         }
