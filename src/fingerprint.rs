@@ -62,6 +62,18 @@ pub struct DocumentFingerprint {
     pub(crate) set_ends: Vec<u32>,
 }
 
+impl DocumentFingerprint {
+    /// The compact shingle set (sorted, deduplicated) of node `local` (the paragraph
+    /// `nodes[local]`), as verification compares them.
+    pub fn shingle_set(&self, local: usize) -> &[u32] {
+        let start = match local {
+            0 => 0,
+            _ => self.set_ends[local - 1] as usize,
+        };
+        &self.shingles[start..self.set_ends[local] as usize]
+    }
+}
+
 /// A corpus's fingerprints taken apart: each document's paragraphs and word numbers, and the
 /// fingerprints of its nodes until [`CorpusFingerprints::matching_nodes`] picks those that match.
 pub struct CorpusFingerprints {

@@ -19,8 +19,8 @@ use std::time::Instant;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::{self, AlignStats, Alignment};
-use crate::attribute::{self, Attribution, Registry};
-use crate::boilerplate::find_boilerplate;
+use crate::attribute::{self, Attribution, Credit, Registry};
+use crate::boilerplate::{find_boilerplate, Boilerplate};
 use crate::cluster::{self, Cluster, ClusterStats, SpanCluster};
 use crate::doc::{Document, Paragraph, Span};
 use crate::fingerprint::{
@@ -185,26 +185,8 @@ pub fn scan_with_fingerprints(
         Stage::Candidates,
         0,
         || {
-            let paragraphs = &corpus.paragraphs;
-            let verdicts = options.prior.map(|prior| &prior.boilerplate);
-            let mut boilerplate = find_boilerplate(documents, paragraphs, verdicts);
-            if options
-                .prior
-                .is_some_and(|p| p.boilerplate_grouped_elsewhere)
-            {
-                boilerplate.clusters.clear();
-            }
-            let credits = attribute::find_credits(documents, paragraphs, options.agencies);
-            let excluded = excluded_paragraphs(&boilerplate.marks, paragraphs, &credits);
-            if params.align.enabled {
-                mask_for_alignment(
-                    &mut corpus.words,
-                    documents,
-                    paragraphs,
-                    &excluded,
-                    &credits,
-                );
-            }
+            let (boilerplate, credits, excluded) =
+                exclusions(documents, &mut corpus, params, options);
             let mut matching = corpus.matching_nodes(&excluded, params.bands);
             let keys = std::mem::take(&mut matching.band_keys);
             let candidates =
@@ -336,6 +318,78 @@ pub fn scan_with_fingerprints(
         attribution,
         stats,
     }
+}
+
+/// Boilerplate, credits and the paragraphs they keep out of matching; with alignment on,
+/// their words are masked in `corpus.words` too.
+fn exclusions(
+    documents: &[Document],
+    corpus: &mut CorpusFingerprints,
+    params: &Params,
+    options: ScanOptions<'_>,
+) -> (Boilerplate, Vec<Vec<Credit>>, Vec<Vec<bool>>) {
+    let paragraphs = &corpus.paragraphs;
+    let verdicts = options.prior.map(|prior| &prior.boilerplate);
+    let mut boilerplate = find_boilerplate(documents, paragraphs, verdicts);
+    if options
+        .prior
+        .is_some_and(|p| p.boilerplate_grouped_elsewhere)
+    {
+        boilerplate.clusters.clear();
+    }
+    let credits = attribute::find_credits(documents, paragraphs, options.agencies);
+    let excluded = excluded_paragraphs(&boilerplate.marks, paragraphs, &credits);
+    if params.align.enabled {
+        mask_for_alignment(
+            &mut corpus.words,
+            documents,
+            paragraphs,
+            &excluded,
+            &credits,
+        );
+    }
+    (boilerplate, credits, excluded)
+}
+
+/// The alignment stage alone, for the document pairs `pairs` (indices into `documents`): the
+/// passages a scan of `documents` finds between each pair, for a distributed scan that
+/// proposes pairs by joining anchors itself. With `options.prior` holding the corpus-wide
+/// boilerplate verdicts and capped anchors, a pair's passages are those of a scan of the
+/// whole corpus, whatever other documents `documents` holds.
+pub fn align_document_pairs(
+    documents: &[Document],
+    pairs: &[(u32, u32)],
+    params: &Params,
+    options: ScanOptions<'_>,
+) -> Vec<Alignment> {
+    if !params.align.enabled {
+        return Vec::new();
+    }
+    let normalizers = NormalizerPool::new(params.language);
+    let fingerprints = fingerprint_all(documents, params, &normalizers, &|_| {});
+    let vocabulary = normalizers.vocabulary();
+    let mut corpus = CorpusFingerprints::new(fingerprints);
+    exclusions(documents, &mut corpus, params, options);
+    let only: FxHashSet<(u32, u32)> = pairs.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
+    let no_capped = FxHashSet::default();
+    let capped = options
+        .prior
+        .map_or(&no_capped, |prior| &prior.capped_anchors);
+    let paragraphs = &corpus.paragraphs;
+    let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
+        let doc = doc as usize;
+        token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
+    };
+    let (alignments, _) = align::align_corpus_pairs(
+        &corpus.words,
+        &vocabulary.token_ids(),
+        &params.align,
+        options.keep_alignment_ops,
+        capped,
+        Some(&only),
+        &locate,
+    );
+    alignments
 }
 
 /// Runs one stage: tells `progress` that `stage` starts (with `total` units, 0 when unknown),

@@ -26,6 +26,12 @@ impl Similarity {
     pub fn max_containment(&self) -> f64 {
         self.containment_a_in_b.max(self.containment_b_in_a)
     }
+
+    /// Whether two paragraphs this similar are linked: Jaccard at `threshold` or above, or
+    /// the smaller contained in the larger at `containment` or above.
+    pub fn links(&self, threshold: f64, containment: f64) -> bool {
+        self.jaccard >= threshold || self.max_containment() >= containment
+    }
 }
 
 /// Size of the intersection of two sorted slices: of two sets when they are deduplicated, of
@@ -80,9 +86,9 @@ pub fn verify(
         .par_iter()
         .filter_map(|&(a, b)| {
             let similarity = similarity(shingles.get(a), shingles.get(b));
-            let linked =
-                similarity.jaccard >= threshold || similarity.max_containment() >= containment;
-            linked.then_some(VerifiedPair { a, b, similarity })
+            similarity
+                .links(threshold, containment)
+                .then_some(VerifiedPair { a, b, similarity })
         })
         .collect()
 }

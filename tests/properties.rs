@@ -138,6 +138,31 @@ proptest! {
     }
 
     #[test]
+    fn the_alignment_stage_alone_finds_the_passages_a_scan_finds(
+        texts in related_articles(),
+        keep in prop::collection::vec(any::<bool>(), 15),
+    ) {
+        let documents = corpus_from(&texts);
+        let params = Params::default().validated().unwrap();
+        let options = ScanOptions { keep_alignment_ops: false, ..ScanOptions::default() };
+        let scanned = pipeline::scan_with(&documents, &params, options, &|_| {}).alignments;
+        // Every pair, or some of them: each pair's passages, as the whole scan found them.
+        let n = documents.len() as u32;
+        let all: Vec<(u32, u32)> = (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect();
+        let some: Vec<(u32, u32)> =
+            all.iter().zip(keep.iter().cycle()).filter(|(_, &k)| k).map(|(&p, _)| p).collect();
+        for pairs in [all, some] {
+            let staged = pipeline::align_document_pairs(&documents, &pairs, &params, options);
+            let expected: Vec<_> = scanned
+                .iter()
+                .filter(|a| pairs.contains(&(a.a, a.b)))
+                .cloned()
+                .collect();
+            prop_assert_eq!(staged, expected);
+        }
+    }
+
+    #[test]
     fn an_index_add_then_query_links_what_one_scan_links(
         texts in related_articles(),
         split in 1usize..5,

@@ -349,7 +349,7 @@ fn scan_paths(py: Python<'_>, paths: Vec<PathBuf>, params: &str) -> PyResult<Sca
 type FingerprintRows = (ParagraphRows, (Vec<String>, Vec<u64>));
 
 /// Paragraph rows as columns: document id, index, start, end, tokens, key, fingerprinted,
-/// band keys.
+/// band keys, compact shingle set.
 type ParagraphRows = (
     Vec<String>,
     Vec<u32>,
@@ -358,6 +358,7 @@ type ParagraphRows = (
     Vec<u32>,
     Vec<u64>,
     Vec<bool>,
+    Vec<Vec<u32>>,
     Vec<Vec<u32>>,
 );
 
@@ -381,12 +382,15 @@ fn fingerprint_columns(
         for (position, (doc, fp)) in documents.iter().zip(&fingerprints).enumerate() {
             let mut node = fp.nodes.iter().enumerate().peekable();
             for (index, paragraph) in fp.paragraphs.iter().enumerate() {
-                let band_keys = match node.peek() {
+                let (band_keys, shingles) = match node.peek() {
                     Some(&(local, &p)) if p as usize == index => {
                         node.next();
-                        fp.band_keys[local * params.bands..][..params.bands].to_vec()
+                        (
+                            fp.band_keys[local * params.bands..][..params.bands].to_vec(),
+                            fp.shingle_set(local).to_vec(),
+                        )
                     }
-                    _ => Vec::new(),
+                    _ => Default::default(),
                 };
                 paragraphs.0.push(doc.id.clone());
                 paragraphs.1.push(index as u32);
@@ -396,6 +400,7 @@ fn fingerprint_columns(
                 paragraphs.5.push(paragraph.key);
                 paragraphs.6.push(paragraph.fingerprinted);
                 paragraphs.7.push(band_keys);
+                paragraphs.8.push(shingles);
             }
             if params.align.enabled {
                 wiretrace::align::anchor_ids(&fp.words, &token_ids, position as u32, &mut ids);
@@ -413,6 +418,114 @@ fn fingerprint_columns(
             }
         }
         (paragraphs, anchors)
+    }))
+}
+
+/// Verification of candidate paragraph pairs from their compact shingle sets (stage 2 of a
+/// distributed scan): per pair, Jaccard, containment of the left in the right and of the
+/// right in the left, and whether the scan links them.
+#[pyfunction]
+fn verify_pairs(
+    py: Python<'_>,
+    left: Vec<Vec<u32>>,
+    right: Vec<Vec<u32>>,
+    params: &str,
+) -> PyResult<VerdictRows> {
+    let params = params_from(params)?;
+    if left.len() != right.len() {
+        return Err(PyValueError::new_err(format!(
+            "left has {} shingle sets and right {}: one of each per pair",
+            left.len(),
+            right.len()
+        )));
+    }
+    Ok(py.allow_threads(|| {
+        let mut out = VerdictRows::default();
+        for (a, b) in left.iter().zip(&right) {
+            // Sets as fingerprinting makes them: sorted and deduplicated.
+            let (a, b) = (sorted_set(a), sorted_set(b));
+            let similarity = wiretrace::verify::similarity(&a, &b);
+            out.0.push(similarity.jaccard);
+            out.1.push(similarity.containment_a_in_b);
+            out.2.push(similarity.containment_b_in_a);
+            out.3
+                .push(similarity.links(params.threshold, params.containment));
+        }
+        out
+    }))
+}
+
+/// Verdict rows as columns: Jaccard, containment of the left in the right, of the right in
+/// the left, linked.
+type VerdictRows = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<bool>);
+
+/// `set` sorted and deduplicated (a copy only when it is not already).
+fn sorted_set(set: &[u32]) -> std::borrow::Cow<'_, [u32]> {
+    if set.windows(2).all(|w| w[0] < w[1]) {
+        std::borrow::Cow::Borrowed(set)
+    } else {
+        let mut owned = set.to_vec();
+        owned.sort_unstable();
+        owned.dedup();
+        std::borrow::Cow::Owned(owned)
+    }
+}
+
+/// Passage rows: positions of the two documents, both byte ranges, matching tokens,
+/// alignment columns, score.
+type PassageRows = (
+    Vec<u32>,
+    Vec<u32>,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<u32>,
+    Vec<u32>,
+    Vec<i32>,
+);
+
+/// The alignment stage on listed document pairs (positions in the batch), with the corpus-wide
+/// boilerplate verdicts and capped anchors: each pair's passages as a scan finds them.
+#[pyfunction]
+fn align_pairs(
+    py: Python<'_>,
+    columns: Columns,
+    params: &str,
+    pairs: Vec<(u32, u32)>,
+    boilerplate: Vec<(u64, bool)>,
+    capped_anchors: Vec<u64>,
+) -> PyResult<PassageRows> {
+    let params = params_from(params)?;
+    let documents = documents_from(columns)?;
+    let n = documents.len() as u32;
+    if let Some(&(a, b)) = pairs.iter().find(|&&(a, b)| a >= n || b >= n || a == b) {
+        return Err(PyValueError::new_err(format!(
+            "pair ({a}, {b}) is not two different positions among the {n} documents"
+        )));
+    }
+    Ok(py.allow_threads(|| {
+        let prior = corpus_prior(boilerplate, capped_anchors);
+        let options = wiretrace::ScanOptions {
+            prior: Some(&prior),
+            keep_alignment_ops: false,
+            ..wiretrace::ScanOptions::default()
+        };
+        let alignments =
+            wiretrace::pipeline::align_document_pairs(&documents, &pairs, &params, options);
+        let mut rows = PassageRows::default();
+        for a in alignments {
+            rows.0.push(a.a);
+            rows.1.push(a.b);
+            rows.2.push(a.span_a.start);
+            rows.3.push(a.span_a.end);
+            rows.4.push(a.span_b.start);
+            rows.5.push(a.span_b.end);
+            rows.6.push(a.matched);
+            rows.7.push(a.columns);
+            rows.8.push(a.score);
+        }
+        rows
     }))
 }
 
@@ -448,17 +561,27 @@ fn scan_component(
     let params = params_from(params)?;
     let documents = documents_from(columns)?;
     py.allow_threads(|| {
-        let prior = wiretrace::pipeline::Prior {
-            boilerplate: boilerplate.into_iter().collect(),
-            capped_anchors: capped_anchors.into_iter().collect(),
-            boilerplate_grouped_elsewhere: true,
-        };
+        let prior = corpus_prior(boilerplate, capped_anchors);
         let options = wiretrace::ScanOptions {
             prior: Some(&prior),
             ..wiretrace::ScanOptions::default()
         };
         interruptible(|progress| scan_and_report(documents, &[], &params, options, progress))
     })
+}
+
+/// What stage 2 decided over the whole corpus, for a stage run on part of it: boilerplate
+/// verdicts by paragraph key, the anchors too common corpus-wide, and the clusters of equal
+/// boilerplate paragraphs left to stage 2 (which sees every holder).
+fn corpus_prior(
+    boilerplate: Vec<(u64, bool)>,
+    capped_anchors: Vec<u64>,
+) -> wiretrace::pipeline::Prior {
+    wiretrace::pipeline::Prior {
+        boilerplate: boilerplate.into_iter().collect(),
+        capped_anchors: capped_anchors.into_iter().collect(),
+        boilerplate_grouped_elsewhere: true,
+    }
 }
 
 /// The passages two texts share, as `wiretrace compare --format json` reports them.
@@ -590,5 +713,7 @@ fn _wiretrace(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fingerprint_columns, m)?)?;
     m.add_function(wrap_pyfunction!(boilerplate_verdict, m)?)?;
     m.add_function(wrap_pyfunction!(scan_component, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(align_pairs, m)?)?;
     Ok(())
 }

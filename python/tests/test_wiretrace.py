@@ -248,3 +248,94 @@ def test_fingerprint_rows_cover_every_paragraph():
     assert all(r["band_keys"] == [] for r in rows if not r["fingerprinted"])
     assert tables["anchors"].num_rows > 0
     assert stages.fingerprint([{"id": "r", "text": text}], no_align=True)["anchors"].num_rows == 0
+
+
+def test_verify_and_align_stages_find_the_links_of_one_scan(synth_corpus):
+    """The pairwise stages, run on pairs an engine's joins propose (paragraphs sharing a band
+    key, documents sharing an anchor that is not capped), find every link the scan reports:
+    each fingerprinted paragraph link's pair is verified with the scan's Jaccard (shorter
+    paragraphs link by equal keys), and each passage link is a piece of a passage that
+    alignment finds for its pair, with the scan's identity."""
+    pytest.importorskip("pyarrow")
+    from itertools import combinations
+
+    from wiretrace import stages
+
+    rows = records(synth_corpus)
+    report = wiretrace.scan(rows).to_dict()
+    _, verdicts, capped, _ = stages.plan(rows)
+    tables = stages.fingerprint(rows)
+    paragraphs = tables["paragraphs"].to_pylist()
+    by_span = {(p["doc"], p["start"], p["end"]): p for p in paragraphs}
+
+    # Paragraph links: verify the pairs, as the scan did.
+    linked = []
+    for cluster in report["clusters"]:
+        members = cluster["members"]
+        for link in cluster.get("links", []):
+            if link["method"] != "paragraph":
+                continue
+            a, b = members[link["a"]], members[link["b"]]
+            left = by_span[(a["doc"], link["a_start"], link["a_end"])]
+            right = by_span[(b["doc"], link["b_start"], link["b_end"])]
+            if not (left["fingerprinted"] and right["fingerprinted"]):
+                # Too short to fingerprint: linked as exact copies, by equal paragraph keys.
+                assert left["key"] == right["key"]
+                continue
+            linked.append((left["shingles"], right["shingles"], link["similarity"]))
+    assert linked, "the corpus has paragraph links"
+    decided = stages.verify([l for l, _, _ in linked], [r for _, r, _ in linked]).to_pylist()
+    assert all(d["verified"] for d in decided)
+    assert [round(d["jaccard"], 4) for d in decided] == [s for _, _, s in linked]
+    # An unrelated pair is not verified.
+    unrelated = stages.verify([[1, 2, 3, 4]], [[5, 6, 7, 8]]).to_pylist()
+    assert unrelated == [
+        {"jaccard": 0.0, "containment_left": 0.0, "containment_right": 0.0, "verified": False}
+    ]
+
+    # Passage links: align the pairs that share an anchor the corpus does not cap.
+    position = {str(row["id"]): i for i, row in enumerate(rows)}
+    holders = {}
+    for anchor in tables["anchors"].to_pylist():
+        holders.setdefault(anchor["anchor"], set()).add(position[anchor["doc"]])
+    capped_set = set(capped)
+    pairs = sorted(
+        {
+            pair
+            for anchor, docs in holders.items()
+            if anchor not in capped_set
+            for pair in combinations(sorted(docs), 2)
+        }
+    )
+    passages = stages.align(rows, pairs, boilerplate=verdicts, capped_anchors=capped).to_pylist()
+    found = {}
+    for p in passages:
+        found.setdefault((p["doc_a"], p["doc_b"]), []).append(p)
+    checked = 0
+    for cluster in report["clusters"]:
+        members = cluster["members"]
+        for link in cluster.get("links", []):
+            if link["method"] != "passage":
+                continue
+            (a, a_start, a_end), (b, b_start, b_end) = sorted(
+                [
+                    (members[link["a"]]["doc"], link["a_start"], link["a_end"]),
+                    (members[link["b"]]["doc"], link["b_start"], link["b_end"]),
+                ],
+                key=lambda side: position[side[0]],
+            )
+            # A link is a piece of a passage, widened to whole paragraphs where it covers them.
+            assert any(
+                p["start_a"] < a_end
+                and a_start < p["end_a"]
+                and p["start_b"] < b_end
+                and b_start < p["end_b"]
+                and round(p["identity"], 4) == link["similarity"]
+                for p in found.get((a, b), [])
+            ), (a, b, link)
+            checked += 1
+    assert checked, "the corpus has passage links"
+    with pytest.raises(ValueError, match=r"pair \(0, 5\)"):
+        stages.align(rows[:2], [(0, 5)])
+    with pytest.raises(ValueError, match="one of each per pair"):
+        stages.verify([[1]], [])

@@ -35,10 +35,32 @@ def compare(a: str, b: str, params: str) -> str: ...
 def fingerprint_columns(
     columns: Columns, params: str
 ) -> Tuple[
-    Tuple[List[str], List[int], List[int], List[int], List[int], List[int], List[bool], List[List[int]]],
+    Tuple[
+        List[str],
+        List[int],
+        List[int],
+        List[int],
+        List[int],
+        List[int],
+        List[bool],
+        List[List[int]],
+        List[List[int]],
+    ],
     Tuple[List[str], List[int]],
 ]: ...
 def boilerplate_verdict(holders: List[Tuple[str, Optional[str]]], text: str) -> bool: ...
+def verify_pairs(
+    left: List[List[int]], right: List[List[int]], params: str
+) -> Tuple[List[float], List[float], List[float], List[bool]]: ...
+def align_pairs(
+    columns: Columns,
+    params: str,
+    pairs: List[Tuple[int, int]],
+    boilerplate: List[Tuple[int, bool]],
+    capped_anchors: List[int],
+) -> Tuple[
+    List[int], List[int], List[int], List[int], List[int], List[int], List[int], List[int], List[int]
+]: ...
 def scan_component(
     columns: Columns, params: str, boilerplate: List[Tuple[int, bool]], capped_anchors: List[int]
 ) -> ScanReport: ...

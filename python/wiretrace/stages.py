@@ -3,8 +3,9 @@
 A single-machine ``wiretrace.scan`` runs these steps in one process; an engine runs step 1 on
 batches, step 2 with its own group-bys and connected components, and step 3 on each component:
 
-1. ``fingerprint(batch)``: paragraph rows (document, byte range, paragraph key, LSH band keys)
-   and anchor rows (each document's alignment anchors), as pyarrow Tables.
+1. ``fingerprint(batch)``: paragraph rows (document, byte range, paragraph key, LSH band keys,
+   compact shingle set) and anchor rows (each document's alignment anchors), as pyarrow
+   Tables.
 2. Corpus-wide decisions, by grouping those rows: the boilerplate verdict of every paragraph
    key held twice or more (``boilerplate_verdict``), and the ``boilerplate`` clusters (the
    holders of each key judged boilerplate); the anchors held by more than ``max_anchor_df``
@@ -18,11 +19,18 @@ batches, step 2 with its own group-bys and connected components, and step 3 on e
 ``plan`` is step 2 done in Python on one machine: the reference an engine's job reproduces
 (and what the tests compose to check the stages against ``scan``).
 
+The pairwise work, the bulk of a scan, can also run spread out, pair by pair: ``verify`` decides
+candidate paragraph pairs (two paragraphs sharing a band key) from their shingle sets, as the
+scan's verification does, and ``align`` finds the passages of listed document pairs (two
+documents sharing an anchor that is not capped), as the scan's alignment does, given the
+corpus-wide verdicts and capped anchors of step 2.
+
 Known limits: components are built from *candidate* links (shared band keys, anchors, exact
 paragraphs), and stock phrases and common quotations connect most of a realistic corpus (on a
 3,000-article synth slice one component held 2,918 articles), so the decomposition is exact
-but does not yet spread the work; components over *verified* links (verify and align stages
-exposed on their own) are the next step.
+but does not yet spread the grouping; what is left of it is grouping a component from verified
+pairs and passages computed elsewhere (``scan_component`` verifies and aligns its component
+again).
 """
 
 from __future__ import annotations
@@ -32,18 +40,30 @@ from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Seq
 
 from . import Report, _columns, _params_json, _rows, _wiretrace
 
-__all__ = ["Plan", "boilerplate_verdict", "fingerprint", "plan", "scan_component"]
+__all__ = ["Plan", "align", "boilerplate_verdict", "fingerprint", "plan", "scan_component", "verify"]
 
 
 def fingerprint(documents: Any, **params: Any) -> Dict[str, Any]:
     """Step 1 on a batch (dicts or a table, as ``scan`` takes them): ``paragraphs`` (one row
     per paragraph: ``doc``, ``paragraph``, ``start``, ``end``, ``tokens``, ``key``,
-    ``fingerprinted``, ``band_keys``) and ``anchors`` (``doc``, ``anchor``) pyarrow Tables.
-    Keys are unsigned 64-bit; band keys are per band, in band order."""
+    ``fingerprinted``, ``band_keys``, ``shingles``) and ``anchors`` (``doc``, ``anchor``)
+    pyarrow Tables. Keys are unsigned 64-bit; band keys are per band, in band order;
+    ``shingles`` is the paragraph's compact shingle set (sorted 32-bit hashes, what ``verify``
+    compares), empty when it is not fingerprinted."""
     import pyarrow as pa
 
     paragraphs, anchors = _wiretrace.fingerprint_columns(_columns(documents), _params_json(params))
-    names = ["doc", "paragraph", "start", "end", "tokens", "key", "fingerprinted", "band_keys"]
+    names = [
+        "doc",
+        "paragraph",
+        "start",
+        "end",
+        "tokens",
+        "key",
+        "fingerprinted",
+        "band_keys",
+        "shingles",
+    ]
     types = [
         pa.string(),
         pa.uint32(),
@@ -52,6 +72,7 @@ def fingerprint(documents: Any, **params: Any) -> Dict[str, Any]:
         pa.uint32(),
         pa.uint64(),
         pa.bool_(),
+        pa.list_(pa.uint32()),
         pa.list_(pa.uint32()),
     ]
     return {
@@ -83,6 +104,70 @@ def scan_component(
         _wiretrace.scan_component(
             _columns(documents), _params_json(params), verdicts, list(capped_anchors)
         )
+    )
+
+
+def verify(left: Sequence[Sequence[int]], right: Sequence[Sequence[int]], **params: Any) -> Any:
+    """Candidate paragraph pairs decided from their shingle sets (``fingerprint``'s
+    ``shingles``), pair ``i`` being ``left[i]`` and ``right[i]``: a pyarrow Table with
+    ``jaccard``, ``containment_left`` (share of the left set in the right),
+    ``containment_right`` and ``verified`` (whether the scan links the two: Jaccard at
+    ``threshold`` or above, or the smaller set contained at ``containment`` or above)."""
+    import pyarrow as pa
+
+    columns = _wiretrace.verify_pairs(
+        [list(s) for s in left], [list(s) for s in right], _params_json(params)
+    )
+    return pa.table(
+        [
+            pa.array(columns[0], type=pa.float64()),
+            pa.array(columns[1], type=pa.float64()),
+            pa.array(columns[2], type=pa.float64()),
+            pa.array(columns[3], type=pa.bool_()),
+        ],
+        names=["jaccard", "containment_left", "containment_right", "verified"],
+    )
+
+
+def align(
+    documents: Any,
+    pairs: Iterable[Tuple[int, int]],
+    boilerplate: Optional[Mapping[int, bool]] = None,
+    capped_anchors: Iterable[int] = (),
+    **params: Any,
+) -> Any:
+    """The passages of the document pairs ``pairs`` (positions in ``documents``, which must
+    hold both documents of every pair), as a scan of the whole corpus finds them given step 2's
+    ``boilerplate`` verdicts and ``capped_anchors``: a pyarrow Table with one row per passage,
+    ``doc_a``, ``start_a``, ``end_a``, ``doc_b``, ``start_b``, ``end_b`` (document ids and byte
+    ranges, ``doc_a`` the earlier in ``documents``), ``matched`` (tokens), ``columns`` and
+    ``identity`` (matched over columns)."""
+    import pyarrow as pa
+
+    columns_in = _columns(documents)
+    verdicts = list((boilerplate or {}).items())
+    found = _wiretrace.align_pairs(
+        columns_in,
+        _params_json(params),
+        [(int(a), int(b)) for a, b in pairs],
+        verdicts,
+        list(capped_anchors),
+    )
+    a, b, start_a, end_a, start_b, end_b, matched, columns, _score = found
+    ids = columns_in[0]
+    return pa.table(
+        [
+            pa.array([ids[i] for i in a], type=pa.string()),
+            pa.array(start_a, type=pa.uint64()),
+            pa.array(end_a, type=pa.uint64()),
+            pa.array([ids[i] for i in b], type=pa.string()),
+            pa.array(start_b, type=pa.uint64()),
+            pa.array(end_b, type=pa.uint64()),
+            pa.array(matched, type=pa.uint32()),
+            pa.array(columns, type=pa.uint32()),
+            pa.array([m / c if c else 0.0 for m, c in zip(matched, columns)], type=pa.float64()),
+        ],
+        names=["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b", "matched", "columns", "identity"],
     )
 
 

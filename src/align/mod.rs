@@ -161,6 +161,20 @@ pub fn align_corpus(
     capped: &FxHashSet<u64>,
     locate: &LocateTokens,
 ) -> (Vec<Alignment>, AlignStats) {
+    align_corpus_pairs(words, token_ids, params, keep_ops, capped, None, locate)
+}
+
+/// [`align_corpus`], aligning only the document pairs `(a, b)`, `a < b`, in `only` (when
+/// given): each such pair's passages are those `align_corpus` finds for it.
+pub fn align_corpus_pairs(
+    words: &[Vec<WordId>],
+    token_ids: &[u64],
+    params: &AlignParams,
+    keep_ops: bool,
+    capped: &FxHashSet<u64>,
+    only: Option<&FxHashSet<(u32, u32)>>,
+    locate: &LocateTokens,
+) -> (Vec<Alignment>, AlignStats) {
     let mut stats = AlignStats::default();
     let shared = shared_anchors(words, token_ids, params, capped, &mut stats);
 
@@ -192,8 +206,11 @@ pub fn align_corpus(
             let mut found = Vec::new();
             let mut pairs = 0;
             for pair_hits in hits.chunk_by(|x, y| x.0 == y.0) {
-                pairs += 1;
                 let b = pair_hits[0].0;
+                if only.is_some_and(|only| !only.contains(&(a, b))) {
+                    continue;
+                }
+                pairs += 1;
                 matches.clear();
                 matches.extend(pair_hits.iter().map(|&(_, pos_a, pos_b)| (pos_a, pos_b)));
                 let pair = PairInput {
