@@ -108,11 +108,15 @@ fn speaker_patterns() -> &'static [Regex; 3] {
     PATTERNS.get_or_init(|| {
         let name = r"(?P<name>\p{Lu}[\p{L}’'-]+(?:\s+\p{Lu}[\p{L}’'-]+){0,3})";
         let verbs = "said|says|added|continued|stated|declared|wrote|posted|praised|told";
+        // The verbs are ASCII words: ASCII word boundaries (`(?-u:\b)`) bound them as well, and
+        // let the search run as a DFA on any text (a Unicode `\b` sends a search through
+        // text with curly quotes or dashes, that is most news text, to a slower engine).
+        let edge = r"(?-u:\b)";
         [
-            Regex::new(&format!(r"{name}\s+(?:{verbs})\b")).expect("pattern compiles"),
-            Regex::new(&format!(r"\b(?:said|says|added|continued)\s+{name}"))
+            Regex::new(&format!(r"{name}\s+(?:{verbs}){edge}")).expect("pattern compiles"),
+            Regex::new(&format!(r"{edge}(?:said|says|added|continued)\s+{name}"))
                 .expect("pattern compiles"),
-            Regex::new(&format!(r"\bquoted\s+{name}\s+as\s+saying")).expect("pattern compiles"),
+            Regex::new(&format!(r"{edge}quoted\s+{name}\s+as\s+saying")).expect("pattern compiles"),
         ]
     })
 }
