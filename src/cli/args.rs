@@ -329,7 +329,7 @@ impl ReportArgs {
             report = report.with_pair_rows(documents, result);
         }
         let report = focus(report);
-        write_output(self.output.as_deref(), |out| match format {
+        let written = write_output(self.output.as_deref(), |out| match format {
             Format::Text => {
                 let top = (self.top > 0).then_some(self.top);
                 report::text::write_text(&report, documents, top, out)
@@ -338,7 +338,12 @@ impl ReportArgs {
             Format::Jsonl => report::json::write_jsonl(&report, out),
             Format::Csv => report::csv::write_csv(&report, table, out),
             Format::Html => report::html::write_html(&report, documents, alignments, out),
-        })
+        });
+        // The command ends once the report is written: the process's exit returns the memory
+        // of its millions of small allocations at once, faster than freeing them one by one
+        // (a tenth of a second on a 100 MB scan).
+        std::mem::forget(report);
+        written
     }
 }
 

@@ -81,5 +81,8 @@ fn scan(args: &ScanArgs, params: &Params) -> Result<(), Failure> {
             started.elapsed(),
         );
     }
+    // As the report (see `ReportArgs::write`): left for the process's exit to free at once.
+    std::mem::forget(result);
+    std::mem::forget(corpus);
     Ok(())
 }
