@@ -27,10 +27,13 @@ corpus-wide verdicts and capped anchors of step 2.
 
 Known limits: components are built from *candidate* links (shared band keys, anchors, exact
 paragraphs), and stock phrases and common quotations connect most of a realistic corpus (on a
-3,000-article synth slice one component held 2,918 articles), so the decomposition is exact
-but does not yet spread the grouping; what is left of it is grouping a component from verified
-pairs and passages computed elsewhere (``scan_component`` verifies and aligns its component
-again).
+3,000-article synth slice one component held 2,900 articles), so the decomposition is exact
+but does not spread the grouping. Components over *verified* links (``verify`` and ``align``
+on the same slice) are no better: 2,513 articles in one, 2,331 from verified paragraph pairs
+alone, since a stock phrase is a near-duplicate paragraph in every story that prints it; the
+scan tells those apart only while grouping, from each pair's other shared text. What is left
+is a stage that groups a component from verified pairs and passages computed elsewhere
+(``scan_component`` verifies and aligns its component again).
 """
 
 from __future__ import annotations
