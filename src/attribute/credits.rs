@@ -318,107 +318,113 @@ impl<'r> CreditDetector<'r> {
         let mut credits = Vec::new();
         for &paragraph in paragraphs {
             let p = paragraph.slice(text);
-            let before = credits.len();
-            let at = |start: usize, end: usize| {
-                Span::new(paragraph.start + start, paragraph.start + end)
-            };
-            let found = |credits: &mut Vec<Credit>, kind: CreditKind, agency: &str, span: Span| {
-                if let Some(agency) = self.registry.lookup(agency) {
-                    credits.push(Credit {
-                        agency: agency.id.clone(),
-                        kind,
-                        span,
-                    });
-                }
-            };
             // Every form but the sign-off names an agency: most paragraphs name none.
             let names_agency = self.patterns.agency_anywhere.is_match(p);
-            let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
-            if let Some(caps) = (names_agency && early.iter().any(|&b| b == b'(' || b == b'/'))
-                .then(|| self.patterns.dateline.captures(p))
-                .flatten()
-            {
-                let whole = caps.get(0).expect("match");
-                let agency = caps.name("agency").or_else(|| caps.name("agency2"));
-                found(
-                    &mut credits,
-                    CreditKind::Dateline,
-                    agency.expect("one branch matched").as_str(),
-                    at(whole.start(), whole.end()),
-                );
-            }
-            // A contribution or tag line may stand in parentheses: "(With reporting by AFP)".
-            let (line, line_at) = unwrap_parentheses(p);
-            if let Some(whole) = (names_agency && self.patterns.contribution_words.is_match(line))
-                .then(|| self.patterns.contribution.find(line))
-                .flatten()
-            {
-                // Every agency the line names ("Reuters and Agence France-Presse contributed
-                // to this report"), once each.
-                let span = at(line_at + whole.start(), line_at + whole.end());
-                for agency in self.agencies_named(whole.as_str()) {
-                    found(&mut credits, CreditKind::Contribution, agency, span);
-                }
-            }
-            if let Some(agency) = &self.patterns.signoff_agency {
-                let opening = p.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
-                let may_be_signoff = ["Additional", "Reporting", "Writing", "Compiled"]
-                    .iter()
-                    .any(|word| opening.starts_with(word));
-                if may_be_signoff && self.patterns.signoff.is_match(p) {
-                    found(&mut credits, CreditKind::Signoff, agency, paragraph);
-                }
-            }
-            if names_agency && p.len() <= SHORT_LINE {
-                if let Some(caps) = self.patterns.byline.captures(p) {
-                    found(&mut credits, CreditKind::Byline, &caps["agency"], paragraph);
-                }
-                if self.patterns.tagline.is_match(line) {
-                    // Every agency the line names ("AFP/dpa"), once each.
-                    for agency in self.agencies_named(line) {
-                        found(&mut credits, CreditKind::Tagline, agency, paragraph);
-                    }
-                }
-                if let Some(caps) = self.patterns.copyright.captures(p) {
-                    let whole = caps.get(0).expect("match");
-                    let agency = caps.name("agency").or_else(|| caps.name("agency2"));
-                    found(
-                        &mut credits,
-                        CreditKind::Copyright,
-                        agency.expect("one branch matched").as_str(),
-                        at(whole.start(), whole.end()),
-                    );
-                }
-            }
-            if names_agency && credits.len() == before && p.len() <= SHORT_LINE {
-                // A short line in a form not listed above that is little but agencies' names
-                // ("Agency material in this report: AFP and UPI"): a credit all the same.
-                for agency in self.agency_line(p) {
-                    found(&mut credits, CreditKind::Tagline, agency, paragraph);
-                }
-            }
+            let mut found = self.opening_credits(p, paragraph.len(), names_agency);
             // A photo caption's credit is not the text's: checked only where a pattern matched,
-            // since most paragraphs have no credit at all.
-            if credits.len() > before {
-                // A dateline opens a paragraph of story text, whose words are the story's.
-                let story = credits[before..]
-                    .iter()
-                    .any(|c| c.kind == CreditKind::Dateline);
-                if self.is_picture_credit(p, !story) {
-                    credits.truncate(before);
-                }
+            // since most paragraphs have no credit at all. A dateline opens a paragraph of
+            // story text, whose words are the story's.
+            let story = found.iter().any(|c| c.kind == CreditKind::Dateline);
+            if !found.is_empty() && self.is_picture_credit(p, !story) {
+                found.clear();
             }
-            if credits.len() == before {
+            if found.is_empty() {
                 // Run into a paragraph of text, only the credit's own words are checked: the
                 // story may well speak of a video or a photograph.
                 for (kind, agency, start, end) in self.trailing(p, names_agency) {
                     if !self.is_picture_credit(&p[start..end], true) {
-                        found(&mut credits, kind, agency, at(start, end));
+                        found.extend(self.credit(kind, agency, Span::new(start, end)));
                     }
                 }
             }
+            credits.extend(found.into_iter().map(|credit| Credit {
+                span: Span::new(
+                    paragraph.start + credit.span.start,
+                    paragraph.start + credit.span.end,
+                ),
+                ..credit
+            }));
         }
         credits
+    }
+
+    /// The credit of `agency` (an alias, looked up in the registry; none when it is not
+    /// there) of form `kind` at `span`.
+    fn credit(&self, kind: CreditKind, agency: &str, span: Span) -> Option<Credit> {
+        self.registry.lookup(agency).map(|agency| Credit {
+            agency: agency.id.clone(),
+            kind,
+            span,
+        })
+    }
+
+    /// The credits that open paragraph `p` or make up all of it (`len` bytes; spans relative
+    /// to its start): a dateline, a contribution line, a sign-off, and on a short line a
+    /// byline, tag line, copyright line or a line of agencies' names. Without `names_agency`
+    /// (no agency's name in it as a word of its own), only a sign-off can be one.
+    fn opening_credits(&self, p: &str, len: usize, names_agency: bool) -> Vec<Credit> {
+        let mut found = Vec::new();
+        let whole_paragraph = Span::new(0, len);
+        let early = &p.as_bytes()[..p.len().min(DATELINE_REACH)];
+        if let Some(caps) = (names_agency && early.iter().any(|&b| b == b'(' || b == b'/'))
+            .then(|| self.patterns.dateline.captures(p))
+            .flatten()
+        {
+            let whole = caps.get(0).expect("match");
+            let agency = caps.name("agency").or_else(|| caps.name("agency2"));
+            let agency = agency.expect("one branch matched").as_str();
+            let span = Span::new(whole.start(), whole.end());
+            found.extend(self.credit(CreditKind::Dateline, agency, span));
+        }
+        // A contribution or tag line may stand in parentheses: "(With reporting by AFP)".
+        let (line, line_at) = unwrap_parentheses(p);
+        if let Some(whole) = (names_agency && self.patterns.contribution_words.is_match(line))
+            .then(|| self.patterns.contribution.find(line))
+            .flatten()
+        {
+            // Every agency the line names ("Reuters and Agence France-Presse contributed to
+            // this report"), once each.
+            let span = Span::new(line_at + whole.start(), line_at + whole.end());
+            for agency in self.agencies_named(whole.as_str()) {
+                found.extend(self.credit(CreditKind::Contribution, agency, span));
+            }
+        }
+        if let Some(agency) = &self.patterns.signoff_agency {
+            let opening = p.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+            let may_be_signoff = ["Additional", "Reporting", "Writing", "Compiled"]
+                .iter()
+                .any(|word| opening.starts_with(word));
+            if may_be_signoff && self.patterns.signoff.is_match(p) {
+                found.extend(self.credit(CreditKind::Signoff, agency, whole_paragraph));
+            }
+        }
+        if !names_agency || p.len() > SHORT_LINE {
+            return found;
+        }
+        if let Some(caps) = self.patterns.byline.captures(p) {
+            found.extend(self.credit(CreditKind::Byline, &caps["agency"], whole_paragraph));
+        }
+        if self.patterns.tagline.is_match(line) {
+            // Every agency the line names ("AFP/dpa"), once each.
+            for agency in self.agencies_named(line) {
+                found.extend(self.credit(CreditKind::Tagline, agency, whole_paragraph));
+            }
+        }
+        if let Some(caps) = self.patterns.copyright.captures(p) {
+            let whole = caps.get(0).expect("match");
+            let agency = caps.name("agency").or_else(|| caps.name("agency2"));
+            let agency = agency.expect("one branch matched").as_str();
+            let span = Span::new(whole.start(), whole.end());
+            found.extend(self.credit(CreditKind::Copyright, agency, span));
+        }
+        if found.is_empty() {
+            // A short line in a form not listed above that is little but agencies' names
+            // ("Agency material in this report: AFP and UPI"): a credit all the same.
+            for agency in self.agency_line(p) {
+                found.extend(self.credit(CreditKind::Tagline, agency, whole_paragraph));
+            }
+        }
+        found
     }
 
     /// Whether `line` credits a picture, graphic or video rather than text ("AP Photo/…",
