@@ -9,6 +9,9 @@
 //! documents that share anchors, and group paragraph clusters and passages into the final
 //! clusters of shared text.
 //!
+//! [`align_document_pairs`] runs the same stages up to alignment for listed document pairs
+//! only: the alignment step of a scan spread over machines.
+//!
 //! Invariants: no printing, no thread creation (the caller picks the rayon pool), results are
 //! identical for any number of threads. Progress is reported through a callback.
 
