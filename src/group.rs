@@ -334,9 +334,6 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut representative: Vec<usize> = (0..n).collect();
     let mut bags = WordBags::default();
-    // The sorted words of each group's representative once the group holds two stretches or
-    // more: compared with every stretch that joins the group, they are sorted once.
-    let mut representative_words: FxHashMap<usize, Vec<WordId>> = FxHashMap::default();
     let words = input.words;
     let quoted_of: Vec<OnceLock<Vec<Range<u32>>>> =
         input.words.iter().map(|_| OnceLock::new()).collect();
@@ -355,29 +352,17 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
         }
         let (rep_x, rep_y) = (representative[rx], representative[ry]);
         let (sx, sy) = (&stretches[rep_x], &stretches[rep_y]);
-        let known = (
-            representative_words.get(&rep_x).map(Vec::as_slice),
-            representative_words.get(&rep_y).map(Vec::as_slice),
-        );
-        if !bags.same_text(words, &quoted, (sx, known.0), (sy, known.1)) {
+        if !bags.same_text(words, &quoted, sx, sy) {
             continue;
         }
         let (root, child) = (rx.min(ry), rx.max(ry));
         parent[child] = root as u32;
-        let (kept, dropped) = if sx.len() > sy.len() || (sx.len() == sy.len() && rep_x < rep_y) {
-            (rep_x, rep_y)
+        representative[root] = if sx.len() > sy.len() || (sx.len() == sy.len() && rep_x < rep_y) {
+            rep_x
         } else {
-            (rep_y, rep_x)
+            rep_y
         };
-        representative[root] = kept;
-        representative_words.remove(&dropped);
-        representative_words.entry(kept).or_insert_with(|| {
-            let mut sorted = Vec::new();
-            WordBags::fill(&mut sorted, words, None, &stretches[kept]);
-            sorted
-        });
     }
-    drop(representative_words);
 
     // Clusters: groups in two or more documents.
     let mut members_of: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -694,22 +679,6 @@ impl WordBags {
         (shared, self.a.len(), self.b.len())
     }
 
-    /// `known`, or else the sorted words of `piece` filled into `out`.
-    fn sorted_words<'a>(
-        out: &'a mut Vec<WordId>,
-        words: &[Vec<WordId>],
-        piece: &Piece,
-        known: Option<&'a [WordId]>,
-    ) -> &'a [WordId] {
-        match known {
-            Some(known) => known,
-            None => {
-                Self::fill(out, words, None, piece);
-                out
-            }
-        }
-    }
-
     /// Fills the second bag with the words of `rep`, for [`Self::shared_with_representative`].
     fn fill_representative(&mut self, words: &[Vec<WordId>], rep: &Piece) {
         Self::fill(&mut self.b, words, None, rep);
@@ -731,23 +700,18 @@ impl WordBags {
     /// carrying one quotation share the quoted words only; texts sharing nearly all their words
     /// are one text however their quotation marks fall (an outlet that splits a paragraph
     /// inside a quotation leaves the quote open in one half and opens it anew in the other).
-    /// Each piece comes with its sorted words when they are known already.
     fn same_text<'q>(
         &mut self,
         words: &[Vec<WordId>],
         quoted: &dyn Fn(u32) -> &'q [Range<u32>],
-        (x, known_x): (&Piece, Option<&[WordId]>),
-        (y, known_y): (&Piece, Option<&[WordId]>),
+        x: &Piece,
+        y: &Piece,
     ) -> bool {
         let share = |(shared, a, b): (usize, usize, usize), at_least: f64| {
             let longer = a.max(b);
             longer > 0 && shared as f64 >= at_least * longer as f64
         };
-        let all = {
-            let a = Self::sorted_words(&mut self.a, words, x, known_x);
-            let b = Self::sorted_words(&mut self.b, words, y, known_y);
-            (intersection_size(a, b), a.len(), b.len())
-        };
+        let all = self.shared_counts(words, None, x, y);
         if !share(all, SAME_TEXT) {
             return false;
         }
@@ -1299,16 +1263,11 @@ mod tests {
         let quoted = |_: u32| std::slice::from_ref(&quoted_range);
         let piece = |doc: u32| Piece::passage(doc, 0..30, 1.0);
         let mut bags = WordBags::default();
-        assert!(bags.same_text(&words, &quoted, (&piece(0), None), (&piece(1), None)));
-        assert!(!bags.same_text(&words, &quoted, (&piece(0), None), (&piece(2), None)));
+        assert!(bags.same_text(&words, &quoted, &piece(0), &piece(1)));
+        assert!(!bags.same_text(&words, &quoted, &piece(0), &piece(2)));
         // The quotation alone, in both, is one text.
         let quotation = |doc: u32| Piece::passage(doc, 10..30, 1.0);
-        assert!(bags.same_text(
-            &words,
-            &quoted,
-            (&quotation(0), None),
-            (&quotation(2), None)
-        ));
+        assert!(bags.same_text(&words, &quoted, &quotation(0), &quotation(2)));
     }
 
     #[test]
