@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::align::{self, AlignStats, Alignment};
+use crate::align::{self, AlignStats, Alignment, LocateTokens};
 use crate::attribute::{self, Attribution, Credit, Registry};
 use crate::boilerplate::{find_boilerplate, Boilerplate};
 use crate::cluster::{self, Cluster, ClusterStats, SpanCluster};
@@ -32,7 +32,7 @@ use crate::fingerprint::{
 use crate::group::{self, GroupInput};
 use crate::lsh;
 use crate::mask::{excluded_paragraphs, mask_for_alignment};
-use crate::normalize::{Normalizer, NormalizerPool, Vocabulary};
+use crate::normalize::{Normalizer, NormalizerPool, Vocabulary, WordId};
 use crate::params::Params;
 use crate::segment;
 use crate::verify::{self, VerifiedPair};
@@ -245,10 +245,7 @@ pub fn scan_with_fingerprints(
     let MatchingNodes { nodes, .. } = matching;
     stats.clustering = clustering;
 
-    let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
-        let doc = doc as usize;
-        token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
-    };
+    let locate = token_locator(documents, &paragraphs);
     let started = Instant::now();
     let alignments = if params.align.enabled {
         progress(Progress {
@@ -256,18 +253,8 @@ pub fn scan_with_fingerprints(
             done: 0,
             total: 0,
         });
-        let no_capped = FxHashSet::default();
-        let capped = options
-            .prior
-            .map_or(&no_capped, |prior| &prior.capped_anchors);
-        let (alignments, align_stats) = align::align_corpus(
-            &words,
-            &vocabulary.token_ids(),
-            &params.align,
-            options.keep_alignment_ops,
-            capped,
-            &locate,
-        );
+        let (alignments, align_stats) =
+            align_passages(&words, vocabulary, params, options, None, &locate);
         stats.alignment = align_stats;
         alignments
     } else {
@@ -374,25 +361,53 @@ pub fn align_document_pairs(
     let mut corpus = CorpusFingerprints::new(fingerprints);
     exclusions(documents, &mut corpus, params, options);
     let only: FxHashSet<(u32, u32)> = pairs.iter().map(|&(a, b)| (a.min(b), a.max(b))).collect();
-    let no_capped = FxHashSet::default();
-    let capped = options
-        .prior
-        .map_or(&no_capped, |prior| &prior.capped_anchors);
-    let paragraphs = &corpus.paragraphs;
-    let locate = |doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
-        let doc = doc as usize;
-        token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
-    };
-    let (alignments, _) = align::align_corpus_pairs(
+    let locate = token_locator(documents, &corpus.paragraphs);
+    let (alignments, _) = align_passages(
         &corpus.words,
-        &vocabulary.token_ids(),
-        &params.align,
-        options.keep_alignment_ops,
-        capped,
+        vocabulary,
+        params,
+        options,
         Some(&only),
         &locate,
     );
     alignments
+}
+
+/// The alignment stage: the passages of the document pairs that share anchors (those in
+/// `only`, when given), leaving out the anchors `options.prior` says are too common
+/// corpus-wide.
+fn align_passages(
+    words: &[Vec<WordId>],
+    vocabulary: &Vocabulary,
+    params: &Params,
+    options: ScanOptions<'_>,
+    only: Option<&FxHashSet<(u32, u32)>>,
+    locate: &LocateTokens<'_>,
+) -> (Vec<Alignment>, AlignStats) {
+    let no_capped = FxHashSet::default();
+    let capped = options
+        .prior
+        .map_or(&no_capped, |prior| &prior.capped_anchors);
+    align::align_corpus_pairs(
+        words,
+        &vocabulary.token_ids(),
+        &params.align,
+        options.keep_alignment_ops,
+        capped,
+        only,
+        locate,
+    )
+}
+
+/// Where each document's tokens are, for alignment and grouping (see [`LocateTokens`]).
+fn token_locator<'a>(
+    documents: &'a [Document],
+    paragraphs: &'a [Vec<Paragraph>],
+) -> impl Fn(u32, Range<u32>, &mut Vec<Span>) + Sync + Copy + 'a {
+    |doc, tokens, out| {
+        let doc = doc as usize;
+        token_spans(&documents[doc].text, &paragraphs[doc], tokens, out);
+    }
 }
 
 /// Runs one stage: tells `progress` that `stage` starts (with `total` units, 0 when unknown),
