@@ -213,15 +213,8 @@ impl CreditPatterns {
     /// The patterns for `registry`'s aliases; an error when they do not compile within
     /// `PATTERN_SIZE_LIMIT` (256 MiB).
     pub fn new(registry: &Registry) -> Result<Self, regex::Error> {
-        let aliases = registry
-            .aliases_longest_first()
-            .into_iter()
-            .map(regex::escape)
-            .collect::<Vec<_>>()
-            .join("|");
-        // The same, each name that starts with a word character preceded by a word boundary:
-        // for the forms whose words before the name could otherwise run into it
-        // ("WithAFP", "CopyrightReuters" are no credits).
+        // Every alias, longest first, as one alternation; each alias that starts (ends) with a
+        // word character preceded (followed) by `left` (`right`).
         let word_start = Regex::new(r"^\w").expect("a valid pattern");
         let word_end = Regex::new(r"\w$").expect("a valid pattern");
         let bounded = |left: &str, right: &str| {
@@ -236,6 +229,9 @@ impl CreditPatterns {
                 .collect::<Vec<_>>()
                 .join("|")
         };
+        let aliases = bounded("", "");
+        // A word boundary before the name, for the forms whose words before the name could
+        // otherwise run into it ("WithAFP", "CopyrightReuters" are no credits).
         let word_aliases = bounded(r"\b", "");
         let build = |pattern: String| {
             regex::RegexBuilder::new(&pattern)
