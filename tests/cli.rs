@@ -1311,6 +1311,30 @@ fn a_copy_of_a_story_lead_alone_joins_the_story() {
     // A wire story with a lead of twenty words (short text: it links documents only where they
     // share more) copied whole by four outlets; a fifth ran the lead alone, between paragraphs
     // of its own. Thirty unrelated articles stand around.
+    assert_the_lead_only_copy_joins(|_, story| story.to_vec());
+}
+
+#[test]
+fn a_lead_only_copy_joins_the_story_when_the_other_copies_run_the_lead_into_the_next_paragraph() {
+    // As above, but the copies that carry the whole story merged the lead into their second
+    // paragraph, or put a dateline before it: the lead is still whole paragraphs of shared
+    // text, and the outlet that ran the lead alone is still a copy of the story.
+    assert_the_lead_only_copy_joins(|copy, story| {
+        let mut paragraphs = story.to_vec();
+        if copy == 0 {
+            paragraphs[0] = format!("LONDON (Reuters) - {}", story[0]);
+        } else {
+            let lead = paragraphs.remove(0);
+            paragraphs[0] = format!("{lead} {}", paragraphs[0]);
+        }
+        paragraphs
+    });
+}
+
+/// A story with a twenty-word lead, copied by four outlets (`copy(i, story)` gives copy i's
+/// paragraphs), its lead alone in a fifth between paragraphs of its own, and thirty unrelated
+/// articles: each copy is linked with the lead-only article, and no unrelated article is linked.
+fn assert_the_lead_only_copy_joins(copy: impl Fn(u64, &[String]) -> Vec<String>) {
     let mut story = article(8000, 4);
     let lead: Vec<&str> = story[0].split(' ').take(20).collect();
     story[0] = format!("{}.", lead.join(" "));
@@ -1323,11 +1347,11 @@ fn a_copy_of_a_story_lead_alone_joins_the_story() {
             )
         })
         .collect();
-    for copy in 0..4 {
+    for i in 0..4 {
         documents.push(document(
-            &format!("copy{copy}"),
-            &format!("Copier {copy}"),
-            &story,
+            &format!("copy{i}"),
+            &format!("Copier {i}"),
+            &copy(i, &story),
         ));
     }
     let mut lead_only = article(8200, 2);
@@ -1335,8 +1359,8 @@ fn a_copy_of_a_story_lead_alone_joins_the_story() {
     documents.push(document("lead-only", "Aggregator", &lead_only));
     let report = scan_documents(&documents);
     let pairs = linked_pairs(&report);
-    for copy in 0..4 {
-        let pair = (format!("copy{copy}"), "lead-only".to_string());
+    for i in 0..4 {
+        let pair = (format!("copy{i}"), "lead-only".to_string());
         assert!(pairs.contains(&pair), "{pair:?} not in {pairs:?}");
     }
     for (a, b) in &pairs {
@@ -1344,6 +1368,63 @@ fn a_copy_of_a_story_lead_alone_joins_the_story() {
             !a.starts_with("other") && !b.starts_with("other"),
             "{a} and {b}"
         );
+    }
+}
+
+#[test]
+fn a_quoting_paragraph_merged_into_the_one_before_is_still_a_copy_of_the_story() {
+    let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
+                 fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \
+                 said.";
+    // Story 0's third paragraph is the minister's words, copied by five outlets, one of which
+    // ran it on from the paragraph before; story 1, copied by three, quotes them in a paragraph
+    // of their own too.
+    let mut documents = Vec::new();
+    for (story, copies) in [(0u64, 5), (1, 3)] {
+        let mut paragraphs = article(3000 + story, 4);
+        paragraphs[2] = quote.to_string();
+        for copy in 0..copies {
+            let mut copied = paragraphs.clone();
+            if story == 0 && copy == copies - 1 {
+                let third = copied.remove(2);
+                copied[1] = format!("{} {third}", copied[1]);
+            }
+            let id = format!("story{story}-copy{copy}");
+            documents.push(document(&id, &format!("Outlet {story}{copy}"), &copied));
+        }
+    }
+    let report = scan_documents(&documents);
+    // The copies of story 0 share the quoting paragraph as the story's text (a wire cluster of
+    // the five), not only as the quotation both stories carry.
+    let merged = "story0-copy4";
+    let (start, end) = {
+        let text = documents[4]["text"].as_str().unwrap();
+        let at = text.find("We will not accept").unwrap();
+        (at, at + 40)
+    };
+    let story_copy = report.clusters.iter().find(|c| {
+        c.kind == "wire"
+            && c.members
+                .iter()
+                .any(|m| m.doc == merged && m.start <= start && end <= m.end)
+    });
+    let Some(story_copy) = story_copy else {
+        panic!(
+            "no wire cluster holds {merged}'s quotation: {:?}",
+            report.clusters
+        );
+    };
+    let mut docs: Vec<&str> = story_copy.members.iter().map(|m| m.doc.as_str()).collect();
+    docs.sort();
+    docs.dedup();
+    assert_eq!(
+        docs,
+        (0..5)
+            .map(|c| format!("story0-copy{c}"))
+            .collect::<Vec<_>>()
+    );
+    for (a, b) in linked_pairs(&report) {
+        assert_eq!(a[..6], b[..6], "{a} and {b} carry different stories");
     }
 }
 

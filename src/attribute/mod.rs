@@ -469,8 +469,8 @@ impl Context<'_> {
     /// A cluster of quoted text whose documents all share longer text with each other (copies
     /// of one story that carries the quotation) is that story's copy, not a common source.
     /// When several groups of documents carry it, each group of two or more whose members are
-    /// whole paragraphs is its story's copy, and the quotation across all of them is a `quote`
-    /// cluster too.
+    /// whole paragraphs of shared text is its story's copy, and the quotation across all of them
+    /// is a `quote` cluster too.
     fn attribute_corroborated(&self, index: u32, cluster: &SpanCluster) -> Vec<AttributedCluster> {
         // The kind first: the whole cluster's origin is worked out only if it is kept whole.
         let kind = self.kind(cluster, true);
@@ -545,13 +545,16 @@ impl Context<'_> {
             if groups.len() == 1 {
                 return vec![self.attribute_cluster(cluster, false)];
             }
-            // Each story's copies of its paragraph (copied whole, framing and all), and the
-            // quotation they all carry.
+            // Each story's copies of its paragraph (copied whole, framing and all, though an
+            // outlet may have run it on from the paragraph before), and the quotation they all
+            // carry.
             let mut out: Vec<AttributedCluster> = groups
                 .into_values()
                 .filter(|members| {
                     members.iter().any(|m| m.doc != members[0].doc)
-                        && members.iter().all(|m| self.covers_whole_paragraphs(m))
+                        && members
+                            .iter()
+                            .all(|m| self.paragraphs_wholly_shared(index, m, SHORT_TEXT_WORDS))
                 })
                 .map(|members| self.attribute_cluster(&cluster.keeping(members), false))
                 .collect();
@@ -563,9 +566,10 @@ impl Context<'_> {
             .partition(|members| members.iter().any(|m| m.doc != members[0].doc));
         // A copy that holds nothing else of the story (an outlet that ran only its lead) joins
         // the story when the text is a paragraph of it and no stock phrase: every member is
-        // whole paragraphs (not a quotation's tail and its attribution, not a sentence run into
-        // another), one story carries it and few other documents do, none of them published far
-        // from the story.
+        // whole paragraphs of shared text (not a quotation's tail and its attribution, not a
+        // sentence run into an outlet's own; a dateline before it or the story's next paragraph
+        // run on after it may be), one story carries it and few other documents do, none of them
+        // published far from the story.
         if let [story] = stories.as_mut_slice() {
             let story_docs = story.iter().filter(|m| m.doc != story[0].doc).count() + 1;
             let few = alone.len() <= (story_docs / 2).max(1);
@@ -573,7 +577,7 @@ impl Context<'_> {
                 && cluster
                     .members
                     .iter()
-                    .all(|m| self.covers_whole_paragraphs(m));
+                    .all(|m| self.paragraphs_wholly_shared(index, m, CORROBORATING_WORDS));
             let near = |d: u32| {
                 let Some(t) = self.published_at[d as usize] else {
                     return true;
@@ -617,12 +621,46 @@ impl Context<'_> {
             && word_count(gap.slice(&self.documents[d as usize].text)) <= NEIGHBOUR_GAP_WORDS
     }
 
-    /// Whether the member covers every paragraph it touches from start to end.
-    fn covers_whole_paragraphs(&self, member: &Occurrence) -> bool {
-        self.paragraphs[member.doc as usize]
+    /// Whether every paragraph the member touches is shared text from start to end: the
+    /// member's own words, those of the other clusters of `fewest_words` words or more the
+    /// document holds and its credit lines (a dateline before a lead), with no word left out
+    /// between them (spaces and punctuation may be). An outlet that merged a story's paragraph
+    /// into the one before it still carries a copy of the story there; an article that frames a
+    /// quotation in its own words does not.
+    fn paragraphs_wholly_shared(
+        &self,
+        index: u32,
+        member: &Occurrence,
+        fewest_words: usize,
+    ) -> bool {
+        let d = member.doc as usize;
+        let text = &self.documents[d].text;
+        let mut covering: Vec<Span> = self.corroborating_clusters_of[d]
+            .iter()
+            .filter(|&&(c, _)| c != index && self.cluster_words[c as usize] >= fewest_words)
+            .map(|&(_, span)| span)
+            .chain(self.credits[d].iter().map(|c| c.span))
+            .chain([member.span])
+            .collect();
+        covering.sort_unstable();
+        let no_words =
+            |from: usize, to: usize| from >= to || word_count(Span::new(from, to).slice(text)) == 0;
+        self.paragraphs[d]
             .iter()
             .filter(|p| p.span.start < member.span.end && member.span.start < p.span.end)
-            .all(|p| member.span.start <= p.span.start && p.span.end <= member.span.end)
+            .all(|p| {
+                let mut covered = p.span.start;
+                for span in covering
+                    .iter()
+                    .filter(|s| s.start < p.span.end && p.span.start < s.end)
+                {
+                    if !no_words(covered, span.start) {
+                        return false;
+                    }
+                    covered = covered.max(span.end);
+                }
+                no_words(covered, p.span.end)
+            })
     }
 
     /// Whether every paragraph the member touches is boilerplate.
