@@ -10,7 +10,8 @@
 //! 1. **Breaks.** The copies vote on every paragraph break: over each alignment, does the
 //!    other side break there too? A break most copies keep is the text's own; one they lack is
 //!    an outlet's re-split, and a break the copies have where a document has none (an outlet
-//!    merged two paragraphs) is placed into that document along the alignment.
+//!    merged two paragraphs) is placed into that document along the alignment, where the
+//!    words after it stand there.
 //! 2. **Pieces.** Every alignment is cut at the text's breaks of either side (on the other
 //!    side's break when it has one within a few tokens). A piece shorter than `min_tokens` on
 //!    either side (a paragraph of a few words) stays joined to the next one.
@@ -765,6 +766,18 @@ fn map_position(
     words_from: &[WordId],
     words_to: &[WordId],
 ) -> u32 {
+    map_position_found(position, from, to, words_from, words_to).0
+}
+
+/// [`map_position`], and whether the words at `position` were found on the other side (else
+/// the position is the proportional estimate: a paraphrase, or an edit at the break).
+fn map_position_found(
+    position: u32,
+    from: (u32, u32),
+    to: (u32, u32),
+    words_from: &[WordId],
+    words_to: &[WordId],
+) -> (u32, bool) {
     const PROBE: u32 = 3;
     const REACH: u32 = 12;
     const SHIFT: u32 = 8;
@@ -773,7 +786,7 @@ fn map_position(
         to.0 + (u64::from(position - from.0) * u64::from(to.1 - to.0) / span_from) as u32;
     let estimate = estimate.min(to.1);
     if position + PROBE > from.1 || to.1 < to.0 + PROBE {
-        return estimate;
+        return (estimate, false);
     }
     // The words starting at `position`, else those a few words further on (a word edited at
     // the break): where they stand on the other side. (The words ending at `position` are
@@ -784,11 +797,11 @@ fn map_position(
         if ahead + PROBE <= from.1 {
             let key = &words_from[ahead as usize..(ahead + PROBE) as usize];
             if let Some(at) = find_near(key, estimate + shift, to, words_to, REACH) {
-                return at.saturating_sub(shift).max(to.0);
+                return (at.saturating_sub(shift).max(to.0), true);
             }
         }
     }
-    estimate
+    (estimate, false)
 }
 
 /// Where `key` (a few words, none masked) stands in `words_to` within `to`, nearest to
@@ -827,8 +840,9 @@ const BREAK_SLACK: u32 = 3;
 /// break of a document is the text's own when at least half of the alignments over it have a
 /// break there on the other side too; one that most copies lack is an outlet's re-split of a
 /// paragraph, and is dropped. A document that merged two paragraphs gains the break its copies
-/// have, placed along the alignment: two outlets that merged the same paragraphs still cut
-/// where the text breaks.
+/// have, placed along the alignment where the words after the break stand in it: two outlets
+/// that merged the same paragraphs still cut where the text breaks, and a paraphrase (whose
+/// words are not there, so the break could only be placed in proportion) cuts nothing.
 struct Breaks {
     /// For each document, the token positions where its text breaks, sorted.
     at: Vec<Vec<u32>>,
@@ -862,7 +876,7 @@ impl Breaks {
         // The text's breaks that a document merged away, placed along the alignment.
         let merged_away = place_breaks(alignments, starts, words, |d, k| own[d][k])
             .into_iter()
-            .filter(|placed| !placed.other_breaks)
+            .filter(|placed| !placed.other_breaks && placed.found)
             .map(|placed| (placed.other, placed.position));
         for (e, position) in merged_away {
             at[e as usize].push(position);
@@ -899,6 +913,9 @@ struct PlacedBreak {
     /// The other side's document, and where the break falls there.
     other: u32,
     position: u32,
+    /// Whether the words after the break were found on the other side (not a proportional
+    /// estimate).
+    found: bool,
     /// Whether the other side breaks there too (within [`BREAK_SLACK`]).
     other_breaks: bool,
 }
@@ -923,7 +940,7 @@ fn place_breaks(
                     breaks_inside(&starts[d], range)
                         .filter(move |&k| wanted(d, k))
                         .map(move |k| {
-                            let position = map_position(
+                            let (position, found) = map_position_found(
                                 starts[d][k],
                                 range,
                                 other_range,
@@ -935,6 +952,7 @@ fn place_breaks(
                                 paragraph: k as u32,
                                 other: e as u32,
                                 position,
+                                found,
                                 other_breaks: nearest(&starts[e], other_range, position).is_some(),
                             }
                         })
@@ -1131,6 +1149,38 @@ mod tests {
         let mut pieces = Vec::new();
         cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
         assert_eq!(pieces, vec![(0..20, 0..30), (20..40, 30..50)]);
+    }
+
+    #[test]
+    fn a_break_a_paraphrase_places_only_in_proportion_does_not_cut_verbatim_copies() {
+        // Docs 0 and 1 are one verbatim paragraph of 40 words; docs 2, 3 and 4 are a paraphrase
+        // (other words) in two paragraphs, breaking at 20. Doc 2's break is the text's own (two
+        // of its four alignments break there too), but on docs 0 and 1 its words are nowhere:
+        // placed in proportion along the paraphrase's alignment (at 18, two words off) it cut
+        // the verbatim copies where neither breaks, and a lead came out two words short.
+        let verbatim: Vec<WordId> = (0..40).collect();
+        let paraphrase: Vec<WordId> = (100..140).collect();
+        let words = vec![
+            verbatim.clone(),
+            verbatim,
+            paraphrase.clone(),
+            paraphrase.clone(),
+            paraphrase,
+        ];
+        let starts = vec![vec![0], vec![0], vec![0, 20], vec![0, 20], vec![0, 20]];
+        let alignments = [
+            alignment(0, 1, (0, 40), (0, 40)),
+            alignment(2, 3, (0, 40), (0, 40)),
+            alignment(2, 4, (0, 40), (0, 40)),
+            alignment(0, 2, (4, 32), (0, 40)),
+            alignment(1, 2, (4, 32), (0, 40)),
+        ];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        assert_eq!(breaks.at[2], vec![0, 20]);
+        assert_eq!(breaks.at[0], vec![0]);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(pieces, vec![(0..40, 0..40)]);
     }
 
     #[test]
