@@ -62,8 +62,10 @@ pub struct ScanStats {
     pub verify_time: Duration,
     /// Time spent clustering paragraphs.
     pub cluster_time: Duration,
-    /// Time spent aligning passages and grouping.
+    /// Time spent aligning passages.
     pub align_time: Duration,
+    /// Time spent grouping paragraph clusters and passages into clusters of one text each.
+    pub group_time: Duration,
     /// Time spent attributing.
     pub attribute_time: Duration,
 }
@@ -260,6 +262,8 @@ pub fn scan_with_fingerprints(
     } else {
         Vec::new()
     };
+    stats.align_time = started.elapsed();
+    let started = Instant::now();
     let quoted = |doc: u32| {
         let doc = doc as usize;
         group::quoted_tokens(&documents[doc].text, &paragraphs[doc])
@@ -279,7 +283,7 @@ pub fn scan_with_fingerprints(
         &locate,
     );
     drop(words);
-    stats.align_time = started.elapsed();
+    stats.group_time = started.elapsed();
 
     let attribution = timed(
         &mut stats.attribute_time,

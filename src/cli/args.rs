@@ -443,6 +443,10 @@ pub fn print_stats(
         stats.alignment.alignments
     );
     say!(
+        "stats: group        {:>9.3}s",
+        stats.group_time.as_secs_f64()
+    );
+    say!(
         "stats: attribute    {:>9.3}s",
         stats.attribute_time.as_secs_f64()
     );
