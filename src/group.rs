@@ -14,7 +14,8 @@
 //!    words after it stand there.
 //! 2. **Pieces.** Every alignment is cut at the text's breaks of either side (on the other
 //!    side's break when it has one within a few tokens). A piece shorter than `min_tokens` on
-//!    either side (a paragraph of a few words) stays joined to the next one.
+//!    either side (a paragraph of a few words) stays joined to the next one; a short tail that
+//!    stops inside a paragraph (where a paraphrase's alignment gave out) is left out.
 //! 3. **Stretches.** Every clustered paragraph that is one unit of the text, and every piece,
 //!    is an occurrence of text in one document. Occurrences of one document that cover mostly
 //!    the same words (their overlap is at least [`SAME_TEXT`] of the longer) are one stretch,
@@ -981,7 +982,7 @@ fn nearest(starts: &[u32], range: (u32, u32), position: u32) -> Option<u32> {
 /// break when it has one there). An outlet's re-split does not cut, so its piece spans both
 /// halves; a paragraph its outlet merged is cut where the text breaks. A piece shorter than
 /// `min_tokens` on either side (a paragraph of a few words) stays joined to the next one, or
-/// to the one before at the end.
+/// to the one before at the end; a short tail that stops inside a paragraph is left out.
 fn cut_at_paragraphs(
     alignment: &Alignment,
     breaks: &Breaks,
@@ -1015,6 +1016,18 @@ fn cut_at_paragraphs(
     }
     let tail_is_short = ra.1 < last.0 + min_tokens || rb.1 < last.1 + min_tokens;
     if tail_is_short && out.len() > first {
+        // A short tail that ends where both texts break is a paragraph of a few words: it
+        // joins the piece before. One that stops inside a paragraph is where the alignment
+        // gave out (a paraphrase running a few words on): it is left out.
+        let ends_paragraph = |d: usize, end: u32| {
+            let at = &breaks.at[d];
+            let next = at.partition_point(|&k| k < end.saturating_sub(BREAK_SLACK));
+            end as usize + BREAK_SLACK as usize >= words[d].len()
+                || at.get(next).is_some_and(|&k| k <= end + BREAK_SLACK)
+        };
+        if !(ends_paragraph(a, ra.1) && ends_paragraph(b, rb.1)) {
+            return;
+        }
         let (pa, pb) = out.pop().expect("a piece before the tail");
         last = (pa.start, pb.start);
     }
@@ -1095,6 +1108,24 @@ mod tests {
         let starts = [vec![0, 15, 35], vec![0, 15, 35]];
         let pieces = pieces_of(&starts, &[(0, 1)], 8);
         assert_eq!(pieces[0], vec![(0..15, 0..15), (15..40, 15..40)]);
+    }
+
+    #[test]
+    fn an_alignment_that_gives_out_a_few_words_into_a_paragraph_leaves_those_words_out() {
+        // Two paragraphs of 20 words in both documents; a paraphrase's alignment runs over the
+        // first and five words into the second. Those five words joined the piece before, and
+        // the first paragraph's occurrence then ran into the second; a paragraph of a few words
+        // at the end of both (paragraphs of 20, 15 and 5) still joins the piece before.
+        let starts = [vec![0, 20], vec![0, 20]];
+        let words: Vec<Vec<WordId>> = starts.iter().map(|_| (0..40).collect()).collect();
+        let alignments = [alignment(0, 1, (0, 25), (0, 25))];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(pieces, vec![(0..20, 0..20)]);
+        let starts = [vec![0, 20, 35], vec![0, 20, 35]];
+        let pieces = pieces_of(&starts, &[(0, 1)], 8);
+        assert_eq!(pieces[0], vec![(0..20, 0..20), (20..40, 20..40)]);
     }
 
     /// Paragraphs of `counts` tokens each, five bytes a token.

@@ -248,6 +248,7 @@ pub fn attribute(
         published_at: &published_at,
         cluster_words: &words,
         corroborating_clusters_of: &corroborating_clusters_of,
+        paragraph_holders: &paragraph_holders(paragraphs),
     };
     let mut attributed: Vec<AttributedCluster> = clusters
         .par_iter()
@@ -286,6 +287,9 @@ struct Context<'a> {
     /// For each document, the clusters of [`CORROBORATING_WORDS`] words or more it holds a
     /// member of, with the member's span.
     corroborating_clusters_of: &'a [Vec<(u32, Span)>],
+    /// For each paragraph text ([`Paragraph::key`]) printed in two documents or more, how many
+    /// documents print it.
+    paragraph_holders: &'a FxHashMap<u64, usize>,
 }
 
 /// A shared text of fewer words is short: a stock phrase ("did not immediately respond to a
@@ -352,6 +356,26 @@ fn word_count(text: &str) -> usize {
 /// For each of `documents` documents, the clusters it has a member in whose typical member has
 /// at least `fewest` words (`words[i]` for cluster `i`): each as (cluster index, the member's
 /// span), in cluster order.
+/// How many documents print each paragraph text ([`Paragraph::key`]) that two or more print.
+fn paragraph_holders(paragraphs: &[Vec<Paragraph>]) -> FxHashMap<u64, usize> {
+    let mut keys: Vec<(u64, u32)> = paragraphs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, paras)| {
+            paras
+                .iter()
+                .filter(|p| p.key != 0)
+                .map(move |p| (p.key, d as u32))
+        })
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    keys.chunk_by(|x, y| x.0 == y.0)
+        .filter(|same| same.len() >= 2)
+        .map(|same| (same[0].0, same.len()))
+        .collect()
+}
+
 fn clusters_by_document(
     documents: usize,
     clusters: &[SpanCluster],
@@ -587,7 +611,21 @@ impl Context<'_> {
                         .is_none_or(|u| (t - u).abs() <= LEAD_ONLY_WINDOW_NANOS)
                 })
             };
-            if few && sentence && alone.iter().all(|members| near(members[0].doc)) {
+            // A paragraph printed word for word in more documents than the cluster holds is a
+            // stock phrase that other copies of it were not grouped with (not a story's lead).
+            let docs_here = docs.len();
+            let printed_elsewhere = |m: &Occurrence| {
+                self.paragraphs[m.doc as usize]
+                    .iter()
+                    .filter(|p| p.span.start < m.span.end && m.span.start < p.span.end)
+                    .any(|p| {
+                        self.paragraph_holders
+                            .get(&p.key)
+                            .is_some_and(|&n| n > docs_here)
+                    })
+            };
+            let stock = alone.iter().flatten().any(printed_elsewhere);
+            if few && sentence && !stock && alone.iter().all(|members| near(members[0].doc)) {
                 story.extend(alone.drain(..).flatten());
                 story.sort_by_key(|m| (m.doc, m.span));
             }
@@ -893,6 +931,102 @@ pub fn parse_published(text: &str) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Documents of `paragraphs` each (joined by blank lines), from outlets of their own, with
+    /// their paragraphs; equal paragraph texts get equal keys.
+    fn documents_of(texts: &[Vec<String>]) -> (Vec<Document>, Vec<Vec<Paragraph>>) {
+        let documents: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(d, paras)| {
+                Document::new(format!("doc{d}"), paras.join("\n\n"))
+                    .with_source(format!("Outlet {d}"))
+            })
+            .collect();
+        let paragraphs = documents
+            .iter()
+            .map(|doc| {
+                crate::segment::paragraphs(&doc.text)
+                    .into_iter()
+                    .map(|span| {
+                        let text = span.slice(&doc.text);
+                        Paragraph {
+                            span,
+                            tokens: word_count(text) as u32,
+                            fingerprinted: true,
+                            key: crate::hash::token_hash(text),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        (documents, paragraphs)
+    }
+
+    /// A cluster of the `index`-th paragraph of each of `docs`.
+    fn cluster_of(paragraphs: &[Vec<Paragraph>], docs: &[u32], index: usize) -> SpanCluster {
+        SpanCluster::with_longest_representative(
+            docs.iter()
+                .map(|&d| Occurrence {
+                    doc: d,
+                    span: paragraphs[d as usize][index].span,
+                    similarity: 1.0,
+                    containment: 1.0,
+                    method: crate::cluster::Method::Paragraph,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_stock_phrase_a_story_carries_does_not_pull_unrelated_articles_into_the_story() {
+        // Six copies of a story: a long paragraph, then a stock phrase. The phrase stands as a
+        // paragraph of its own in 22 unrelated articles too; grouping put two of them in the
+        // cluster of the story's copies. Those two share nothing else with the story: they are
+        // not copies of it that ran only that sentence (a lead-only copy), whatever the cluster.
+        let long = (0..40)
+            .map(|i| format!("word{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + ".";
+        let stock = "The company did not immediately respond to a request for comment on Monday.";
+        let mut texts: Vec<Vec<String>> = (0..6)
+            .map(|_| vec![long.clone(), stock.to_string()])
+            .collect();
+        texts.extend((0..22).map(|i| {
+            vec![
+                format!("Own words of article {i} here, and more of them."),
+                stock.to_string(),
+            ]
+        }));
+        let (documents, paragraphs) = documents_of(&texts);
+        let story: Vec<u32> = (0..6).collect();
+        let clusters = vec![
+            cluster_of(&paragraphs, &story, 0),
+            cluster_of(&paragraphs, &[0, 1, 2, 3, 4, 5, 6, 7], 1),
+        ];
+        let attribution = attribute(
+            &documents,
+            &paragraphs,
+            &clusters,
+            vec![Vec::new(); documents.len()],
+            Boilerplate {
+                clusters: Vec::new(),
+                marks: paragraphs.iter().map(|p| vec![false; p.len()]).collect(),
+            },
+            Registry::builtin(),
+        );
+        for c in attribution.clusters.iter().filter(|c| c.kind.is_reuse()) {
+            let docs: Vec<u32> = c.cluster.members.iter().map(|m| m.doc).collect();
+            assert!(docs.iter().all(|&d| d < 6), "{:?} links {docs:?}", c.kind);
+        }
+        let phrase_copies = attribution
+            .clusters
+            .iter()
+            .find(|c| c.kind.is_reuse() && c.cluster.members[0].span == paragraphs[0][1].span)
+            .expect("the story's copies of the phrase are a cluster");
+        assert_eq!(phrase_copies.cluster.members.len(), 6);
+    }
 
     #[test]
     fn words_are_runs_of_letters_and_digits_in_any_script() {
