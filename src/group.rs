@@ -386,6 +386,7 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
             piece,
             &starts[piece.doc as usize],
             &input.paragraphs[piece.doc as usize],
+            &input.words[piece.doc as usize],
             locate,
             spans,
         )
@@ -489,11 +490,13 @@ struct Match {
 
 /// The span of `piece`'s words, from the start (to the end) of the paragraph whose first (last)
 /// word it starts (ends) with: a member that covers whole paragraphs covers their punctuation
-/// too. Only a boundary inside a paragraph is looked up with `locate` (into `spans`).
+/// too, and a lead's dateline (masked `words` before its first word). Only a boundary inside a
+/// paragraph is looked up with `locate` (into `spans`).
 fn span_of_tokens(
     piece: &Piece,
     starts: &[u32],
     paragraphs: &[Paragraph],
+    words: &[WordId],
     locate: &LocateTokens<'_>,
     spans: &mut Vec<Span>,
 ) -> Option<Span> {
@@ -502,7 +505,14 @@ fn span_of_tokens(
         return None;
     }
     let first = starts.partition_point(|&s| s <= tokens.start).max(1) - 1;
-    let start = if starts.get(first) == Some(&tokens.start) {
+    // Starting a paragraph: at its first word, or after masked words only (a dateline).
+    let starts_paragraph = starts.get(first).is_some_and(|&s| {
+        s <= tokens.start
+            && words
+                .get(s as usize..tokens.start as usize)
+                .is_some_and(|before| before.iter().all(|&w| w == NO_WORD))
+    });
+    let start = if starts_paragraph {
         paragraphs[first].span.start
     } else {
         spans.clear();

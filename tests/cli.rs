@@ -1429,6 +1429,35 @@ fn a_quoting_paragraph_merged_into_the_one_before_is_still_a_copy_of_the_story()
 }
 
 #[test]
+fn a_lead_s_dateline_is_inside_the_member_that_copies_the_lead() {
+    // The agency's copy opens "NEW YORK (Reuters) - " before a lead of three words; three
+    // outlets ran the story without the dateline. The dateline is a credit (it links nothing),
+    // but it is the agency's lead paragraph: the agency's member starts at the paragraph, not
+    // three words in (where the lead's bytes were mostly left out).
+    let mut story = article(9100, 3);
+    story.insert(0, "Markets rallied sharply.".to_string());
+    let mut wire = story.clone();
+    wire[0] = format!("NEW YORK (Reuters) - {}", story[0]);
+    let mut documents = vec![document("reuters-1", "Reuters", &wire)];
+    for copy in 0..3 {
+        documents.push(document(
+            &format!("copy{copy}"),
+            &format!("Outlet {copy}"),
+            &story,
+        ));
+    }
+    let report = scan_documents(&documents);
+    let lead = report
+        .clusters
+        .iter()
+        .filter(|c| c.kind == "wire")
+        .flat_map(|c| &c.members)
+        .find(|m| m.doc == "reuters-1" && m.start < 30)
+        .unwrap_or_else(|| panic!("no member over the lead: {:?}", report.clusters));
+    assert_eq!(lead.start, 0, "{lead:?}");
+}
+
+#[test]
 fn a_quotation_shared_by_two_stories_keeps_them_two_stories() {
     let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
                  fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \
