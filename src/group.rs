@@ -33,8 +33,8 @@
 //!    that overlap in one document are merged, and the matches inside a group are its links.
 //!
 //! Without alignment, the paragraph clusters are the clusters, member for member. Either way,
-//! paragraphs copied exactly (any length of two words or more), where some copy is in no
-//! cluster, are clusters of their own.
+//! paragraphs copied exactly (any length of two words or more; a dateline before a lead does
+//! not count, when alignment ran), where some copy is in no cluster, are clusters of their own.
 //!
 //! Invariants: deterministic (links sorted by strength, then by stretch); clusters ordered by
 //! their first member, members by document and offset.
@@ -113,16 +113,42 @@ fn exact_copy_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<
     // Each text's copies, and whether they are apart: one of them is in no cluster, or (for a
     // paragraph shorter than a passage piece, which only rides along with its neighbours) no
     // one cluster holds half of every copy.
+    // Texts are compared by their word numbers where every document has them (alignment ran),
+    // else by the paragraphs' keys.
+    let by_words = input.words.len() == input.paragraphs.len()
+        && input
+            .paragraphs
+            .iter()
+            .zip(input.words)
+            .all(|(paragraphs, words)| {
+                paragraphs.iter().map(|p| p.tokens as usize).sum::<usize>() <= words.len()
+            });
     let mut holders: FxHashMap<u64, (Vec<(u32, Span)>, bool)> = FxHashMap::default();
     let mut together: FxHashMap<u64, Option<Vec<usize>>> = FxHashMap::default();
     for (doc, paragraphs) in input.paragraphs.iter().enumerate() {
         let covered = &mut covered[doc];
         covered.sort_unstable_by_key(|&(span, c)| (span.start, span.end, c));
+        let mut next_token = 0u32;
         for (p, paragraph) in paragraphs.iter().enumerate() {
+            let first_token = next_token;
+            next_token += paragraph.tokens;
             let words = paragraph.tokens >= 2 && paragraph.key != 0;
             if !words || input.excluded.get(doc).is_some_and(|e| e[p]) {
                 continue;
             }
+            // The text is its words outside credits (masked when alignment ran): a lead is the
+            // same paragraph with its dateline ("NAIROBI (AFP) - ") and without.
+            let key = match by_words.then(|| &input.words[doc]) {
+                Some(words) => {
+                    let range = first_token as usize..next_token as usize;
+                    let unmasked = words[range].iter().filter(|&&w| w != NO_WORD);
+                    if unmasked.clone().count() < 2 {
+                        continue;
+                    }
+                    crate::hash::ids_hash(unmasked.map(|&w| u64::from(w)))
+                }
+                None => paragraph.key,
+            };
             let span = paragraph.span;
             let first = covered.partition_point(|(c, _)| c.end <= span.start);
             let overlapping = covered[first..]
@@ -137,13 +163,11 @@ fn exact_copy_clusters(input: &GroupInput<'_>, clusters: &[SpanCluster]) -> Vec<
             holding.sort_unstable();
             holding.dedup();
             let alone = overlapping.count() == 0;
-            let entry = holders.entry(paragraph.key).or_default();
+            let entry = holders.entry(key).or_default();
             entry.0.push((doc as u32, span));
             entry.1 |= alone;
             if (paragraph.tokens as usize) < input.min_tokens {
-                let shared = together
-                    .entry(paragraph.key)
-                    .or_insert(Some(holding.clone()));
+                let shared = together.entry(key).or_insert(Some(holding.clone()));
                 if let Some(clusters) = shared {
                     clusters.retain(|c| holding.binary_search(c).is_ok());
                 }

@@ -1458,6 +1458,54 @@ fn a_lead_s_dateline_is_inside_the_member_that_copies_the_lead() {
 }
 
 #[test]
+fn a_short_lead_printed_with_and_without_its_dateline_is_one_text() {
+    // A lead of four words: the agency and two outlets print it after "NAIROBI (AFP) - ", three
+    // outlets without it, and one of those follows it with a paragraph of its own. Every copy
+    // of the lead is in one cluster with every other, dateline or not.
+    let mut story = article(9300, 3);
+    story.insert(0, "Scalp viable Base, Paris".to_string());
+    let with_dateline = |paragraphs: &[String]| {
+        let mut p = paragraphs.to_vec();
+        p[0] = format!("NAIROBI (AFP) - {}", p[0]);
+        p
+    };
+    let mut own = story.clone();
+    own.insert(1, article(9400, 1)[0].clone());
+    let documents = vec![
+        document("afp-1", "Agence France-Presse", &with_dateline(&story)),
+        document("copy0", "Outlet 0", &with_dateline(&story)),
+        document("copy1", "Outlet 1", &with_dateline(&story)),
+        document("copy2", "Outlet 2", &story),
+        document("copy3", "Outlet 3", &story),
+        document("copy4", "Outlet 4", &own),
+    ];
+    let report = scan_documents(&documents);
+    let lead_of = |doc: &str| {
+        let text = documents.iter().find(|d| d["id"] == doc).unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let start = text.find("Scalp").unwrap();
+        (start, start + "Scalp viable Base, Paris".len())
+    };
+    let ids = ["afp-1", "copy0", "copy1", "copy2", "copy3", "copy4"];
+    for (i, a) in ids.iter().enumerate() {
+        for b in &ids[i + 1..] {
+            let together = report.clusters.iter().any(|c| {
+                c.kind == "wire"
+                    && [a, b].iter().all(|doc| {
+                        let (start, end) = lead_of(doc);
+                        c.members
+                            .iter()
+                            .any(|m| m.doc == **doc && m.start <= start && end <= m.end)
+                    })
+            });
+            assert!(together, "the leads of {a} and {b} are in no one cluster");
+        }
+    }
+}
+
+#[test]
 fn a_quotation_shared_by_two_stories_keeps_them_two_stories() {
     let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
                  fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \
