@@ -1209,6 +1209,40 @@ fn two_stock_phrases_in_unrelated_articles_do_not_vouch_for_each_other() {
 }
 
 #[test]
+fn a_stock_phrase_and_a_quotation_an_unrelated_article_shares_with_a_small_story_link_nothing() {
+    // A story copied by three outlets carries a stock phrase and a minister's words; an
+    // unrelated article carries the same two, far apart, and twenty more articles print the
+    // stock phrase. The quotation vouched for the phrase among the few documents sharing both,
+    // and the unrelated article was linked to the story's copies.
+    let phrase = "The company did not immediately respond to a request for comment on Monday.";
+    let quote =
+        "\u{201c}We will not accept any agreement that leaves our farmers worse off,\u{201d} \
+                 Foreign Minister Alina Novak said.";
+    let mut story = article(9500, 3);
+    story.insert(1, phrase.to_string());
+    story.insert(3, quote.to_string());
+    let mut documents: Vec<Value> = (0..3)
+        .map(|i| document(&format!("copy{i}"), &format!("Outlet {i}"), &story))
+        .collect();
+    let mut unrelated = article(9600, 4);
+    unrelated.insert(1, quote.to_string());
+    unrelated.push(phrase.to_string());
+    documents.push(document("unrelated", "Other Outlet", &unrelated));
+    documents.extend(unrelated_articles(9700, 20, 2, |paragraphs| {
+        paragraphs.push(phrase.to_string());
+    }));
+    let report = scan_documents(&documents);
+    let pairs = linked_pairs(&report);
+    for (a, b) in &pairs {
+        assert!(
+            a.starts_with("copy") && b.starts_with("copy"),
+            "{a} and {b} are linked"
+        );
+    }
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+}
+
+#[test]
 fn a_stock_phrase_in_unrelated_articles_links_none_of_them() {
     let phrase = "The company did not immediately respond to a request for comment on Monday.";
     let documents = unrelated_articles(2000, 40, 3, |paragraphs| {

@@ -303,7 +303,8 @@ const CORROBORATING_WORDS: usize = 8;
 
 /// Most documents among which a short text vouches for another short text far from it (see
 /// `attribute_corroborated`): a small story's copies, or outlets sharing a lead and a
-/// quotation; past it, the two are taken for stock phrases.
+/// quotation; past it, the two are taken for stock phrases. A text printed as a paragraph of
+/// its own in more documents than this is vouched for by no short text far from it.
 const FEW_HOLDERS: usize = 5;
 
 /// Most words between two short texts that stand next to each other (a paragraph break, a
@@ -521,6 +522,14 @@ impl Context<'_> {
         // texts that many documents carry apart from each other, and share nothing else, are
         // stock phrases (or a stock phrase and an unlisted credit line), not a story.
         let mut short_witness_holders: FxHashMap<u32, usize> = FxHashMap::default();
+        // A text printed as a paragraph of its own in more than a few documents is no small
+        // story's text: a short text far from it (a quotation an unrelated article carries too)
+        // does not vouch for it, however few documents share the two.
+        let printed_widely = !quote
+            && cluster
+                .members
+                .iter()
+                .any(|m| self.printed_in_more_documents(m, FEW_HOLDERS));
         if !quote {
             for &d in &docs {
                 for &(c, _) in &self.corroborating_clusters_of[d as usize] {
@@ -543,9 +552,10 @@ impl Context<'_> {
                             } else {
                                 members_in(d).all(|m| !mostly_overlaps(m.span, span))
                                     && (self.cluster_words[c as usize] >= SHORT_TEXT_WORDS
-                                        || short_witness_holders
-                                            .get(&c)
-                                            .is_some_and(|&n| n <= FEW_HOLDERS)
+                                        || (!printed_widely
+                                            && short_witness_holders
+                                                .get(&c)
+                                                .is_some_and(|&n| n <= FEW_HOLDERS))
                                         || members_in(d).any(|m| self.next_to(d, m.span, span)))
                             }
                     });
@@ -613,18 +623,10 @@ impl Context<'_> {
             };
             // A paragraph printed word for word in more documents than the cluster holds is a
             // stock phrase that other copies of it were not grouped with (not a story's lead).
-            let docs_here = docs.len();
-            let printed_elsewhere = |m: &Occurrence| {
-                self.paragraphs[m.doc as usize]
-                    .iter()
-                    .filter(|p| p.span.start < m.span.end && m.span.start < p.span.end)
-                    .any(|p| {
-                        self.paragraph_holders
-                            .get(&p.key)
-                            .is_some_and(|&n| n > docs_here)
-                    })
-            };
-            let stock = alone.iter().flatten().any(printed_elsewhere);
+            let stock = alone
+                .iter()
+                .flatten()
+                .any(|m| self.printed_in_more_documents(m, docs.len()));
             if few && sentence && !stock && alone.iter().all(|members| near(members[0].doc)) {
                 story.extend(alone.drain(..).flatten());
                 story.sort_by_key(|m| (m.doc, m.span));
@@ -698,6 +700,19 @@ impl Context<'_> {
                     covered = covered.max(span.end);
                 }
                 no_words(covered, p.span.end)
+            })
+    }
+
+    /// Whether a paragraph the member touches is printed word for word in more than `documents`
+    /// documents.
+    fn printed_in_more_documents(&self, member: &Occurrence, documents: usize) -> bool {
+        self.paragraphs[member.doc as usize]
+            .iter()
+            .filter(|p| p.span.start < member.span.end && member.span.start < p.span.end)
+            .any(|p| {
+                self.paragraph_holders
+                    .get(&p.key)
+                    .is_some_and(|&n| n > documents)
             })
     }
 
