@@ -354,9 +354,6 @@ fn word_count(text: &str) -> usize {
     count
 }
 
-/// For each of `documents` documents, the clusters it has a member in whose typical member has
-/// at least `fewest` words (`words[i]` for cluster `i`): each as (cluster index, the member's
-/// span), in cluster order.
 /// How many documents print each paragraph text ([`Paragraph::key`]) that two or more print.
 fn paragraph_holders(paragraphs: &[Vec<Paragraph>]) -> FxHashMap<u64, usize> {
     let mut keys: Vec<(u64, u32)> = paragraphs
@@ -377,6 +374,9 @@ fn paragraph_holders(paragraphs: &[Vec<Paragraph>]) -> FxHashMap<u64, usize> {
         .collect()
 }
 
+/// For each of `documents` documents, the clusters it has a member in whose typical member has
+/// at least `fewest` words (`words[i]` for cluster `i`): each as (cluster index, the member's
+/// span), in cluster order.
 fn clusters_by_document(
     documents: usize,
     clusters: &[SpanCluster],
@@ -685,46 +685,44 @@ impl Context<'_> {
         covering.sort_unstable();
         let no_words =
             |from: usize, to: usize| from >= to || word_count(Span::new(from, to).slice(text)) == 0;
-        self.paragraphs[d]
-            .iter()
-            .filter(|p| p.span.start < member.span.end && member.span.start < p.span.end)
-            .all(|p| {
-                let mut covered = p.span.start;
-                for span in covering
-                    .iter()
-                    .filter(|s| s.start < p.span.end && p.span.start < s.end)
-                {
-                    if !no_words(covered, span.start) {
-                        return false;
-                    }
-                    covered = covered.max(span.end);
+        self.touched_paragraphs(member).all(|(_, p)| {
+            let mut covered = p.span.start;
+            for span in covering.iter().filter(|s| s.overlaps(p.span)) {
+                if !no_words(covered, span.start) {
+                    return false;
                 }
-                no_words(covered, p.span.end)
-            })
+                covered = covered.max(span.end);
+            }
+            no_words(covered, p.span.end)
+        })
     }
 
     /// Whether a paragraph the member touches is printed word for word in more than `documents`
     /// documents.
     fn printed_in_more_documents(&self, member: &Occurrence, documents: usize) -> bool {
+        self.touched_paragraphs(member).any(|(_, p)| {
+            self.paragraph_holders
+                .get(&p.key)
+                .is_some_and(|&n| n > documents)
+        })
+    }
+
+    /// The paragraphs of the member's document that share a byte with it, with their indices.
+    fn touched_paragraphs<'s>(
+        &'s self,
+        member: &'s Occurrence,
+    ) -> impl Iterator<Item = (usize, &'s Paragraph)> + 's {
         self.paragraphs[member.doc as usize]
             .iter()
-            .filter(|p| p.span.start < member.span.end && member.span.start < p.span.end)
-            .any(|p| {
-                self.paragraph_holders
-                    .get(&p.key)
-                    .is_some_and(|&n| n > documents)
-            })
+            .enumerate()
+            .filter(|(_, p)| p.span.overlaps(member.span))
     }
 
     /// Whether every paragraph the member touches is boilerplate.
     fn inside_boilerplate(&self, member: &Occurrence) -> bool {
-        let d = member.doc as usize;
-        let mut touched = self.paragraphs[d]
-            .iter()
-            .zip(&self.boilerplate[d])
-            .filter(|(p, _)| p.span.start < member.span.end && member.span.start < p.span.end)
-            .peekable();
-        touched.peek().is_some() && touched.all(|(_, &is)| is)
+        let marks = &self.boilerplate[member.doc as usize];
+        let mut touched = self.touched_paragraphs(member).peekable();
+        touched.peek().is_some() && touched.all(|(i, _)| marks[i])
     }
 
     /// Whether at least half of `members` are quotations (stops as soon as that is known).
@@ -776,14 +774,12 @@ impl Context<'_> {
         let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
         let mut order = 0;
         for member in &cluster.members {
-            let d = member.doc as usize;
-            for p in &self.paragraphs[d] {
-                if p.span.start < member.span.end && member.span.start < p.span.end {
-                    for name in quotes::speakers(p.span.slice(&self.documents[d].text)) {
-                        let entry = counts.entry(name).or_insert((0, order));
-                        entry.0 += 1;
-                        order += 1;
-                    }
+            let text = &self.documents[member.doc as usize].text;
+            for (_, p) in self.touched_paragraphs(member) {
+                for name in quotes::speakers(p.span.slice(text)) {
+                    let entry = counts.entry(name).or_insert((0, order));
+                    entry.0 += 1;
+                    order += 1;
                 }
             }
         }
