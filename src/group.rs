@@ -793,20 +793,9 @@ pub fn quoted_tokens(text: &str, paragraphs: &[Paragraph]) -> Vec<Range<u32>> {
 
 /// Where `position` (a token of one side of an alignment, `from` being that side's token range)
 /// falls on the other side (`to`): in proportion, then moved to where the three words starting
-/// at `position` stand, if they stand within a dozen tokens.
+/// at `position` stand, if they stand within a dozen tokens; and whether they were found there
+/// (else the position is the proportional estimate: a paraphrase, or an edit at the break).
 fn map_position(
-    position: u32,
-    from: (u32, u32),
-    to: (u32, u32),
-    words_from: &[WordId],
-    words_to: &[WordId],
-) -> u32 {
-    map_position_found(position, from, to, words_from, words_to).0
-}
-
-/// [`map_position`], and whether the words at `position` were found on the other side (else
-/// the position is the proportional estimate: a paraphrase, or an edit at the break).
-fn map_position_found(
     position: u32,
     from: (u32, u32),
     to: (u32, u32),
@@ -975,7 +964,7 @@ fn place_breaks(
                     breaks_inside(&starts[d], range)
                         .filter(move |&k| wanted(d, k))
                         .map(move |k| {
-                            let (position, found) = map_position_found(
+                            let (position, found) = map_position(
                                 starts[d][k],
                                 range,
                                 other_range,
@@ -1028,11 +1017,11 @@ fn cut_at_paragraphs(
     let (ra, rb) = (alignment.tokens_a, alignment.tokens_b);
     let mut cuts: Vec<(u32, u32)> = Vec::new();
     for s in breaks.inside(a, ra) {
-        let mapped = map_position(s, ra, rb, &words[a], &words[b]);
+        let mapped = map_position(s, ra, rb, &words[a], &words[b]).0;
         cuts.push((s, nearest(&breaks.at[b], rb, mapped).unwrap_or(mapped)));
     }
     for t in breaks.inside(b, rb) {
-        let mapped = map_position(t, rb, ra, &words[b], &words[a]);
+        let mapped = map_position(t, rb, ra, &words[b], &words[a]).0;
         cuts.push((nearest(&breaks.at[a], ra, mapped).unwrap_or(mapped), t));
     }
     cuts.sort_unstable();
@@ -1078,10 +1067,10 @@ mod tests {
         let a: Vec<WordId> = (0..40).collect();
         let mut b: Vec<WordId> = vec![100, 101];
         b.extend(0..40);
-        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &b), 12);
+        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &b).0, 12);
         // Without the words, in proportion.
         let c: Vec<WordId> = (200..242).collect();
-        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &c), 10);
+        assert_eq!(map_position(10, (0, 40), (0, 42), &a, &c).0, 10);
         let e: Vec<WordId> = (0..40).collect();
         // A break after 10 inserted words, with the word at it edited (60 for 10): neither the
         // words starting nor those ending there are in e; those a word further on are.
@@ -1089,7 +1078,7 @@ mod tests {
         f.extend(100..110);
         f.extend(10..40);
         f[20] = 60;
-        assert_eq!(map_position(20, (0, 50), (0, 40), &f, &e), 10);
+        assert_eq!(map_position(20, (0, 50), (0, 40), &f, &e).0, 10);
     }
 
     /// Pieces of alignments over the whole of documents of 40 equal words, each document
