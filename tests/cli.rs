@@ -1405,11 +1405,14 @@ fn assert_the_lead_only_copy_joins(copy: impl Fn(u64, &[String]) -> Vec<String>)
     }
 }
 
+/// An official's words, as outlets quote them.
+const MINISTER_QUOTE: &str = "\u{201c}We will not accept any agreement that leaves our farmers \
+                              and our fishermen worse off than they are today,\u{201d} Foreign \
+                              Minister Alina Novak said.";
+
 #[test]
 fn a_quoting_paragraph_merged_into_the_one_before_is_still_a_copy_of_the_story() {
-    let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
-                 fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \
-                 said.";
+    let quote = MINISTER_QUOTE;
     // Story 0's third paragraph is the minister's words, copied by five outlets, one of which
     // ran it on from the paragraph before; story 1, copied by three, quotes them in a paragraph
     // of their own too.
@@ -1541,9 +1544,7 @@ fn a_short_lead_printed_with_and_without_its_dateline_is_one_text() {
 
 #[test]
 fn a_quotation_shared_by_two_stories_keeps_them_two_stories() {
-    let quote = "\u{201c}We will not accept any agreement that leaves our farmers and our \
-                 fishermen worse off than they are today,\u{201d} Foreign Minister Alina Novak \
-                 said.";
+    let quote = MINISTER_QUOTE;
     // Two wire stories, each copied by three outlets, both quoting the minister.
     let mut documents = Vec::new();
     for story in 0..2u64 {
