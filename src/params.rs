@@ -152,8 +152,10 @@ impl Default for Params {
             seed: 1,
             threshold: 0.5,
             containment: 0.8,
-            bands: 0,
-            rows: 0,
+            // The banding `validated` derives for the default threshold and permutations, so
+            // that the defaults scan as they are.
+            bands: 26,
+            rows: 4,
             min_paragraph_tokens: 8,
             max_bucket: 2000,
             max_doc_bytes: 16 * 1024 * 1024,
@@ -216,6 +218,18 @@ mod tests {
         let p = Params::default().validated().unwrap();
         assert!(p.bands >= 1 && p.rows >= 1);
         assert!(p.bands * p.rows <= p.permutations);
+    }
+
+    #[test]
+    fn defaults_not_validated_scan_with_the_banding_validation_derives() {
+        // `scan(&docs, &Params::default(), …)` panicked: the defaults had no banding.
+        assert_eq!(Params::default(), Params::default().validated().unwrap());
+        let docs = [
+            crate::Document::new("a", "one two three four five six seven eight nine ten"),
+            crate::Document::new("b", "one two three four five six seven eight nine ten"),
+        ];
+        let result = crate::scan(&docs, &Params::default(), &|_| {});
+        assert_eq!(result.clusters.len(), 1);
     }
 
     #[test]
