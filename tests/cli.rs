@@ -1341,6 +1341,43 @@ fn a_stock_sentence_a_story_carries_links_its_copies_where_it_stands_alone() {
 }
 
 #[test]
+fn a_story_s_stock_sentence_that_unrelated_articles_print_too_is_one_cluster_not_two() {
+    // A story's three copies end with a stock sentence that 120 unrelated articles print (too
+    // common to anchor an alignment), every fourth run into a longer paragraph (which leads the
+    // sentence's paragraph cluster).
+    // The story's copies of it were one cluster from the alignment and a second, the same
+    // three members, from the sentence's exact copies: a user saw the text twice.
+    let phrase =
+        "The office did not respond to several requests for comment sent over the weekend.";
+    let mut documents = articles_using_phrase(phrase, 8000, 120);
+    let mut story = article(8100, 4);
+    story.push(phrase.to_string());
+    documents.extend((0..3).map(|i| document(&format!("copy{i}"), &format!("Copier {i}"), &story)));
+    let report = scan_documents(&documents);
+    let text_of = |doc: &str, start: usize, end: usize| {
+        let d = documents.iter().find(|d| d["id"] == doc).expect("document");
+        d["text"].as_str().expect("text")[start..end].to_string()
+    };
+    let holding_the_phrase: Vec<_> = report
+        .clusters
+        .iter()
+        .filter(|c| {
+            c.kind != "boilerplate"
+                && c.members
+                    .iter()
+                    .any(|m| text_of(&m.doc, m.start, m.end).contains(phrase))
+        })
+        .collect();
+    assert_eq!(holding_the_phrase.len(), 1, "{holding_the_phrase:#?}");
+    let docs: Vec<&str> = holding_the_phrase[0]
+        .members
+        .iter()
+        .map(|m| m.doc.as_str())
+        .collect();
+    assert_eq!(docs, ["copy0", "copy1", "copy2"]);
+}
+
+#[test]
 fn a_copy_of_a_story_lead_alone_joins_the_story() {
     // A wire story with a lead of twenty words (short text: it links documents only where they
     // share more) copied whole by four outlets; a fifth ran the lead alone, between paragraphs

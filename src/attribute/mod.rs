@@ -16,6 +16,11 @@
 //!    as outlets of their own).
 //! 4. `shared`: anything else (one outlet reusing its own prose).
 //!
+//! A text is one cluster: a cluster whose every member is a member of the same extent of a
+//! larger (or equally large, better linked) cluster of its kind is dropped (a story's stock
+//! sentence, found by alignment and again among the sentence's exact copies, which attribution
+//! cut down to the story's).
+//!
 //! Origin of a `wire` or `shared` cluster, from evidence with weights: a member whose outlet
 //! *is* an agency (3), a member whose document credits an agency (2 per document), the
 //! agency of the earliest-published member (1), the agency of the member holding the fullest
@@ -255,6 +260,7 @@ pub fn attribute(
         .enumerate()
         .flat_map_iter(|(i, cluster)| context.attribute_corroborated(i as u32, cluster))
         .collect();
+    drop_repeated_texts(&mut attributed);
     attributed.extend(
         boilerplate_clusters
             .into_iter()
@@ -272,6 +278,64 @@ pub fn attribute(
         boilerplate,
     }
 }
+
+/// Drops every cluster whose members are all members of one other cluster of its kind, of the
+/// same extent (each overlaps one of the other's members in the same document by at least
+/// [`SAME_EXTENT`] of the longer of the two), that ranks before it: more members, then more
+/// links, then the earlier. A text is one cluster: a story's copies of a stock sentence are
+/// found by alignment and again among the sentence's exact copies in every article, which
+/// attribution cuts down to the story's.
+fn drop_repeated_texts(clusters: &mut Vec<AttributedCluster>) {
+    let ranks_before = |a: &AttributedCluster, ai: usize, b: &AttributedCluster, bi: usize| {
+        let key = |c: &AttributedCluster, i: usize| {
+            (
+                std::cmp::Reverse(c.cluster.members.len()),
+                std::cmp::Reverse(c.cluster.links.len()),
+                i,
+            )
+        };
+        key(a, ai) < key(b, bi)
+    };
+    // Every member, by document: (span, cluster).
+    let mut by_document: FxHashMap<u32, Vec<(Span, usize)>> = FxHashMap::default();
+    for (i, c) in clusters.iter().enumerate() {
+        for m in &c.cluster.members {
+            by_document.entry(m.doc).or_default().push((m.span, i));
+        }
+    }
+    let same_extent = |a: Span, b: Span| {
+        let shared = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+        shared as f64 >= SAME_EXTENT * a.len().max(b.len()) as f64
+    };
+    let holds = |holder: usize, m: &Occurrence| {
+        by_document[&m.doc]
+            .iter()
+            .any(|&(span, c)| c == holder && same_extent(span, m.span))
+    };
+    let repeated: Vec<bool> = clusters
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let first = &c.cluster.members[0];
+            by_document[&first.doc].iter().any(|&(span, other)| {
+                other != i
+                    && clusters[other].kind == c.kind
+                    && same_extent(span, first.span)
+                    && ranks_before(&clusters[other], other, c, i)
+                    && c.cluster.members[1..].iter().all(|m| holds(other, m))
+            })
+        })
+        .collect();
+    let mut index = 0;
+    clusters.retain(|_| {
+        index += 1;
+        !repeated[index - 1]
+    });
+}
+
+/// Share of the longer of two spans in one document that the two must share to be the same
+/// extent of text (a dateline more or less).
+const SAME_EXTENT: f64 = 0.8;
 
 struct Context<'a> {
     documents: &'a [Document],
@@ -1037,6 +1101,46 @@ mod tests {
             .find(|c| c.kind.is_reuse() && c.cluster.members[0].span == paragraphs[0][1].span)
             .expect("the story's copies of the phrase are a cluster");
         assert_eq!(phrase_copies.cluster.members.len(), 6);
+    }
+
+    #[test]
+    fn a_text_found_twice_is_one_cluster_and_a_text_inside_it_stays_its_own() {
+        let (_, paragraphs) = documents_of(&vec![
+            vec![
+                "First paragraph of the story, long enough.".to_string(),
+                "Second paragraph.".to_string(),
+            ];
+            4
+        ]);
+        let attributed = |docs: &[u32], index: usize, kind: ClusterKind| AttributedCluster {
+            cluster: cluster_of(&paragraphs, docs, index),
+            kind,
+            speaker: None,
+            origin: Origin::default(),
+        };
+        let mut clusters = vec![
+            // The story's copies of its first paragraph, from two tiers; the first three again.
+            attributed(&[0, 1, 2], 0, ClusterKind::Wire),
+            attributed(&[0, 1, 2, 3], 0, ClusterKind::Wire),
+            attributed(&[0, 1, 2, 3], 0, ClusterKind::Wire),
+            // The same copies taken for a quotation are another statement about them.
+            attributed(&[0, 1], 0, ClusterKind::Quote),
+            // The second paragraph is another text.
+            attributed(&[0, 1], 1, ClusterKind::Wire),
+        ];
+        drop_repeated_texts(&mut clusters);
+        let kept: Vec<(usize, ClusterKind)> = clusters
+            .iter()
+            .map(|c| (c.cluster.members.len(), c.kind))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (4, ClusterKind::Wire),
+                (2, ClusterKind::Quote),
+                (2, ClusterKind::Wire)
+            ]
+        );
     }
 
     #[test]
