@@ -21,7 +21,9 @@
 //! 4. **Local alignment.** Each chain's region is aligned with a banded Smith-Waterman
 //!    (match +1, mismatch −1, gap −1) on the word numbers; the best local alignment is kept when it
 //!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
-//!    alignment columns). Overlapping alignments of one pair keep the best.
+//!    alignment columns). Overlapping alignments of one pair keep the best; one that only
+//!    reaches into a better one's tokens at its ends (a word that happens to match past a
+//!    paragraph's end) is cut back to where it does not.
 //!
 //! Files: `anchors.rs` (steps 1–2), `chain.rs` (3), `smith_waterman.rs` (4, with its AVX2 kernels
 //! behind one dispatch point); this file holds the types, the corpus and two-document drivers
@@ -301,6 +303,11 @@ struct PairInput<'a> {
 }
 /// The passages of one pair of documents, from their anchor matches `(position in a, position
 /// in b)` (sorted), with `buffers` for the banded alignments.
+///
+/// Each chain's best local alignment is a candidate; candidates are taken best first, and one
+/// that reaches into the tokens of a better one is cut back to where it does not (a local
+/// alignment runs on over a word that happens to match, the first word of the next paragraph,
+/// into text that the next passage aligns), or dropped when what overlaps is not at its ends.
 fn align_pair(
     pair: &PairInput,
     matches: &[(u32, u32)],
@@ -309,52 +316,97 @@ fn align_pair(
 ) -> Vec<Alignment> {
     let (tokens_a, tokens_b) = (pair.words_a, pair.words_b);
     debug_assert!(matches.is_sorted());
-    let mut found: Vec<Alignment> = chain::chains(matches)
+    let mut candidates: Vec<(i32, Vec<Step>)> = chain::chains(matches)
         .iter()
         .filter_map(|chain| {
             let (rows, band) = chain.region(params.anchor_size, tokens_a.len());
             let score =
                 banded_smith_waterman(tokens_a, tokens_b, rows.start, rows.end, band, buffers);
-            alignment_from_trace(pair, &mut buffers.steps, score, params)
+            trim_to_matches(&mut buffers.steps);
+            (!buffers.steps.is_empty()).then(|| (score, buffers.steps.clone()))
         })
         .collect();
-
-    // Overlapping alignments of the same text: keep the best-scoring one.
-    found.sort_by(|x, y| {
-        y.score
-            .cmp(&x.score)
-            .then_with(|| x.tokens_a.cmp(&y.tokens_a))
-            .then_with(|| x.tokens_b.cmp(&y.tokens_b))
+    candidates.sort_by(|(x_score, x), (y_score, y)| {
+        y_score
+            .cmp(x_score)
+            .then_with(|| first_tokens(x).cmp(&first_tokens(y)))
     });
     let mut kept: Vec<Alignment> = Vec::new();
-    for candidate in found {
-        let overlaps = kept.iter().any(|k| {
-            ranges_overlap(k.tokens_a, candidate.tokens_a)
-                || ranges_overlap(k.tokens_b, candidate.tokens_b)
-        });
-        if !overlaps {
-            kept.push(candidate);
+    for (score, mut steps) in candidates {
+        let touches = |step: &Step| {
+            let (i, j) = step_tokens(step);
+            kept.iter().any(|k| {
+                i.is_some_and(|i| k.tokens_a.0 <= i && i < k.tokens_a.1)
+                    || j.is_some_and(|j| k.tokens_b.0 <= j && j < k.tokens_b.1)
+            })
+        };
+        let before = steps.len();
+        let keep_from = steps
+            .iter()
+            .position(|s| !touches(s))
+            .unwrap_or(steps.len());
+        steps.drain(..keep_from);
+        let keep_to = steps
+            .iter()
+            .rposition(|s| !touches(s))
+            .map_or(0, |last| last + 1);
+        steps.truncate(keep_to);
+        if steps.iter().any(touches) {
+            continue;
+        }
+        trim_to_matches(&mut steps);
+        // Matches score +1, anything else -1: a cut alignment scores what it keeps.
+        let score = if steps.len() == before {
+            score
+        } else {
+            let matched = steps
+                .iter()
+                .filter(|s| matches!(s, Step::Match(..)))
+                .count() as i32;
+            2 * matched - steps.len() as i32
+        };
+        if let Some(alignment) = alignment_from_trace(pair, &steps, score, params) {
+            kept.push(alignment);
         }
     }
     kept.sort_by_key(|k| k.tokens_a);
     kept
 }
-fn ranges_overlap(x: (u32, u32), y: (u32, u32)) -> bool {
-    x.0 < y.1 && y.0 < x.1
+
+/// Drops the steps before the first match and after the last: a local alignment starts and
+/// ends on matches.
+fn trim_to_matches(steps: &mut Vec<Step>) {
+    let is_match = |step: &Step| matches!(step, Step::Match(..));
+    while matches!(steps.last(), Some(step) if !is_match(step)) {
+        steps.pop();
+    }
+    let first_match = steps.iter().position(is_match).unwrap_or(steps.len());
+    steps.drain(..first_match);
 }
+
+/// The tokens of A and of B a step covers.
+fn step_tokens(step: &Step) -> (Option<u32>, Option<u32>) {
+    match *step {
+        Step::Match(i, j) | Step::Substitute(i, j) => (Some(i), Some(j)),
+        Step::OnlyA(i) => (Some(i), None),
+        Step::OnlyB(j) => (None, Some(j)),
+    }
+}
+
+/// Where an edit script starts, in A and in B (for a deterministic order).
+fn first_tokens(steps: &[Step]) -> (Option<u32>, Option<u32>) {
+    steps.first().map_or((None, None), step_tokens)
+}
+
+/// The passage an edit script (starting and ending on matches, see [`trim_to_matches`])
+/// describes, when it has `min_tokens` matches and `min_identity`.
 fn alignment_from_trace(
     pair: &PairInput,
-    steps: &mut Vec<Step>,
+    steps: &[Step],
     score: i32,
     params: &AlignParams,
 ) -> Option<Alignment> {
     let is_match = |step: &Step| matches!(step, Step::Match(..));
-    // A local alignment starts and ends on matches; drop anything else at the ends.
-    while matches!(steps.last(), Some(step) if !is_match(step)) {
-        steps.pop();
-    }
-    let first_match = steps.iter().position(is_match)?;
-    steps.drain(..first_match);
     let matched = steps.iter().filter(|step| is_match(step)).count() as u32;
     let columns = steps.len() as u32;
     if (matched as usize) < params.min_tokens
@@ -363,7 +415,9 @@ fn alignment_from_trace(
         return None;
     }
     // Token ranges: the matches at both ends (every step lies between them).
-    let (Step::Match(ia0, jb0), Some(&Step::Match(ia1, jb1))) = (steps[0], steps.last()) else {
+    let (Some(&Step::Match(ia0, jb0)), Some(&Step::Match(ia1, jb1))) =
+        (steps.first(), steps.last())
+    else {
         return None;
     };
     // Spans: of every token of the passage for the edit script, else of its two ends.
@@ -507,6 +561,35 @@ mod tests {
             .collect();
         assert_eq!(substituted, [("countries", "nations")]);
         assert_eq!(passage.tokens_a.1 - passage.tokens_a.0, passage.matched + 1);
+    }
+
+    #[test]
+    fn a_passage_that_runs_a_word_into_the_next_one_is_cut_there_not_dropped() {
+        // B inserts a paragraph of its own between the two paragraphs A carries, and that
+        // paragraph starts with the word A's second paragraph starts with. The first passage's
+        // local alignment ran on over that word, into the tokens of the second (better) one,
+        // and was dropped whole: a verbatim paragraph no passage covered.
+        let first = "Officials in the capital confirmed the new budget figures on Tuesday \
+                     after weeks of negotiation between the coalition partners.";
+        let second = "Markets rose sharply in early trading as investors welcomed the \
+                      agreement and bond yields fell to their lowest level in a year, \
+                      traders said, adding that the rally could continue into next week.";
+        let own = "Markets in our region were closed for the holiday, and our correspondents \
+                   in the northern provinces report that most shops and offices there stayed \
+                   shut as well.";
+        let a_text = format!("{first}\n\n{second}");
+        let b_text = format!("Our reporter writes.\n\n{first}\n\n{own}\n\n{second}");
+        let (a, b) = (tokens(&a_text), tokens(&b_text));
+        let found = align_two(&a, &b, &AlignParams::default());
+        let passages: Vec<(&str, &str)> = found
+            .iter()
+            .map(|p| (p.span_a.slice(&a_text), p.span_b.slice(&b_text)))
+            .collect();
+        let trim = |text: &'static str| text.trim_end_matches('.');
+        assert_eq!(
+            passages,
+            [(trim(first), trim(first)), (trim(second), trim(second))]
+        );
     }
 
     #[test]
