@@ -23,7 +23,9 @@
 //!    has at least `min_tokens` matching tokens and `min_identity` identity (matches over
 //!    alignment columns). Overlapping alignments of one pair keep the best; one that only
 //!    reaches into a better one's tokens at its ends (a word that happens to match past a
-//!    paragraph's end) is cut back to where it does not.
+//!    paragraph's end) is cut back to where it does not. Passages that then follow each other
+//!    within a few tokens on both sides (one chain's region ends where the next chain's
+//!    passage takes up, as in a paraphrase whose reworded stretch left no anchors) are one.
 //!
 //! Files: `anchors.rs` (steps 1–2), `chain.rs` (3), `smith_waterman.rs` (4, with its AVX2 kernels
 //! behind one dispatch point); this file holds the types, the corpus and two-document drivers
@@ -332,6 +334,7 @@ fn align_pair(
             .then_with(|| first_tokens(x).cmp(&first_tokens(y)))
     });
     let mut kept: Vec<Alignment> = Vec::new();
+    let mut kept_steps: Vec<Vec<Step>> = Vec::new();
     for (score, mut steps) in candidates {
         let touches = |step: &Step| {
             let (i, j) = step_tokens(step);
@@ -367,10 +370,60 @@ fn align_pair(
         };
         if let Some(alignment) = alignment_from_trace(pair, &steps, score, params) {
             kept.push(alignment);
+            kept_steps.push(steps);
         }
     }
-    kept.sort_by_key(|k| k.tokens_a);
-    kept
+    join_adjacent(pair, kept, kept_steps, params)
+}
+
+/// Most tokens, on either side, between two passages of one pair that are one passage: a
+/// chain's region ends (or a weaker passage was cut back) where a passage goes on, and the next
+/// chain's passage takes up from there; a paraphrase's dense stretch splits its passage so.
+const JOIN_GAP: u32 = 8;
+
+/// The passages of one pair (with their edit scripts) in order of A, those that follow each
+/// other within [`JOIN_GAP`] tokens on both sides joined into one (the tokens between them
+/// substituted or left out), when the whole keeps `min_identity`.
+fn join_adjacent(
+    pair: &PairInput,
+    alignments: Vec<Alignment>,
+    steps: Vec<Vec<Step>>,
+    params: &AlignParams,
+) -> Vec<Alignment> {
+    let mut passages: Vec<(Alignment, Vec<Step>)> = alignments.into_iter().zip(steps).collect();
+    passages.sort_by_key(|(alignment, _)| alignment.tokens_a);
+    let mut out: Vec<(Alignment, Vec<Step>)> = Vec::with_capacity(passages.len());
+    for (next, next_steps) in passages {
+        if let Some((last, last_steps)) = out.last_mut() {
+            let follows = next.tokens_a.0 >= last.tokens_a.1
+                && next.tokens_b.0 >= last.tokens_b.1
+                && next.tokens_a.0 - last.tokens_a.1 <= JOIN_GAP
+                && next.tokens_b.0 - last.tokens_b.1 <= JOIN_GAP;
+            if follows {
+                let mut joined = last_steps.clone();
+                let (mut i, mut j) = (last.tokens_a.1, last.tokens_b.1);
+                while i < next.tokens_a.0 || j < next.tokens_b.0 {
+                    joined.push(match (i < next.tokens_a.0, j < next.tokens_b.0) {
+                        (true, true) => Step::Substitute(i, j),
+                        (true, false) => Step::OnlyA(i),
+                        _ => Step::OnlyB(j),
+                    });
+                    i += u32::from(i < next.tokens_a.0);
+                    j += u32::from(j < next.tokens_b.0);
+                }
+                let gap = (joined.len() - last_steps.len()) as i32;
+                joined.extend_from_slice(&next_steps);
+                let score = last.score + next.score - gap;
+                if let Some(alignment) = alignment_from_trace(pair, &joined, score, params) {
+                    *last = alignment;
+                    *last_steps = joined;
+                    continue;
+                }
+            }
+        }
+        out.push((next, next_steps));
+    }
+    out.into_iter().map(|(alignment, _)| alignment).collect()
 }
 
 /// Drops the steps before the first match and after the last: a local alignment starts and
@@ -589,6 +642,45 @@ mod tests {
         assert_eq!(
             passages,
             [(trim(first), trim(first)), (trim(second), trim(second))]
+        );
+    }
+
+    #[test]
+    fn a_paraphrase_with_a_long_reworded_stretch_is_one_passage() {
+        // Forty words in common, then fifty in which every third word is reworded (no shared
+        // run long enough to anchor an alignment, so the anchors make two chains), then forty
+        // in common: one paragraph paraphrased, which came out as two passages meeting in the
+        // middle, each too little of the paragraph to count as a copy of it.
+        let word =
+            |prefix: &str, i: usize| format!("{prefix}{}", char::from(b'a' + (i % 26) as u8));
+        let words = |prefix: &str, n: usize, offset: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("{}{}", word(prefix, i + offset), i + offset))
+                .collect()
+        };
+        let head = words("head", 40, 0);
+        let tail = words("tail", 40, 0);
+        let middle_a = words("mid", 50, 0);
+        let middle_b: Vec<String> = middle_a
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i % 3 < 2 {
+                    w.clone()
+                } else {
+                    format!("other{i}")
+                }
+            })
+            .collect();
+        let a_text = [head.clone(), middle_a, tail.clone()].concat().join(" ");
+        let b_text = [head, middle_b, tail].concat().join(" ");
+        let (a, b) = (tokens(&a_text), tokens(&b_text));
+        let found = align_two(&a, &b, &AlignParams::default());
+        let spans: Vec<(Span, Span)> = found.iter().map(|p| (p.span_a, p.span_b)).collect();
+        assert_eq!(
+            spans,
+            [(Span::new(0, a_text.len()), Span::new(0, b_text.len()))],
+            "{found:#?}"
         );
     }
 

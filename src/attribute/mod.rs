@@ -1104,7 +1104,7 @@ mod tests {
     }
 
     #[test]
-    fn a_text_found_twice_is_one_cluster_and_a_text_inside_it_stays_its_own() {
+    fn a_text_found_twice_is_one_cluster_beside_other_kinds_and_other_texts() {
         let (_, paragraphs) = documents_of(&vec![
             vec![
                 "First paragraph of the story, long enough.".to_string(),
