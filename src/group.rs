@@ -793,8 +793,10 @@ pub fn quoted_tokens(text: &str, paragraphs: &[Paragraph]) -> Vec<Range<u32>> {
 
 /// Where `position` (a token of one side of an alignment, `from` being that side's token range)
 /// falls on the other side (`to`): in proportion, then moved to where the three words starting
-/// at `position` stand, if they stand within a dozen tokens; and whether they were found there
-/// (else the position is the proportional estimate: a paraphrase, or an edit at the break).
+/// at `position` stand, if they stand within a dozen tokens, else to where the three words
+/// ending at it stand (the words after it are a paragraph only this side has); and whether
+/// either was found there (else the position is the proportional estimate: a paraphrase, or an
+/// edit at the break).
 fn map_position(
     position: u32,
     from: (u32, u32),
@@ -813,9 +815,9 @@ fn map_position(
         return (estimate, false);
     }
     // The words starting at `position`, else those a few words further on (a word edited at
-    // the break): where they stand on the other side. (The words ending at `position` are
-    // not tried: after an inserted paragraph they place the break well, but a paraphrased
-    // paragraph then cuts off from the verbatim sentence before it and no longer matches.)
+    // the break): where they stand on the other side. The words ending at `position` come
+    // last: they place a break well before a paragraph only this side has, but tried first
+    // they cut a paraphrased paragraph off from the verbatim sentence before it.
     for shift in 0..=SHIFT {
         let ahead = position + shift;
         if ahead + PROBE <= from.1 {
@@ -823,6 +825,14 @@ fn map_position(
             if let Some(at) = find_near(key, estimate + shift, to, words_to, REACH) {
                 return (at.saturating_sub(shift).max(to.0), true);
             }
+        }
+    }
+    // Text only this side has after the break (a paragraph an outlet inserted): the words
+    // ending at it, where they stand on the other side.
+    if position >= from.0 + PROBE {
+        let key = &words_from[(position - PROBE) as usize..position as usize];
+        if let Some(at) = find_near(key, estimate.saturating_sub(PROBE), to, words_to, REACH) {
+            return ((at + PROBE).min(to.1), true);
         }
     }
     (estimate, false)
@@ -1042,13 +1052,15 @@ fn cut_at_paragraphs(
         // A short tail that ends where both texts break is a paragraph of a few words: it
         // joins the piece before. One that stops inside a paragraph is where the alignment
         // gave out (a paraphrase running a few words on): it is left out.
-        let ends_paragraph = |d: usize, end: u32| {
+        // (A break the tail starts at is not one it ends at: an alignment that runs two words
+        // past a paragraph's end ends within the slack of that break.)
+        let ends_paragraph = |d: usize, start: u32, end: u32| {
             let at = &breaks.at[d];
-            let next = at.partition_point(|&k| k < end.saturating_sub(BREAK_SLACK));
+            let next = at.partition_point(|&k| k <= start.max(end.saturating_sub(BREAK_SLACK)));
             end as usize + BREAK_SLACK as usize >= words[d].len()
                 || at.get(next).is_some_and(|&k| k <= end + BREAK_SLACK)
         };
-        if !(ends_paragraph(a, ra.1) && ends_paragraph(b, rb.1)) {
+        if !(ends_paragraph(a, last.0, ra.1) && ends_paragraph(b, last.1, rb.1)) {
             return;
         }
         let (pa, pb) = out.pop().expect("a piece before the tail");
@@ -1149,6 +1161,39 @@ mod tests {
         let starts = [vec![0, 20, 35], vec![0, 20, 35]];
         let pieces = pieces_of(&starts, &[(0, 1)], 8);
         assert_eq!(pieces[0], vec![(0..20, 0..20), (20..40, 20..40)]);
+    }
+
+    #[test]
+    fn an_alignment_two_words_past_a_paragraph_s_end_leaves_those_words_out() {
+        // Two paragraphs of 20 words in both documents; the alignment stops two words into the
+        // second. Its end lies within the slack of the break it runs past, which counted as
+        // ending where both texts break: the two words joined the piece (the sample's
+        // quotation member ran on into "The" of the next paragraph).
+        let starts = [vec![0, 20], vec![0, 20]];
+        let words: Vec<Vec<WordId>> = starts.iter().map(|_| (0..40).collect()).collect();
+        let alignments = [alignment(0, 1, (0, 22), (0, 22))];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(pieces, vec![(0..20, 0..20)]);
+    }
+
+    #[test]
+    fn a_paragraph_one_copy_inserted_after_another_is_in_no_piece() {
+        // Doc 0: paragraphs of 20 and 20 words; doc 1 inserted 15 words of its own between
+        // them (a paragraph of its own). The break before the insertion has no words after it
+        // in doc 0: it was placed in proportion, missed doc 0's break, was not the text's, and
+        // the first paragraph's piece in doc 1 ran on over the inserted paragraph.
+        let starts = [vec![0, 20], vec![0, 20, 35]];
+        let mut inserted: Vec<WordId> = (0..20).collect();
+        inserted.extend(100..115);
+        inserted.extend(20..40);
+        let words = vec![(0..40).collect::<Vec<WordId>>(), inserted];
+        let alignments = [alignment(0, 1, (0, 40), (0, 55))];
+        let breaks = Breaks::new(&alignments, &starts, &words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        assert_eq!(pieces, vec![(0..20, 0..20), (20..40, 35..55)]);
     }
 
     /// Paragraphs of `counts` tokens each, five bytes a token.
