@@ -1153,10 +1153,7 @@ mod tests {
         // at the end of both (paragraphs of 20, 15 and 5) still joins the piece before.
         let starts = [vec![0, 20], vec![0, 20]];
         let words: Vec<Vec<WordId>> = starts.iter().map(|_| (0..40).collect()).collect();
-        let alignments = [alignment(0, 1, (0, 25), (0, 25))];
-        let breaks = Breaks::new(&alignments, &starts, &words);
-        let mut pieces = Vec::new();
-        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        let pieces = pieces_of_one(&starts, &words, alignment(0, 1, (0, 25), (0, 25)));
         assert_eq!(pieces, vec![(0..20, 0..20)]);
         let starts = [vec![0, 20, 35], vec![0, 20, 35]];
         let pieces = pieces_of(&starts, &[(0, 1)], 8);
@@ -1171,10 +1168,7 @@ mod tests {
         // quotation member ran on into "The" of the next paragraph).
         let starts = [vec![0, 20], vec![0, 20]];
         let words: Vec<Vec<WordId>> = starts.iter().map(|_| (0..40).collect()).collect();
-        let alignments = [alignment(0, 1, (0, 22), (0, 22))];
-        let breaks = Breaks::new(&alignments, &starts, &words);
-        let mut pieces = Vec::new();
-        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        let pieces = pieces_of_one(&starts, &words, alignment(0, 1, (0, 22), (0, 22)));
         assert_eq!(pieces, vec![(0..20, 0..20)]);
     }
 
@@ -1189,11 +1183,21 @@ mod tests {
         inserted.extend(100..115);
         inserted.extend(20..40);
         let words = vec![(0..40).collect::<Vec<WordId>>(), inserted];
-        let alignments = [alignment(0, 1, (0, 40), (0, 55))];
-        let breaks = Breaks::new(&alignments, &starts, &words);
-        let mut pieces = Vec::new();
-        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        let pieces = pieces_of_one(&starts, &words, alignment(0, 1, (0, 40), (0, 55)));
         assert_eq!(pieces, vec![(0..20, 0..20), (20..40, 35..55)]);
+    }
+
+    /// The pieces of `alignment`, the only alignment of documents whose paragraphs start at
+    /// `starts` and whose words are `words` (pieces of 8 tokens or more).
+    fn pieces_of_one(
+        starts: &[Vec<u32>],
+        words: &[Vec<WordId>],
+        alignment: Alignment,
+    ) -> Vec<(Range<u32>, Range<u32>)> {
+        let breaks = Breaks::new(std::slice::from_ref(&alignment), starts, words);
+        let mut pieces = Vec::new();
+        cut_at_paragraphs(&alignment, &breaks, words, 8, &mut pieces);
+        pieces
     }
 
     /// Paragraphs of `counts` tokens each, five bytes a token.
@@ -1243,10 +1247,7 @@ mod tests {
         b[30] = 99;
         let words = vec![a, b];
         let starts = vec![vec![0, 20], vec![0, 30]];
-        let alignments = [alignment(0, 1, (0, 40), (0, 50))];
-        let breaks = Breaks::new(&alignments, &starts, &words);
-        let mut pieces = Vec::new();
-        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        let pieces = pieces_of_one(&starts, &words, alignment(0, 1, (0, 40), (0, 50)));
         assert_eq!(pieces, vec![(0..20, 0..30), (20..40, 30..50)]);
     }
 
@@ -1295,10 +1296,7 @@ mod tests {
         let b: Vec<WordId> = (0..66).collect();
         let words = vec![a, b];
         let starts = vec![vec![0, 20, 34, 54], vec![0, 20, 40]];
-        let alignments = [alignment(0, 1, (0, 80), (0, 66))];
-        let breaks = Breaks::new(&alignments, &starts, &words);
-        let mut pieces = Vec::new();
-        cut_at_paragraphs(&alignments[0], &breaks, &words, 8, &mut pieces);
+        let pieces = pieces_of_one(&starts, &words, alignment(0, 1, (0, 80), (0, 66)));
         assert_eq!(
             pieces,
             vec![(0..20, 0..20), (34..54, 20..40), (54..80, 40..66)]
