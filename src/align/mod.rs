@@ -309,7 +309,8 @@ struct PairInput<'a> {
 /// Each chain's best local alignment is a candidate; candidates are taken best first, and one
 /// that reaches into the tokens of a better one is cut back to where it does not (a local
 /// alignment runs on over a word that happens to match, the first word of the next paragraph,
-/// into text that the next passage aligns), or dropped when what overlaps is not at its ends.
+/// into text that the next passage aligns), or dropped when what overlaps is not at its ends;
+/// then passages that follow each other closely are joined ([`join_adjacent`]).
 fn align_pair(
     pair: &PairInput,
     matches: &[(u32, u32)],
@@ -333,12 +334,12 @@ fn align_pair(
             .cmp(x_score)
             .then_with(|| first_tokens(x).cmp(&first_tokens(y)))
     });
-    let mut kept: Vec<Alignment> = Vec::new();
-    let mut kept_steps: Vec<Vec<Step>> = Vec::new();
+    // Each kept passage with its edit script (for joining, below).
+    let mut kept: Vec<(Alignment, Vec<Step>)> = Vec::new();
     for (score, mut steps) in candidates {
         let touches = |step: &Step| {
             let (i, j) = step_tokens(step);
-            kept.iter().any(|k| {
+            kept.iter().any(|(k, _)| {
                 i.is_some_and(|i| k.tokens_a.0 <= i && i < k.tokens_a.1)
                     || j.is_some_and(|j| k.tokens_b.0 <= j && j < k.tokens_b.1)
             })
@@ -369,11 +370,10 @@ fn align_pair(
             2 * matched - steps.len() as i32
         };
         if let Some(alignment) = alignment_from_trace(pair, &steps, score, params) {
-            kept.push(alignment);
-            kept_steps.push(steps);
+            kept.push((alignment, steps));
         }
     }
-    join_adjacent(pair, kept, kept_steps, params)
+    join_adjacent(pair, kept, params)
 }
 
 /// Most tokens, on either side, between two passages of one pair that are one passage: a
@@ -386,11 +386,9 @@ const JOIN_GAP: u32 = 8;
 /// substituted or left out), when the whole keeps `min_identity`.
 fn join_adjacent(
     pair: &PairInput,
-    alignments: Vec<Alignment>,
-    steps: Vec<Vec<Step>>,
+    mut passages: Vec<(Alignment, Vec<Step>)>,
     params: &AlignParams,
 ) -> Vec<Alignment> {
-    let mut passages: Vec<(Alignment, Vec<Step>)> = alignments.into_iter().zip(steps).collect();
     passages.sort_by_key(|(alignment, _)| alignment.tokens_a);
     let mut out: Vec<(Alignment, Vec<Step>)> = Vec::with_capacity(passages.len());
     for (next, next_steps) in passages {
