@@ -15,7 +15,10 @@
 //! 2. **Pieces.** Every alignment is cut at the text's breaks of either side (on the other
 //!    side's break when it has one within a few tokens). A piece shorter than `min_tokens` on
 //!    either side (a paragraph of a few words) stays joined to the next one; a short tail that
-//!    stops inside a paragraph (where a paraphrase's alignment gave out) is left out.
+//!    stops inside a paragraph (where a paraphrase's alignment gave out) is left out. Two
+//!    paragraphs (one of each document of a pair) that two or more pieces together cover
+//!    mostly are a piece as well: a paraphrase that reordered a paragraph's sentences aligns
+//!    as crossing passages, one per sentence.
 //! 3. **Stretches.** Every clustered paragraph that is one unit of the text, and every piece,
 //!    is an occurrence of text in one document. Occurrences of one document that cover mostly
 //!    the same words (their overlap is at least [`SAME_TEXT`] of the longer) are one stretch,
@@ -286,6 +289,9 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
             cuts
         })
         .collect();
+    // Pieces of one document pair inside one paragraph of each (a paraphrase that reordered
+    // a paragraph's sentences aligns as several crossing passages, none of them most of it).
+    let mut in_paragraphs: Vec<ParagraphPiece> = Vec::new();
     for (alignment, cuts) in input.alignments.iter().zip(pieces) {
         for (a, b) in cuts {
             let short = |r: &Range<u32>| ((r.end - r.start) as usize) < input.min_tokens;
@@ -293,6 +299,16 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
                 continue;
             }
             let identity = alignment.identity();
+            let paragraph_of = |doc: u32, r: &Range<u32>| {
+                let starts = &starts[doc as usize];
+                (starts.partition_point(|&s| s <= r.start + (r.end - r.start) / 2) - 1) as u32
+            };
+            in_paragraphs.push(ParagraphPiece {
+                docs: (alignment.a, alignment.b),
+                paragraphs: (paragraph_of(alignment.a, &a), paragraph_of(alignment.b, &b)),
+                tokens: (a.clone(), b.clone()),
+                identity,
+            });
             let pa = Piece::passage(alignment.a, a, identity);
             let pb = Piece::passage(alignment.b, b, identity);
             matches.push(Match {
@@ -304,6 +320,16 @@ fn passage_clusters(input: &GroupInput<'_>, locate: &LocateTokens<'_>) -> Vec<Sp
             occurrences.push(pa);
             occurrences.push(pb);
         }
+    }
+    for (x, y, identity) in reordered_paragraphs(in_paragraphs, &starts, input.paragraphs, &unit) {
+        matches.push(Match {
+            similarity: identity,
+            x: occurrences.len(),
+            y: occurrences.len() + 1,
+            containment: None,
+        });
+        occurrences.push(x);
+        occurrences.push(y);
     }
 
     // Stretches: occurrences of one paragraph covering mostly the same words.
@@ -645,6 +671,70 @@ impl Piece {
     fn len(&self) -> u32 {
         self.tokens.end - self.tokens.start
     }
+}
+
+/// A piece of an alignment, with the paragraph (of each document) its middle falls in.
+struct ParagraphPiece {
+    docs: (u32, u32),
+    paragraphs: (u32, u32),
+    tokens: (Range<u32>, Range<u32>),
+    identity: f64,
+}
+
+/// Whole paragraphs, one of each document of a pair, that two or more pieces of the pair's
+/// alignments together cover [`SAME_TEXT`] of (each side's pieces counted once where they
+/// overlap), when each paragraph is one unit of the text: (the two paragraphs as passages,
+/// the pieces' lowest identity). A paraphrase that reordered a paragraph's sentences aligns
+/// sentence by sentence, in crossing passages, none of which is most of the paragraph.
+fn reordered_paragraphs(
+    mut pieces: Vec<ParagraphPiece>,
+    starts: &[Vec<u32>],
+    paragraphs: &[Vec<Paragraph>],
+    unit: &dyn Fn(Node) -> bool,
+) -> Vec<(Piece, Piece, f64)> {
+    pieces.sort_by_key(|p| (p.docs, p.paragraphs, p.tokens.0.start, p.tokens.1.start));
+    let covered = |mut ranges: Vec<Range<u32>>| {
+        ranges.sort_by_key(|r| r.start);
+        let (mut total, mut end) = (0, 0);
+        for r in ranges {
+            total += r.end.saturating_sub(r.start.max(end));
+            end = end.max(r.end);
+        }
+        total
+    };
+    let mut out = Vec::new();
+    for same in pieces.chunk_by(|x, y| (x.docs, x.paragraphs) == (y.docs, y.paragraphs)) {
+        if same.len() < 2 {
+            continue;
+        }
+        let (docs, which) = (same[0].docs, same[0].paragraphs);
+        let node = |doc: u32, paragraph: u32| Node {
+            doc,
+            paragraph,
+            span: paragraphs[doc as usize][paragraph as usize].span,
+        };
+        let (na, nb) = (node(docs.0, which.0), node(docs.1, which.1));
+        if !unit(na) || !unit(nb) {
+            continue;
+        }
+        let whole = |n: Node| Piece::paragraph(n, 0.0, starts, paragraphs).tokens;
+        let (wa, wb) = (whole(na), whole(nb));
+        let share = |whole: &Range<u32>, ranges: Vec<Range<u32>>| {
+            f64::from(covered(ranges)) / f64::from((whole.end - whole.start).max(1))
+        };
+        let share_a = share(&wa, same.iter().map(|p| p.tokens.0.clone()).collect());
+        let share_b = share(&wb, same.iter().map(|p| p.tokens.1.clone()).collect());
+        if share_a < SAME_TEXT || share_b < SAME_TEXT {
+            continue;
+        }
+        let identity = same.iter().map(|p| p.identity).fold(1.0, f64::min);
+        out.push((
+            Piece::passage(docs.0, wa, identity),
+            Piece::passage(docs.1, wb, identity),
+            identity,
+        ));
+    }
+    out
 }
 
 /// Whether two occurrences in one document cover mostly the same words.
@@ -1350,6 +1440,30 @@ mod tests {
         assert!(exact_copy_clusters(&input, &together).is_empty());
     }
 
+    /// The clusters of `alignments` alone (no paragraph clusters) between documents of
+    /// `words` and `paras` (five bytes a token).
+    fn group_alignments(
+        words: &[Vec<WordId>],
+        paras: &[Vec<Paragraph>],
+        alignments: &[Alignment],
+    ) -> Vec<SpanCluster> {
+        let input = GroupInput {
+            paragraph_clusters: &[],
+            nodes: &[],
+            alignments,
+            paragraphs: paras,
+            words,
+            quoted: &|_| Vec::new(),
+            threshold: 0.5,
+            min_tokens: 8,
+            excluded: &[],
+        };
+        let locate = |_doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
+            out.extend(tokens.map(|t| Span::new(t as usize * 5, t as usize * 5 + 4)));
+        };
+        group(&input, &locate)
+    }
+
     #[test]
     fn separate_passages_of_one_document_stay_separate_clusters() {
         // An aggregator page (doc 0) embeds two unrelated stories, one shared with doc 1 and
@@ -1361,21 +1475,7 @@ mod tests {
             alignment(0, 1, (0, 30), (0, 30)),
             alignment(0, 2, (30, 60), (0, 30)),
         ];
-        let input = GroupInput {
-            paragraph_clusters: &[],
-            nodes: &[],
-            alignments: &alignments,
-            paragraphs: &paras,
-            words: &words,
-            quoted: &|_| Vec::new(),
-            threshold: 0.5,
-            min_tokens: 8,
-            excluded: &[],
-        };
-        let locate = |_doc: u32, tokens: Range<u32>, out: &mut Vec<Span>| {
-            out.extend(tokens.map(|t| Span::new(t as usize * 5, t as usize * 5 + 4)));
-        };
-        let clusters = group(&input, &locate);
+        let clusters = group_alignments(&words, &paras, &alignments);
         let members: Vec<Vec<(u32, usize, usize)>> = clusters
             .iter()
             .map(|c| {
@@ -1392,6 +1492,36 @@ mod tests {
                 vec![(0, 150, 299), (2, 0, 149)]
             ]
         );
+    }
+
+    #[test]
+    fn a_paragraph_whose_sentences_a_copy_reordered_is_one_member() {
+        // Doc 0: a paragraph of two sentences of 12 words (0..12, 12..24), then one of 20;
+        // doc 1 (a paraphrase) put the second sentence first. Alignment is monotone: one
+        // passage per sentence, crossing, neither most of the paragraph, so the paragraph
+        // was in no cluster (only each sentence was).
+        let first: Vec<WordId> = (0..12).collect();
+        let second: Vec<WordId> = (12..24).collect();
+        let last: Vec<WordId> = (24..44).collect();
+        let words = vec![
+            [first.clone(), second.clone(), last.clone()].concat(),
+            [second, first, last].concat(),
+        ];
+        let paras = vec![paragraphs(&[24, 20]), paragraphs(&[24, 20])];
+        let alignments = [
+            alignment(0, 1, (0, 12), (12, 24)),
+            alignment(0, 1, (12, 24), (0, 12)),
+            alignment(0, 1, (24, 44), (24, 44)),
+        ];
+        let clusters = group_alignments(&words, &paras, &alignments);
+        let whole_paragraph = clusters.iter().any(|c| {
+            c.members
+                .iter()
+                .map(|m| (m.doc, m.span))
+                .collect::<Vec<_>>()
+                == vec![(0, Span::new(0, 119)), (1, Span::new(0, 119))]
+        });
+        assert!(whole_paragraph, "{clusters:#?}");
     }
 
     #[test]
