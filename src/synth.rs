@@ -12,7 +12,8 @@
 //! official's quotation that other stories carry too, 30% of the time a stock phrase); the
 //! agency's own copy is in the corpus or not, with the agency's copyright notice on 90% of its
 //! copies; 1–25 outlets republish it verbatim, trimmed, edited, interleaved with their own
-//! paragraphs, with paragraphs merged or re-split, or paraphrased throughout, with or without
+//! paragraphs, with paragraphs merged or re-split, or paraphrased throughout (30% of the
+//! paraphrased paragraphs with two neighbouring sentences swapped as well), with or without
 //! a credit line (dateline; "… contributed to this report", "… contributed reporting",
 //! "Information/Material from … was used in this report", "… writer NAME in CITY contributed",
 //! "(… reporter NAME contributed from CITY.)", "Contributing: …", "Additional reporting by …",
@@ -78,6 +79,9 @@ const PARAPHRASE: Rewrite = Rewrite {
     function: 0.1,
     digits: false,
 };
+/// Share of paraphrased paragraphs whose outlet also put two neighbouring sentences in the
+/// other order.
+const REORDERED: f64 = 0.3;
 /// Quotations are drawn from the last this many made (the officials in the news).
 const QUOTES_IN_THE_NEWS: usize = 30;
 /// Stories per simulated day (sets the `published` dates).
@@ -1101,6 +1105,9 @@ impl<'a> Generator<'a> {
                         piece.variant = Some("edited");
                     } else if style == Style::Paraphrase {
                         piece.text = self.rewrite(&piece.text, PARAPHRASE);
+                        if self.rng.random_bool(REORDERED) {
+                            piece.text = swap_sentences(&piece.text, &mut self.rng);
+                        }
                         piece.variant = Some("paraphrase");
                     }
                 }
@@ -1418,5 +1425,47 @@ fn push_with_case_of(out: &mut String, word: &str, like: &str) {
         }
     } else {
         out.push_str(word);
+    }
+}
+
+/// `text` with two neighbouring sentences (chosen with `rng`) in the other order, when it has
+/// two or more: a paraphrase reorders as well as rewords.
+fn swap_sentences(text: &str, rng: &mut impl Rng) -> String {
+    let bytes = text.as_bytes();
+    let mut bounds = vec![0];
+    bounds.extend((0..bytes.len().saturating_sub(2)).filter_map(|i| {
+        let ends = matches!(bytes[i], b'.' | b'!' | b'?')
+            && bytes[i + 1] == b' '
+            && bytes[i + 2].is_ascii_uppercase();
+        ends.then_some(i + 2)
+    }));
+    bounds.push(text.len());
+    if bounds.len() < 3 {
+        return text.to_string();
+    }
+    let k = rng.random_range(0..bounds.len() - 2);
+    let (a, b, c) = (bounds[k], bounds[k + 1], bounds[k + 2]);
+    let first = text[a..b].trim_end();
+    let second = text[b..c].trim_end();
+    let after = &text[b + second.len()..c];
+    format!("{}{second} {first}{after}{}", &text[..a], &text[c..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reordered_paraphrase_swaps_two_neighbouring_sentences_and_keeps_every_word() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let text = "One came first. Two came next! Three came last.";
+        let swapped: Vec<String> = (0..20).map(|_| swap_sentences(text, &mut rng)).collect();
+        assert!(swapped.contains(&"Two came next! One came first. Three came last.".to_string()));
+        assert!(swapped.contains(&"One came first. Three came last. Two came next!".to_string()));
+        assert!(swapped.iter().all(|s| s.len() == text.len()));
+        assert_eq!(
+            swap_sentences("Only one sentence here.", &mut rng),
+            "Only one sentence here."
+        );
     }
 }
