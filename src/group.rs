@@ -29,7 +29,9 @@
 //!    stretches, strongest first, and two groups join only when their representatives (their
 //!    longest stretches) are the same text: their word multisets overlap by at least
 //!    [`SAME_TEXT`] of the longer, and, below `NEARLY_ALL`, their words outside quotation
-//!    marks too. This is the guard the paragraph tier has, for passages: a quotation that two
+//!    marks too (above it, each one's words outside quotation marks are mostly among the
+//!    other's words: two stories' paragraphs of one long quotation and its attribution, each
+//!    with a sentence of its own, are two texts). This is the guard the paragraph tier has, for passages: a quotation that two
 //!    stories carry, a stock phrase or a credit line cannot glue stories together, because the
 //!    stretch over it is not the same text as the paragraphs around it.
 //! 5. Groups with stretches in two or more documents are the clusters; a group's stretches
@@ -820,12 +822,35 @@ impl WordBags {
         (intersection_size(&self.a, &self.b), self.a.len())
     }
 
+    /// Whether `x`'s words outside quotation marks (`quotes`: its document's quoted token
+    /// ranges), when it has [`FRAMING_WORDS`] of them and quotation marks at all, are mostly
+    /// ([`SAME_TEXT`]) among `y`'s words, quoted or not.
+    fn framing_found_in(
+        &mut self,
+        words: &[Vec<WordId>],
+        quotes: &[Range<u32>],
+        x: &Piece,
+        y: &Piece,
+    ) -> bool {
+        let first = quotes.partition_point(|q| q.end <= x.tokens.start);
+        if quotes.get(first).is_none_or(|q| q.start >= x.tokens.end) {
+            return true;
+        }
+        Self::fill(&mut self.a, words, Some(quotes), x);
+        if self.a.len() < FRAMING_WORDS {
+            return true;
+        }
+        Self::fill(&mut self.b, words, None, y);
+        intersection_size(&self.a, &self.b) as f64 >= SAME_TEXT * self.a.len() as f64
+    }
+
     /// Whether `x` and `y` are the same text: they share at least [`SAME_TEXT`] of the words
     /// of the longer, and, when either has framing of its own (words outside quotation marks)
     /// and they share less than [`NEARLY_ALL`] of the words, that framing too. Two stories
     /// carrying one quotation share the quoted words only; texts sharing nearly all their words
     /// are one text however their quotation marks fall (an outlet that splits a paragraph
-    /// inside a quotation leaves the quote open in one half and opens it anew in the other).
+    /// inside a quotation leaves the quote open in one half and opens it anew in the other),
+    /// unless each frames the quotation in words the other lacks.
     fn same_text<'q>(
         &mut self,
         words: &[Vec<WordId>],
@@ -842,7 +867,11 @@ impl WordBags {
             return false;
         }
         if share(all, NEARLY_ALL) {
-            return true;
+            // However their quotation marks fall, unless each frames the quotation in words of
+            // its own: two stories' paragraphs that are mostly one official's quotation and its
+            // attribution, after a short sentence of each story's own.
+            return self.framing_found_in(words, quoted(x.doc), x, y)
+                && self.framing_found_in(words, quoted(y.doc), y, x);
         }
         let framing = self.shared_counts(words, Some(quoted), x, y);
         framing.1.max(framing.2) < FRAMING_WORDS || share(framing, SAME_TEXT)
@@ -1522,6 +1551,38 @@ mod tests {
                 == vec![(0, Span::new(0, 119)), (1, Span::new(0, 119))]
         });
         assert!(whole_paragraph, "{clusters:#?}");
+    }
+
+    #[test]
+    fn a_long_quotation_with_its_attribution_in_two_stories_framings_is_not_one_text() {
+        // Paragraphs of 40 words: a framing sentence of 6 words, 28 quoted words and an
+        // attribution of 6 ("said Central bank governor Hannah Smith") both stories carry.
+        // They share 34 of 40 words, past NEARLY_ALL, which made them one text however they
+        // were framed: two stories joined (114 false document pairs on a 100 MB corpus).
+        let quote_and_attribution: Vec<WordId> = (100..134).collect();
+        let with_framing = |framing: Range<WordId>| -> Vec<WordId> {
+            framing
+                .chain(quote_and_attribution.iter().copied())
+                .collect()
+        };
+        let words = vec![with_framing(0..6), with_framing(50..56), with_framing(0..6)];
+        let quoted_range: Range<u32> = 6..34;
+        let quoted = |_: u32| std::slice::from_ref(&quoted_range);
+        let piece = |doc: u32| Piece::passage(doc, 0..40, 1.0);
+        let mut bags = WordBags::default();
+        assert!(!bags.same_text(&words, &quoted, &piece(0), &piece(1)));
+        assert!(bags.same_text(&words, &quoted, &piece(0), &piece(2)));
+        // A copy whose quotation marks fall elsewhere (an outlet split the paragraph inside
+        // the quotation) is still the same text: its framing words are in the other.
+        let split_quote: Range<u32> = 0..20;
+        let quoted_apart = |doc: u32| {
+            std::slice::from_ref(if doc == 2 {
+                &split_quote
+            } else {
+                &quoted_range
+            })
+        };
+        assert!(bags.same_text(&words, &quoted_apart, &piece(0), &piece(2)));
     }
 
     #[test]
