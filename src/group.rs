@@ -721,8 +721,14 @@ fn reordered_paragraphs(
         }
         let whole = |n: Node| Piece::paragraph(n, 0.0, starts, paragraphs).tokens;
         let (wa, wb) = (whole(na), whole(nb));
+        // Only what lies inside the paragraph counts (a piece joined to a short neighbour
+        // runs past it).
         let share = |whole: &Range<u32>, ranges: Vec<Range<u32>>| {
-            f64::from(covered(ranges)) / f64::from((whole.end - whole.start).max(1))
+            let inside = ranges
+                .into_iter()
+                .map(|r| r.start.max(whole.start)..r.end.min(whole.end))
+                .collect();
+            f64::from(covered(inside)) / f64::from((whole.end - whole.start).max(1))
         };
         let share_a = share(&wa, same.iter().map(|p| p.tokens.0.clone()).collect());
         let share_b = share(&wb, same.iter().map(|p| p.tokens.1.clone()).collect());
