@@ -37,6 +37,13 @@ impl Span {
         self.start == self.end
     }
 
+    /// Bytes the two spans have in common.
+    pub fn shared_len(&self, other: Span) -> usize {
+        self.end
+            .min(other.end)
+            .saturating_sub(self.start.max(other.start))
+    }
+
     /// Whether the two spans share a byte.
     pub fn overlaps(&self, other: Span) -> bool {
         self.start < other.end && other.start < self.end

@@ -303,10 +303,8 @@ fn drop_repeated_texts(clusters: &mut Vec<AttributedCluster>) {
             by_document.entry(m.doc).or_default().push((m.span, i));
         }
     }
-    let same_extent = |a: Span, b: Span| {
-        let shared = a.end.min(b.end).saturating_sub(a.start.max(b.start));
-        shared as f64 >= SAME_EXTENT * a.len().max(b.len()) as f64
-    };
+    let same_extent =
+        |a: Span, b: Span| a.shared_len(b) as f64 >= SAME_EXTENT * a.len().max(b.len()) as f64;
     let holds = |holder: usize, m: &Occurrence| {
         by_document[&m.doc]
             .iter()
@@ -382,8 +380,7 @@ const NEIGHBOUR_GAP_BYTES: usize = 200;
 /// Whether the two spans share at least half of the shorter one (two pieces of the same words,
 /// not neighbours whose boundaries miss by a word).
 fn mostly_overlaps(a: Span, b: Span) -> bool {
-    let shared = a.end.min(b.end).saturating_sub(a.start.max(b.start));
-    2 * shared >= a.len().min(b.len()).max(1)
+    2 * a.shared_len(b) >= a.len().min(b.len()).max(1)
 }
 
 /// How far apart in time (a week, in nanoseconds) a copy of a story's lead alone may be
